@@ -1,0 +1,154 @@
+"""The orchestrator: load -> validate -> model -> render -> write -> site engine -> swap into place.
+
+Everything is gathered and checked before anything is written, and the site is built in a
+staging folder beside the output and renamed into place only when the engine succeeded, so a
+failed build leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+
+from .errors import BuildError, ValidationFailed
+from .load import load_project
+from .model import Handbook, build_handbook
+from .render import Rendered, Renderer
+from .validate import validate
+
+log = logging.getLogger(__name__)
+
+WORK = "build"  # git-ignored: generated Markdown, the engine's config, staging folders
+# The site engine is this one command; the Markdown and mkdocs.yml are plain enough for
+# another engine that reads mkdocs.yml (ProperDocs, Zensical) to replace it here.
+ENGINE = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+
+
+def today() -> dt.date:
+    """The build date: from SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def check(root: Path, only: list[Path] | None = None, on: dt.date | None = None):
+    """Load and validate; returns (sources, problems). Never raises on bad data."""
+    sources = load_project(root, only)
+    return sources, validate(sources, on or today())
+
+
+def handbook_of(root: Path, on: dt.date | None = None) -> tuple[Handbook, list]:
+    """A validated Handbook and its warnings, or ValidationFailed with every problem."""
+    sources, problems = check(root, on=on)
+    if any(p.is_error for p in problems):
+        raise ValidationFailed(problems)
+    playbook = {stem: doc.data for stem, doc in sources.playbook.items()}
+    scenarios = {sid: (doc.file, doc.data) for sid, doc in sources.scenarios.items()}
+    return build_handbook(playbook, scenarios), problems
+
+
+def render(root: Path, hb: Handbook, on: dt.date | None = None) -> Rendered:
+    return Renderer(root / "templates").render(hb, on or today())
+
+
+def write_docs(root: Path, rendered: Rendered, docs: Path) -> list[str]:
+    """Write pages, hand-written docs/ and assets into `docs`; only files whose bytes changed
+    are rewritten (so a live preview reloads just those). Returns the paths written."""
+    files = {path: text.encode() for path, text in rendered.pages.items()}
+    for extra in (root / "docs", root / "templates" / "assets"):
+        prefix = "" if extra.name == "docs" else "assets/"
+        for path in sorted(p for p in extra.rglob("*") if p.is_file()) if extra.is_dir() else []:
+            name = prefix + path.relative_to(extra).as_posix()
+            if name in files:
+                raise BuildError(f"{path.relative_to(root)}: clashes with a generated page of the same name")
+            files[name] = path.read_bytes()
+    written = []
+    for name, data in sorted(files.items()):
+        target = docs / name
+        if not target.exists() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written.append(name)
+    for stale in (p for p in docs.rglob("*") if p.is_file()):
+        if stale.relative_to(docs).as_posix() not in files:
+            stale.unlink()
+    return written
+
+
+def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, target: Path) -> Path:
+    """The engine's config: the project's mkdocs.yml plus the generated docs folder and nav."""
+    config = {"INHERIT": str((root / "mkdocs.yml").resolve()), "docs_dir": str(docs.resolve()),
+              "site_dir": str(site.resolve()), "nav": rendered.nav}
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+def build(root: Path, site: Path | None = None, on: dt.date | None = None) -> list:
+    """Build the handbook into `site` (default: root/site). Returns the warnings."""
+    root = root.resolve()
+    site = (site or root / "site").absolute()
+    hb, problems = handbook_of(root, on)
+    rendered = render(root, hb, on)
+    work = root / WORK
+    work.mkdir(exist_ok=True)
+    with _lock(work), tempfile.TemporaryDirectory(dir=work, prefix=".staging-") as tmp:
+        staging = Path(tmp)
+        write_docs(root, rendered, staging / "docs")
+        config = engine_config(root, rendered, staging / "docs", staging / "site", staging / "mkdocs.yml")
+        run_engine(config)
+        _swap(staging / "site", site)
+        _swap(staging / "docs", work / "docs")  # kept for inspection and for `serve`
+    log.info("built %d pages into %s", len(rendered.pages), site)
+    return problems
+
+
+def run_engine(config: Path) -> None:
+    proc = subprocess.run([*ENGINE, "-f", str(config)], capture_output=True, text=True)
+    output = (proc.stdout + proc.stderr).splitlines()
+    # `mkdocs build --strict` can exit 0 after printing warnings (with -q): read the output too.
+    trouble = [line for line in output if line.startswith(("WARNING", "ERROR", "Error", "Aborted"))]
+    if proc.returncode != 0 or trouble:
+        detail = "\n".join(trouble or output[-15:])
+        raise BuildError(f"the site engine failed; the previous site was kept.\n{detail}")
+
+
+def _swap(new: Path, dest: Path) -> None:
+    """Put `new` in place of `dest`: two renames on one file system, the old copy removed last."""
+    old = dest.with_name(dest.name + ".old")
+    _recover(dest)
+    if dest.exists():
+        dest.rename(old)
+    new.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(dest: Path) -> None:
+    """A build killed between the two renames leaves only `dest.old`: bring it back."""
+    old = dest.with_name(dest.name + ".old")
+    if old.exists() and not dest.exists():
+        old.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _lock(work: Path):
+    with open(work / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError("another crisisbook build is running in this project; "
+                             "wait for it to finish") from None
+        yield

@@ -1,0 +1,72 @@
+"""The command line: parses arguments and prints; the work happens in build.py and friends."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .report import summary
+
+project_option = click.option(
+    "-p", "--project", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="The handbook repository (holds playbook/, scenarios/, templates/).")
+
+
+@click.group()
+@click.version_option(__version__)
+@click.option("-v", "--verbose", is_flag=True, help="Say more about what happens.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def main(verbose: bool, quiet: bool) -> None:
+    """crisisbook: crisis playbooks in YAML, checked and built into an intranet handbook."""
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s")
+
+
+@main.command(name="validate")
+@project_option
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate_cmd(project: Path, paths: tuple[Path, ...]) -> None:
+    """Check the playbook and scenarios (all, or the scenario files given) and print every
+    problem as FILE:LINE:COL: field: message. Exits 1 if there is any error."""
+    from .build import check
+
+    _, problems = check(project, list(paths) or None)
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(summary(problems), err=True)
+    if any(p.is_error for p in problems):
+        raise SystemExit(1)
+
+
+@main.command()
+@project_option
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to put the site (default: PROJECT/site).")
+def build(project: Path, site_dir: Path | None) -> None:
+    """Validate, render and build the handbook into site/. On any error the previous site/ is
+    left exactly as it was."""
+    from .build import build as run
+    from .errors import ValidationFailed
+
+    try:
+        warnings = run(project, site_dir)
+    except ValidationFailed as e:
+        for problem in e.problems:
+            click.echo(str(problem), err=True)
+        raise
+    for problem in warnings:
+        click.echo(str(problem), err=True)
+    click.echo(f"Handbook built into {site_dir or project / 'site'}", err=True)
+
+
+@main.command()
+@project_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve(project: Path, dev_addr: str) -> None:
+    """Live preview: re-renders when a YAML file or template changes, and reloads the browser."""
+    from .serve import serve as run
+
+    run(project, dev_addr)

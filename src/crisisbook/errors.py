@@ -1,0 +1,43 @@
+"""The one exception hierarchy of crisisbook.
+
+Every error a user can cause is a CrisisbookError. It subclasses click's ClickException so the CLI
+prints the message and exits 1 without a traceback and without try/except in every command
+(the pattern of mkdocs/exceptions.py).
+"""
+
+from __future__ import annotations
+
+import click
+
+
+class CrisisbookError(click.ClickException):
+    """Base of every error crisisbook reports to a user."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+class LoadError(CrisisbookError):
+    """A file could not be read or parsed as YAML. Carries the place, for one-line reports."""
+
+    def __init__(self, file: str, message: str, line: int | None = None, col: int | None = None):
+        self.file, self.line, self.col, self.reason = file, line, col, message
+        where = file if line is None else f"{file}:{line}:{col or 1}"
+        super().__init__(f"{where}: {message}")
+
+
+class ValidationFailed(CrisisbookError):
+    """The project has problems; they have been reported one per line already."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        errors = sum(1 for p in problems if p.is_error)
+        super().__init__(f"{errors} error(s) found; nothing was built")
+
+
+class RenderError(CrisisbookError):
+    """A template failed: a bug in a template, reported with its name and line."""
+
+
+class BuildError(CrisisbookError):
+    """The site engine failed, or the output could not be put in place."""

@@ -1,0 +1,126 @@
+"""Stage 4: Handbook -> {relative path: Markdown}, through the project's Jinja2 templates.
+
+Templates run in Jinja2's sandbox with StrictUndefined: a typo in a template is an error naming
+the template and line, never an empty string on a page. Scenario text is data, not markup: every
+string from YAML passes through `md` (inline Markdown/HTML escaped) or `statement` (an escaped
+<pre> block) before it reaches a page, so `<script>` or `[x](javascript:…)` shows as inert text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import RenderError
+from .load import load_file
+from .model import PLACEHOLDER, Handbook, Text
+
+# Characters Python-Markdown treats as syntax anywhere in a line; each has a backslash escape.
+_INLINE = re.compile(r"([\\`*_{}\[\]()!|])")
+# Characters that only mean something at the start of a line (lists, headings, quotes).
+_LEADING = re.compile(r"^(\s*)([-+#>]|\d+\.)")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pages: dict[str, str]  # "scenarios/outage.md" -> Markdown
+    nav: list  # MkDocs nav structure, sections and pruning decided here rather than in a plugin
+
+
+def md(value) -> str:
+    """Inline text from data, made inert: HTML-escaped, Markdown syntax backslash-escaped."""
+    text = " ".join(str(value).split())  # one line: inline contexts (table cells, list items)
+    text = html.escape(text, quote=False)
+    text = _INLINE.sub(r"\\\1", text)
+    return _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def statement(value, blanks=()) -> str:
+    """A statement as a copyable <pre><code> block, its blanks highlighted as fill-in fields."""
+    descriptions = {name: str(desc) for name, desc in blanks}
+    out, pos = [], 0
+    text = str(value)
+    for m in PLACEHOLDER.finditer(text):
+        out.append(html.escape(text[pos:m.start()]))
+        title = html.escape(descriptions.get(m.group(1), ""), quote=True)
+        out.append(f'<mark class="cb-blank" title="{title}">{html.escape(m.group(0))}</mark>')
+        pos = m.end()
+    out.append(html.escape(text[pos:]))
+    # A blank line would end the raw HTML block in some Markdown engines: keep it, as an entity.
+    body = "".join(out).replace("\n\n", "\n&#10;")
+    return f'<pre class="cb-statement"><code>{body}</code></pre>'
+
+
+def tel(phone: str) -> str:
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+def mailto(email: str) -> str:
+    return "mailto:" + quote(email, safe="@.+-_")
+
+
+def deadline(by: str) -> str:
+    return f"T+{by}"
+
+
+class Renderer:
+    """Compiles the project's templates once and renders every page of a handbook."""
+
+    def __init__(self, templates: Path):
+        self.env = SandboxedEnvironment(
+            loader=jinja2.FileSystemLoader([templates / "pages", templates]), undefined=jinja2.StrictUndefined,
+            autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline)
+        strings = load_file(templates / "strings.yaml", "templates/strings.yaml").data
+        self.strings = strings
+
+    def page(self, template: str, **context) -> str:
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateError as e:
+            where = f"{getattr(e, 'filename', None) or template}:{getattr(e, 'lineno', '?')}"
+            raise RenderError(f"template {where}: {e}") from e
+
+    def render(self, hb: Handbook, today, lang: str | None = None) -> Rendered:
+        lang = lang or hb.default_language
+        s = self.strings[lang] if lang in self.strings else self.strings["en"]
+
+        def t(value):  # the one place a Text becomes a string of the page's language
+            return value.get(lang) if isinstance(value, Text) else value
+
+        self.env.filters["t"] = t
+        base = dict(hb=hb, s=s, lang=lang, today=today)
+        pages = {
+            "index.md": self.page("home.md.j2", **base),
+            "scenarios/index.md": self.page("scenarios.md.j2", **base),
+            "roles/index.md": self.page("roles.md.j2", **base),
+            "severity.md": self.page("severity.md.j2", **base),
+            "roster.md": self.page("roster.md.j2", **base),
+            "statements.md": self.page("statements.md.j2", **base),
+        }
+        for sc in hb.scenarios:
+            pages[f"scenarios/{sc.id}.md"] = self.page("scenario.md.j2", sc=sc, **base)
+        for role in hb.roles:
+            pages[f"roles/{role.id}.md"] = self.page("role.md.j2", role=role, **base)
+        return Rendered(pages, self.nav(hb, s))
+
+    def nav(self, hb: Handbook, s: dict) -> list:
+        """Scenarios grouped by category, so a page's navigation lists its own section only."""
+        by_category: dict[str, list] = {}
+        for sc in hb.scenarios:
+            by_category.setdefault(sc.category, []).append(f"scenarios/{sc.id}.md")
+        return [
+            {s["nav"]["home"]: "index.md"},
+            {s["nav"]["scenarios"]: ["scenarios/index.md"] + [
+                {s["categories"][cat]: pages} for cat, pages in by_category.items()]},
+            {s["nav"]["severity"]: "severity.md"},
+            {s["nav"]["roles"]: ["roles/index.md"] + [f"roles/{r.id}.md" for r in hb.roles]},
+            {s["nav"]["roster"]: "roster.md"},
+            {s["nav"]["statements"]: "statements.md"},
+        ]

@@ -1,0 +1,167 @@
+"""The Cerberus schemas of every file crisisbook reads, declared once.
+
+Types beyond Cerberus' own ("text", "slug", "duration", "isodate", "placeholder-text") are
+implemented in validate.Validator. `meta.hint` is appended to the message when a value breaks
+the rule, so each field carries its own advice for the person editing the file.
+"""
+
+from __future__ import annotations
+
+SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+LANGUAGE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"  # BCP 47, e.g. en, zh-Hant
+
+PHASES = ("detect", "assess", "respond", "recover", "review")
+STATEMENT_KINDS = ("holding", "apology", "update", "resolution", "internal-memo", "press-answer")
+COMMENT_CATEGORIES = ("inquiry", "complaint", "misinformation", "abuse", "praise", "press")
+REPLY_ACTIONS = ("reply", "private-message", "hide-and-report", "escalate")
+CATEGORIES = (
+    "product-failure", "employee-misconduct", "outage", "viral-backlash", "data-breach",
+    "offensive-post", "misinformation", "customer-complaint", "external-event",
+)
+CRITERIA = ("negative_mentions", "spread", "media", "harm", "business")
+
+
+def _text(**extra) -> dict:
+    """Human-readable text: a string now, or later a mapping of language -> string."""
+    return {"type": "text", **extra}
+
+
+def _text_list(minlength: int = 1) -> dict:
+    return {"type": "list", "minlength": minlength, "schema": _text()}
+
+
+def _id_list(hint: str, minlength: int = 1) -> dict:
+    return {"type": "list", "minlength": minlength,
+            "schema": {"type": "slug", "meta": {"hint": hint}}}
+
+
+def _mapping_of(value_schema: dict, key_hint: str, minlength: int = 1) -> dict:
+    """A mapping keyed by slug ids: ids are unique by construction (duplicate keys are refused)."""
+    return {"type": "dict", "minlength": minlength,
+            "keysrules": {"type": "slug", "meta": {"hint": key_hint}},
+            "valuesrules": {"type": "dict", "schema": value_schema}}
+
+
+ORGANISATION = {
+    "brand": _text(required=True),  # {brand}: the name customers know
+    "legal_name": _text(required=True),  # {legal_name}: for press releases and legal notices
+    "website": {"type": "string", "required": True, "regex": r"https?://\S+"},
+    "status_page": {"type": "string", "required": True, "regex": r"https?://\S+"},
+    "support_hotline": {"type": "string", "required": True,
+                        "meta": {"hint": 'quote phone numbers: "+852 3001 8800"'}},
+    "support_hours": _text(),
+    "support_email": {"type": "string", "required": True, "regex": r"[^@\s]+@[^@\s]+"},
+    "press_email": {"type": "string", "regex": r"[^@\s]+@[^@\s]+"},
+    "privacy_email": {"type": "string", "regex": r"[^@\s]+@[^@\s]+"},
+    "social": {"type": "dict", "keysrules": {"type": "slug"},  # {social.x}, {social.facebook}, …
+               "valuesrules": {"type": "string", "empty": False}},
+    "languages": {"type": "list", "minlength": 1,  # the languages the handbook is written in
+                  "schema": {"type": "string", "regex": LANGUAGE}},
+    "default_language": {"type": "string", "required": True, "regex": LANGUAGE},
+    "site_url": {"type": "string", "regex": r"https?://\S+"},  # where the handbook is published
+}
+
+ROLE = {
+    "title": _text(required=True),
+    "summary": _text(required=True),  # one line: why the role exists
+    "duties": _text_list() | {"required": True},  # what the role does in every crisis
+    "authority": _text_list(0),  # what the role may decide without asking
+}
+ROLES = {"roles": _mapping_of(ROLE, "role ids are slugs such as crisis-lead") | {"required": True}}
+
+PERSON = {
+    "name": {"type": "string", "required": True, "empty": False},
+    "job_title": _text(required=True),
+    "phone": {"type": "string", "required": True,
+              "meta": {"hint": 'quote phone numbers: "+852 9123 4567"'}},
+    "email": {"type": "string", "required": True, "regex": r"[^@\s]+@[^@\s]+"},
+    "chat": {"type": "string"},  # handle in the staff chat, for the fastest contact
+    "active": {"type": "boolean", "default": True,
+               "meta": {"hint": "write true or false (yes/no are not booleans here)"}},
+}
+ASSIGNMENT = {
+    "primary": {"type": "slug", "required": True},  # person id
+    "backup": {"type": "slug", "required": True},  # person id, never the same as primary
+}
+ROSTER = {
+    "people": _mapping_of(PERSON, "person ids are slugs such as mei-chan") | {"required": True},
+    "assignments": {"type": "dict", "required": True, "keysrules": {"type": "slug"},
+                    "valuesrules": {"type": "dict", "schema": ASSIGNMENT}},
+}
+
+LEVEL = {
+    "name": _text(required=True),
+    "summary": _text(required=True),
+    "criteria": {"type": "dict", "required": True,  # the five inputs of a severity judgement
+                 "schema": {c: _text(required=True) for c in CRITERIA}},
+    "first_response": {"type": "duration", "required": True},  # first public word, after detection
+    "activate": _id_list("role ids") | {"required": True},  # roles called in at this level
+    "approves_statements": {"type": "slug", "required": True},  # role id
+}
+SEVERITY = {"levels": _mapping_of(LEVEL, "level ids are slugs such as sev1") | {"required": True}}
+
+CHANNEL = {
+    "name": _text(required=True),
+    "limit": {"type": "integer", "min": 1},  # characters per post; none means no practical limit
+}
+CHANNELS = {"channels": _mapping_of(CHANNEL, "channel ids are slugs such as x") | {"required": True}}
+
+STEP = {
+    "do": _text(required=True),  # one action, in the imperative
+    "owner": {"type": "slug", "required": True},  # role id
+    "by": {"type": "duration", "required": True},  # deadline after detection: 15m, 1h, 3d
+}
+STATEMENT = {
+    "id": {"type": "slug", "required": True},
+    "kind": {"type": "string", "required": True, "allowed": STATEMENT_KINDS},
+    "title": _text(required=True),
+    "audience": _text(required=True),
+    "channels": _id_list("channel ids from playbook/channels.yaml") | {"required": True},
+    "text": _text(required=True),  # may use {organisation facts} and the scenario's {blanks}
+}
+REPLY = {
+    "action": {"type": "string", "required": True, "allowed": REPLY_ACTIONS},
+    "reply": _text(required=True),
+    "escalate_to": {"type": "slug"},  # role id; required when action is escalate
+    "note": _text(),  # guidance for the moderator, not posted
+}
+SCENARIO = {
+    "title": _text(required=True),
+    "category": {"type": "string", "required": True, "allowed": CATEGORIES},
+    "summary": _text(required=True),
+    "owner": {"type": "slug", "required": True},  # role that keeps this scenario current
+    "last_reviewed": {"type": "isodate", "required": True},
+    "review_interval": {"type": "duration", "required": True},  # e.g. 180d
+    "tags": {"type": "list", "schema": {"type": "slug"}},
+    "severity": {"type": "dict", "required": True,  # how each level looks in this scenario
+                 "keysrules": {"type": "slug"}, "valuesrules": _text()},
+    "monitoring": {"type": "dict", "required": True, "schema": {
+        "keywords": {"type": "list", "required": True, "minlength": 1, "schema": _text()},
+        "hashtags": {"type": "list", "schema": {"type": "string", "regex": r"#\S+"}},
+    }},
+    "team": _id_list("role ids from playbook/roles.yaml") | {"required": True},
+    "blanks": {"type": "dict", "keysrules": {"type": "string", "regex": r"[a-z][a-z0-9_]*",
+                                            "meta": {"hint": "blank names are lower_snake_case"}},
+               "valuesrules": _text()},  # name -> what the reader must fill in
+    "steps": {"type": "dict", "required": True, "schema": {
+        phase: {"type": "list", "required": True, "minlength": 1,
+                "schema": {"type": "dict", "schema": STEP}} for phase in PHASES}},
+    "statements": {"type": "list", "required": True, "minlength": 1,
+                   "schema": {"type": "dict", "schema": STATEMENT}},
+    "comment_replies": {"type": "dict", "required": True, "schema": {
+        category: {"type": "dict", "required": True, "schema": REPLY}
+        for category in COMMENT_CATEGORIES}},
+    "kol": {"type": "dict", "required": True, "schema": {
+        "when": _text(required=True), "who": _text(required=True),
+        "brief": _text_list() | {"required": True}, "avoid": _text_list(0)}},
+    "donts": _text_list() | {"required": True},
+    "review_questions": _text_list() | {"required": True},
+}
+
+PLAYBOOK = {  # file name in playbook/ -> schema
+    "organisation.yaml": ORGANISATION,
+    "roles.yaml": ROLES,
+    "roster.yaml": ROSTER,
+    "severity.yaml": SEVERITY,
+    "channels.yaml": CHANNELS,
+}

@@ -1,0 +1,314 @@
+"""Stage 2: check every loaded file, alone (Cerberus) and against the others (cross-checks).
+
+Nothing here raises on bad data: every problem becomes a Problem with file, line, column and
+field, so a PR lead sees all of their mistakes in one run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+import cerberus
+
+from . import schema as S
+from .load import Document, Sources
+from .model import organisation_facts, parse_duration, placeholders, text_variants
+from .report import ERROR, WARNING, Problem, field_path, sort_key
+
+_SLUG = re.compile(S.SLUG)
+_LANGUAGE = re.compile(S.LANGUAGE)
+_TYPE_NAMES = {
+    "text": "text", "string": "text", "slug": "an id (lowercase letters, digits and hyphens, e.g. crisis-lead)",
+    "duration": "a duration such as 15m, 2h, 3d or 2w", "isodate": "a date written YYYY-MM-DD",
+    "integer": "a whole number", "boolean": "true or false", "list": "a list", "dict": "a mapping of fields",
+}
+
+
+class Validator(cerberus.Validator):
+    """Cerberus with crisisbook's own types."""
+
+    def _validate_type_text(self, value):
+        if isinstance(value, str):
+            return bool(value.strip())
+        return isinstance(value, dict) and bool(value) and all(
+            isinstance(k, str) and _LANGUAGE.fullmatch(k) and isinstance(v, str) and v.strip()
+            for k, v in value.items())
+
+    def _validate_type_slug(self, value):
+        return isinstance(value, str) and bool(_SLUG.fullmatch(value))
+
+    def _validate_type_duration(self, value):
+        return parse_duration(value) is not None
+
+    def _validate_type_isodate(self, value):
+        try:
+            return isinstance(value, str) and bool(dt.date.fromisoformat(value)) and len(value) == 10
+        except ValueError:
+            return False
+
+
+_validators: dict[int, Validator] = {}
+
+
+def check_schema(doc: Document, schema: dict) -> list[Problem]:
+    """Cerberus problems of one document, each placed on its line."""
+    v = _validators.get(id(schema))
+    if v is None:  # building a Validator checks the schema itself: do it once per schema
+        v = _validators[id(schema)] = Validator(schema)
+    if v.validate(doc.data):
+        return []
+    return [_problem(doc, v, e) for e in _leaves(v._errors)]
+
+
+def _leaves(errors):
+    for e in errors:
+        if e.is_group_error:
+            yield from _leaves(e.child_errors)
+        else:
+            yield e
+
+
+def _rules_at(schema, schema_path) -> dict:
+    node = schema
+    for part in schema_path:
+        node = node[part]
+    return node
+
+
+def _problem(doc: Document, v: Validator, e) -> Problem:
+    path = e.document_path
+    if e.code == cerberus.errors.UNKNOWN_FIELD.code:
+        parent = _rules_at(v.schema, e.schema_path) if e.schema_path else v.schema
+        known = list(parent.keys())
+        line, col = doc.mark(path, key=True)
+        return Problem(doc.file, line, col, field_path(path),
+                       f"unknown field{suggest(str(path[-1]), known)}")
+    rules = _rules_at(v.schema, e.schema_path[:-1])
+    line, col = doc.mark(path, key=e.rule == "keysrules")
+    message = _message(e, rules)
+    hint = (rules.get("meta") or {}).get("hint")
+    if hint and e.rule in ("type", "regex"):
+        message += f" ({hint})"
+    return Problem(doc.file, line, col, field_path(path), message)
+
+
+def _message(e, rules) -> str:
+    value = e.value
+    if e.rule == "required":
+        return "required field is missing"
+    if e.rule == "nullable" or (e.rule == "type" and value is None):
+        return "is empty; give it a value"
+    if e.rule == "type":
+        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in
+                             (e.constraint if isinstance(e.constraint, list) else [e.constraint]))
+        return f"must be {wanted}, found {_describe(value)}"
+    if e.rule == "allowed":
+        return f"'{value}' is not allowed{suggest(str(value), e.constraint, always=True)}"
+    if e.rule == "regex":
+        return f"'{value}' is not in the expected form"
+    if e.rule == "minlength":
+        return f"needs at least {e.constraint} item{'s' * (e.constraint != 1)}"
+    if e.rule == "min":
+        return f"must be at least {e.constraint}"
+    if e.rule == "empty":
+        return "is empty; give it a value"
+    return f"breaks the rule '{e.rule}'"  # pragma: no cover - every rule in schema.py is above
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return "empty text" if not value.strip() else f"'{value}'"
+    return type(value).__name__
+
+
+def suggest(name: str, known, always: bool = False) -> str:
+    """' (did you mean 'x'?)', or the list of known names for short lists."""
+    known = [str(k) for k in known]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    if always or len(known) <= 8:
+        return f" (expected one of: {', '.join(known)})"
+    return ""
+
+
+# ---------------------------------------------------------------------------- cross-file checks
+
+
+class _Checker:
+    """Collects problems for one document; `at` places them on the field's line."""
+
+    def __init__(self, doc: Document, out: list[Problem]):
+        self.doc, self.out = doc, out
+
+    def at(self, path, message: str, severity: str = ERROR, key: bool = False) -> None:
+        line, col = self.doc.mark(tuple(path), key=key)
+        self.out.append(Problem(self.doc.file, line, col, field_path(path), message, severity))
+
+    def known(self, path, value, known, what: str, where: str) -> bool:
+        if value in known:
+            return True
+        self.at(path, f"unknown {what} '{value}'{suggest(value, known)}"
+                      f"{'' if value in known else f'; see {where}'}")
+        return False
+
+
+def validate(sources: Sources, today: dt.date | None = None) -> list[Problem]:
+    """All problems of the project, sorted by file and line."""
+    problems = list(sources.problems)
+    for stem, doc in sources.playbook.items():
+        problems += check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
+    playbook_ok = len(sources.playbook) == len(S.PLAYBOOK) and not any(p.is_error for p in problems)
+    if playbook_ok:
+        _check_playbook(sources.playbook, problems)
+    for sid, doc in sources.scenarios.items():
+        if not _SLUG.fullmatch(sid):
+            problems.append(Problem(doc.file, None, None, "",
+                                    f"file name '{sid}' is not a slug: use lowercase letters, "
+                                    f"digits and hyphens, e.g. product-recall.yaml"))
+        found = check_schema(doc, S.SCENARIO)
+        problems += found
+        if playbook_ok and not found:
+            _check_scenario(doc, sources.playbook, problems, today or dt.date.today())
+    return sorted(problems, key=sort_key)
+
+
+def _check_playbook(pb: dict[str, Document], out: list[Problem]) -> None:
+    roles = pb["roles"].data["roles"]
+    people = pb["roster"].data["people"]
+    org = _Checker(pb["organisation"], out)
+    langs = pb["organisation"].data.get("languages", [])
+    default = pb["organisation"].data["default_language"]
+    if langs and default not in langs:
+        org.at(("default_language",), f"'{default}' is not in languages{suggest(default, langs)}")
+    roster = _Checker(pb["roster"], out)
+    assignments = pb["roster"].data["assignments"]
+    for rid in assignments:
+        roster.known(("assignments", rid), rid, roles, "role", "playbook/roles.yaml")
+    for rid in roles:
+        a = assignments.get(rid)
+        if a is None:
+            roster.at(("assignments",), f"role '{rid}' has no primary and no backup")
+            continue
+        for slot in ("primary", "backup"):
+            pid = a[slot]
+            if roster.known(("assignments", rid, slot), pid, people, "person", "people in this file") \
+                    and not people[pid].get("active", True):
+                roster.at(("assignments", rid, slot), f"'{pid}' is marked inactive but is still the {slot}")
+        if a["primary"] == a["backup"]:
+            roster.at(("assignments", rid, "backup"), f"'{a['backup']}' is both primary and backup of '{rid}'")
+    sev = _Checker(pb["severity"], out)
+    for lid, level in pb["severity"].data["levels"].items():
+        for i, rid in enumerate(level["activate"]):
+            sev.known(("levels", lid, "activate", i), rid, roles, "role", "playbook/roles.yaml")
+        sev.known(("levels", lid, "approves_statements"), level["approves_statements"], roles,
+                  "role", "playbook/roles.yaml")
+
+
+def _check_scenario(doc: Document, pb: dict[str, Document], out: list[Problem], today: dt.date) -> None:
+    c = _Checker(doc, out)
+    d = doc.data
+    roles = pb["roles"].data["roles"]
+    role = lambda path, rid: c.known(path, rid, roles, "role", "playbook/roles.yaml")  # noqa: E731
+    role(("owner",), d["owner"])
+    for i, rid in enumerate(d["team"]):
+        role(("team", i), rid)
+    team = set(d["team"])
+    _check_severity(c, d, pb["severity"].data["levels"])
+    _check_steps(c, d, role, team)
+    _check_statements(c, d, pb)
+    for cat, rule in d["comment_replies"].items():
+        if rule["action"] == "escalate" and "escalate_to" not in rule:
+            c.at(("comment_replies", cat), "action 'escalate' needs 'escalate_to': the role to hand it to")
+        if "escalate_to" in rule:
+            role(("comment_replies", cat, "escalate_to"), rule["escalate_to"])
+    reviewed = dt.date.fromisoformat(d["last_reviewed"])
+    due = reviewed + dt.timedelta(minutes=parse_duration(d["review_interval"]))
+    if today > due:
+        c.at(("last_reviewed",), f"overdue for review since {due.isoformat()} "
+                                 f"(last reviewed {reviewed.isoformat()}, every {d['review_interval']})",
+             WARNING)
+
+
+def _check_severity(c: _Checker, d: dict, levels: dict) -> None:
+    for lid in d["severity"]:
+        c.known(("severity", lid), lid, levels, "severity level", "playbook/severity.yaml")
+    for lid in levels:
+        if lid not in d["severity"]:
+            c.at(("severity",), f"no description for severity level '{lid}'")
+
+
+def _check_steps(c: _Checker, d: dict, role, team: set) -> None:
+    review = [parse_duration(s["by"]) for s in d["steps"]["review"]]
+    review_starts = min(review)
+    for phase in S.PHASES:
+        for i, step in enumerate(d["steps"][phase]):
+            path = ("steps", phase, i)
+            if role(path + ("owner",), step["owner"]) and step["owner"] not in team:
+                c.at(path + ("owner",), f"'{step['owner']}' owns a step but is not in the team; add it to team")
+            if phase != "review" and parse_duration(step["by"]) > review_starts:
+                c.at(path + ("by",), f"deadline {step['by']} is later than the first review step "
+                                     f"({_minutes_text(review_starts)}); review comes last")
+
+
+def _minutes_text(minutes: int) -> str:
+    for unit, size in (("w", 10080), ("d", 1440), ("h", 60)):
+        if minutes % size == 0:
+            return f"{minutes // size}{unit}"
+    return f"{minutes}m"
+
+
+def _check_statements(c: _Checker, d: dict, pb: dict[str, Document]) -> None:
+    channels = pb["channels"].data["channels"]
+    org = pb["organisation"].data
+    facts = organisation_facts(org)
+    blanks = d.get("blanks", {})
+    used: set[str] = set()
+    seen: dict[str, int] = {}
+    for i, st in enumerate(d["statements"]):
+        path = ("statements", i)
+        if st["id"] in seen:
+            c.at(path + ("id",), f"duplicate statement id '{st['id']}' (also statements[{seen[st['id']]}])")
+        seen.setdefault(st["id"], i)
+        used |= _check_placeholders(c, path + ("text",), st["text"], facts, blanks)
+        for j, ch in enumerate(st["channels"]):
+            if c.known(path + ("channels", j), ch, channels, "channel", "playbook/channels.yaml"):
+                _check_length(c, path, st["text"], ch, channels[ch].get("limit"), org)
+    for cat, rule in d["comment_replies"].items():
+        used |= _check_placeholders(c, ("comment_replies", cat, "reply"), rule["reply"], facts, blanks)
+    for name in blanks:
+        if name not in used:
+            c.at(("blanks", name), f"blank '{name}' is declared but no statement or reply uses it",
+                 key=True)
+
+
+def _check_placeholders(c: _Checker, path, raw, facts: dict, blanks: dict) -> set[str]:
+    used = set()
+    for _, text in text_variants(raw):
+        for name in placeholders(text):
+            used.add(name)
+            if name not in facts and name not in blanks:
+                c.at(path, f"unknown placeholder '{{{name}}}'{suggest(name, [*facts, *blanks])}; "
+                           f"declare it under blanks or add it to playbook/organisation.yaml")
+    return used
+
+
+def _check_length(c: _Checker, path, raw, channel: str, limit: int | None, org: dict) -> None:
+    if limit is None:
+        return
+    for lang, text in text_variants(raw):
+        from .model import fill
+        length = len(fill(text, organisation_facts(org, lang)))
+        if length > limit:
+            c.at(path + ("text",), f"{length} characters{f' ({lang})' if lang else ''} is "
+                                   f"{length - limit} over the {limit}-character limit of '{channel}'")
