@@ -88,8 +88,9 @@ def write_docs(root: Path, rendered: Rendered, docs: Path) -> list[str]:
 
 def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, target: Path) -> Path:
     """The engine's config: the project's mkdocs.yml plus the generated docs folder and nav."""
+    handwritten = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*.md"))
     config = {"INHERIT": str((root / "mkdocs.yml").resolve()), "docs_dir": str(docs.resolve()),
-              "site_dir": str(site.resolve()), "nav": rendered.nav}
+              "site_dir": str(site.resolve()), "nav": rendered.nav + handwritten}
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")

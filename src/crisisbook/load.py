@@ -124,6 +124,9 @@ _TAB_HINT = "a tab character is not allowed here: indent with spaces"
 _HINTS = (
     ("mapping values are not allowed", "unexpected ':'; quote a value that contains ': '"),
     ("could not find expected ':'", "a key is missing its ':' or the indentation is off"),
+    ("did not find expected ',' or",
+     "a flow list or mapping ([ ] or { }) is not closed; quote values that contain braces, "
+     "commas or ': '"),
     ("found undefined alias", "an alias (*name) is used; anchors and aliases are not supported"),
     ("expected a single document", "the file holds more than one YAML document (---)"),
     ("found duplicate anchor", "anchors and aliases are not supported"),
@@ -154,7 +157,7 @@ class _Walker:
 
     def value(self, node, path: Path_, depth: int):
         if id(node) in self.seen:  # an alias: report it where it is used, not at its anchor
-            line, col = self.doc.marks.get(path[:-1], _pos(node))
+            line, col = self.doc.key_marks.get(path) or self.doc.marks.get(path[:-1]) or _pos(node)
             raise LoadError(self.doc.file, "anchors and aliases (&name, *name) are not supported: "
                             "write the value out", line, col)
         self.seen.add(id(node))

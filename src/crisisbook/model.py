@@ -140,6 +140,14 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Kol:
+    when: Text
+    who: Text
+    brief: tuple[Text, ...]
+    avoid: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
 class Scenario:
     id: str
     file: str
@@ -158,7 +166,7 @@ class Scenario:
     steps: tuple[Step, ...]  # sorted by deadline, then phase order
     statements: tuple[Statement, ...]
     replies: tuple[Reply, ...]
-    kol: Mapping[str, object]
+    kol: Kol
     donts: tuple[Text, ...]
     review_questions: tuple[Text, ...]
 
@@ -245,8 +253,8 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         team=tuple(roles[r] for r in d["team"]), steps=tuple(steps),
         statements=tuple(_statement(s, blanks, c) for s in d["statements"]),
         replies=tuple(replies),
-        kol=MappingProxyType({k: (tuple(map(T, v)) if isinstance(v, list) else T(v))
-                              for k, v in d["kol"].items()}),
+        kol=Kol(T(d["kol"]["when"]), T(d["kol"]["who"]), tuple(map(T, d["kol"]["brief"])),
+                tuple(map(T, d["kol"].get("avoid", [])))),
         donts=tuple(map(T, d["donts"])), review_questions=tuple(map(T, d["review_questions"])),
     )
 

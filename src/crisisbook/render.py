@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -69,6 +70,14 @@ def deadline(by: str) -> str:
     return f"T+{by}"
 
 
+def _where(e: jinja2.TemplateError, template: str) -> str:
+    """templates/pages/x.md.j2:12, from the error (syntax) or the innermost template frame."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".j2")]
+    filename = getattr(e, "filename", None) or (frames[-1].filename if frames else template)
+    lineno = getattr(e, "lineno", None) or (frames[-1].lineno if frames else "?")
+    return f"{Path(filename).name}:{lineno}"
+
+
 class Renderer:
     """Compiles the project's templates once and renders every page of a handbook."""
 
@@ -84,8 +93,7 @@ class Renderer:
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateError as e:
-            where = f"{getattr(e, 'filename', None) or template}:{getattr(e, 'lineno', '?')}"
-            raise RenderError(f"template {where}: {e}") from e
+            raise RenderError(f"template {_where(e, template)}: {e.message}") from e
 
     def render(self, hb: Handbook, today, lang: str | None = None) -> Rendered:
         lang = lang or hb.default_language

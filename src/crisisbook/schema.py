@@ -77,7 +77,7 @@ PERSON = {
     "email": {"type": "string", "required": True, "regex": r"[^@\s]+@[^@\s]+"},
     "chat": {"type": "string"},  # handle in the staff chat, for the fastest contact
     "active": {"type": "boolean", "default": True,
-               "meta": {"hint": "write true or false (yes/no are not booleans here)"}},
+               "meta": {"hint": "write true or false (yes and no are read as text)"}},
 }
 ASSIGNMENT = {
     "primary": {"type": "slug", "required": True},  # person id

@@ -14,7 +14,7 @@ import cerberus
 
 from . import schema as S
 from .load import Document, Sources
-from .model import organisation_facts, parse_duration, placeholders, text_variants
+from .model import fill, organisation_facts, parse_duration, placeholders, text_variants
 from .report import ERROR, WARNING, Problem, field_path, sort_key
 
 _SLUG = re.compile(S.SLUG)
@@ -90,7 +90,7 @@ def _problem(doc: Document, v: Validator, e) -> Problem:
     message = _message(e, rules)
     hint = (rules.get("meta") or {}).get("hint")
     if hint and e.rule in ("type", "regex"):
-        message += f" ({hint})"
+        message += f"; {hint}"
     return Problem(doc.file, line, col, field_path(path), message)
 
 
@@ -249,8 +249,8 @@ def _check_severity(c: _Checker, d: dict, levels: dict) -> None:
 
 
 def _check_steps(c: _Checker, d: dict, role, team: set) -> None:
-    review = [parse_duration(s["by"]) for s in d["steps"]["review"]]
-    review_starts = min(review)
+    first_review = min(d["steps"]["review"], key=lambda s: parse_duration(s["by"]))["by"]
+    review_starts = parse_duration(first_review)
     for phase in S.PHASES:
         for i, step in enumerate(d["steps"][phase]):
             path = ("steps", phase, i)
@@ -258,14 +258,7 @@ def _check_steps(c: _Checker, d: dict, role, team: set) -> None:
                 c.at(path + ("owner",), f"'{step['owner']}' owns a step but is not in the team; add it to team")
             if phase != "review" and parse_duration(step["by"]) > review_starts:
                 c.at(path + ("by",), f"deadline {step['by']} is later than the first review step "
-                                     f"({_minutes_text(review_starts)}); review comes last")
-
-
-def _minutes_text(minutes: int) -> str:
-    for unit, size in (("w", 10080), ("d", 1440), ("h", 60)):
-        if minutes % size == 0:
-            return f"{minutes // size}{unit}"
-    return f"{minutes}m"
+                                     f"({first_review}); review comes last")
 
 
 def _check_statements(c: _Checker, d: dict, pb: dict[str, Document]) -> None:
@@ -307,7 +300,6 @@ def _check_length(c: _Checker, path, raw, channel: str, limit: int | None, org: 
     if limit is None:
         return
     for lang, text in text_variants(raw):
-        from .model import fill
         length = len(fill(text, organisation_facts(org, lang)))
         if length > limit:
             c.at(path + ("text",), f"{length} characters{f' ({lang})' if lang else ''} is "

@@ -1,0 +1,100 @@
+"""The whole pipeline with the real engine: `mkdocs build --strict` of the shipped example."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import TODAY, edit
+from crisisbook.build import build
+from crisisbook.errors import BuildError, ValidationFailed
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The shipped example, built once for the tests of this module."""
+    import shutil
+    from conftest import REPO
+    root = tmp_path_factory.mktemp("example")
+    for name in ("playbook", "scenarios", "templates", "docs"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    build(root, on=TODAY)
+    return root / "site"
+
+
+def test_every_page_is_built(built):
+    for page in ["index.html", "scenarios/index.html", "scenarios/product-recall/index.html",
+                 "scenarios/data-breach/index.html", "roles/crisis-lead/index.html", "severity/index.html",
+                 "roster/index.html", "statements/index.html", "search/search_index.json"]:
+        assert (built / page).is_file(), page
+
+
+def test_search_index_holds_the_scenarios(built):
+    index = (built / "search" / "search_index.json").read_text()
+    assert "Product overheating and recall" in index
+    assert "holding statement" in index.lower()
+
+
+def test_statement_is_a_copyable_code_block_with_marked_blanks(built):
+    page = (built / "scenarios" / "product-recall" / "index.html").read_text()
+    assert '<pre class="cb-statement"><code>' in page
+    assert '<mark class="cb-blank"' in page
+    assert "content.code.copy" in page  # Material adds the copy button to every pre > code
+
+
+def test_nothing_is_loaded_from_outside(built):
+    """The handbook runs on an intranet: no web fonts, CDN scripts or outside stylesheets."""
+    external = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["'](?:https?:)?//""")
+    for page in built.rglob("*.html"):
+        html = page.read_text()
+        assert not external.search(html), page
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
+    for css in built.rglob("*.css"):
+        assert "@import url(http" not in css.read_text(), css
+
+
+def test_navigation_is_pruned_to_the_page_section(small):
+    """A page's navigation lists the scenarios of its own category only, so pages do not grow
+    with the whole handbook (Material's flat navigation would list every scenario everywhere)."""
+    for n in range(2, 5):
+        text = (small / "scenarios" / "site-down.yaml").read_text()
+        (small / "scenarios" / f"site-down-{n}.yaml").write_text(text.replace("Shop is down", f"Shop down {n}"))
+    build(small, on=TODAY)
+    nav_links = re.compile(r'<a href="([^"]*)" class="md-nav__link')
+    kettle = nav_links.findall((small / "site" / "scenarios" / "kettle-leak" / "index.html").read_text())
+    outage = nav_links.findall((small / "site" / "scenarios" / "site-down" / "index.html").read_text())
+    # the other category collapses to one link (to its first page); its pages are not listed
+    assert len([link for link in kettle if "site-down" in link]) == 1
+    assert {"../site-down-2/", "../site-down-3/", "../site-down-4/"} <= set(outage)
+
+
+def test_failed_validation_leaves_the_previous_site_untouched(small):
+    build(small, on=TODAY)
+    before = {p: p.read_bytes() for p in (small / "site").rglob("*") if p.is_file()}
+    edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
+    with pytest.raises(ValidationFailed):
+        build(small, on=TODAY)
+    after = {p: p.read_bytes() for p in (small / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list((small / "build").glob(".staging-*"))
+
+
+def test_engine_failure_leaves_the_previous_site_untouched(small):
+    build(small, on=TODAY)
+    before = sorted((small / "site").rglob("*"))
+    (small / "mkdocs.yml").write_text((small / "mkdocs.yml").read_text() + "\nno_such_option: 1\n")
+    with pytest.raises(BuildError) as caught:
+        build(small, on=TODAY)
+    assert caught.value.format_message().startswith("the site engine failed; the previous site was kept.")
+    assert "no_such_option" in caught.value.format_message()
+    assert sorted((small / "site").rglob("*")) == before
+
+
+def test_a_build_killed_between_renames_is_recovered(small):
+    build(small, on=TODAY)
+    (small / "site").rename(small / "site.old")  # as if killed after moving the old site aside
+    build(small, on=TODAY)
+    assert (small / "site" / "index.html").is_file() and not (small / "site.old").exists()

@@ -1,0 +1,71 @@
+"""The command line as a user runs it: a real process, exact output, exit codes, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import edit
+
+SOURCE_DATE = {"SOURCE_DATE_EPOCH": "1780272000"}  # 2026-06-01, the fixture's "today"
+
+
+def run(*args, cwd):
+    import os
+    env = {**os.environ, **SOURCE_DATE}
+    return subprocess.run([sys.executable, "-m", "crisisbook", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+
+
+def test_validate_clean_project_exits_0(small):
+    result = run("validate", cwd=small)
+    assert result.returncode == 0
+    assert result.stdout == ("scenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review "
+                             "since 2026-04-10 (last reviewed 2026-01-10, every 90d)\n")
+    assert result.stderr == "0 errors, 1 warning\n"
+
+
+def test_validate_prints_every_problem_and_exits_1(small):
+    edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
+    (small / "scenarios" / "kettle-leak.yaml").write_bytes(b"title: x\ntitle: y\n")
+    result = run("validate", cwd=small)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "scenarios/kettle-leak.yaml:2:1: duplicate key 'title' (first defined on line 1)",
+        "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)",
+    ]
+    assert result.stderr == "2 errors, 0 warnings\n"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_validate_one_file(small):
+    edit(small / "scenarios" / "kettle-leak.yaml", "category: product-failure", "category: x")
+    result = run("validate", "scenarios/site-down.yaml", cwd=small)
+    assert result.returncode == 0, result.stdout
+
+
+def test_build_reports_problems_and_keeps_site(small):
+    assert run("build", cwd=small).returncode == 0
+    index = (small / "site" / "index.html").read_bytes()
+    (small / "scenarios" / "evil.yaml").write_bytes(b"title: !!python/object/apply:os.system ['touch pwned']\n")
+    result = run("build", cwd=small)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "scenarios/evil.yaml:1:8: tag '!!python/object/apply:os.system' is not allowed: crisisbook reads "
+        "plain data only\nError: 1 error(s) found; nothing was built\n")
+    assert (small / "site" / "index.html").read_bytes() == index
+    assert not (small / "pwned").exists()
+
+
+def test_bad_template_is_one_line_not_a_traceback(small):
+    (small / "templates" / "pages" / "roles.md.j2").write_text("{% for x in %}\n")
+    result = run("build", cwd=small)
+    assert result.returncode == 1
+    assert result.stderr == "Error: template roles.md.j2:1: Expected an expression, got 'end of statement block'\n"
+
+
+def test_missing_project_is_a_clear_error(tmp_path):
+    result = run("validate", "-p", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stdout.startswith(f"playbook/channels.yaml: file is missing")

@@ -1,0 +1,72 @@
+"""Stage 1: every kind of broken file gets one exact line naming file, line and column."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from crisisbook.errors import LoadError
+from crisisbook.load import load_bytes
+
+BAD = [
+    ("malformed", b"title: a: b\n", "x.yaml:1:9: unexpected ':'; quote a value that contains ': '"),
+    ("unclosed flow", b"team: [a, b\nowner: c\n",
+     "x.yaml:2:6: a flow list or mapping ([ ] or { }) is not closed; quote values that contain "
+     "braces, commas or ': '"),
+    ("duplicate key", b"title: a\ntitle: b\n", "x.yaml:2:1: duplicate key 'title' (first defined on line 1)"),
+    ("duplicate nested key", b"kol:\n  who: a\n  when: b\n  who: c\n",
+     "x.yaml:4:3: duplicate key 'who' (first defined on line 2)"),
+    ("empty file", b"", "x.yaml:1:1: file is empty: it must hold a mapping of fields"),
+    ("only a comment", b"# nothing yet\n", "x.yaml:1:1: file is empty: it must hold a mapping of fields"),
+    ("top-level list", b"- a\n- b\n", "x.yaml:1:1: the top level must be a mapping of fields, found a list"),
+    ("top-level scalar", b"hello\n", "x.yaml:1:1: the top level must be a mapping of fields, found a single value"),
+    ("not utf-8", b"title: ok\nsummary: caf\xe9\n", "x.yaml:2:13: not UTF-8 text (byte 0xe9); save the file as UTF-8"),
+    ("tab indentation", b"kol:\n\twho: a\n", "x.yaml:2:1: a tab character is not allowed here: indent with spaces"),
+    ("python tag", b"title: !!python/object/apply:os.system ['touch /tmp/pwned']\n",
+     "x.yaml:1:8: tag '!!python/object/apply:os.system' is not allowed: crisisbook reads plain data only"),
+    ("unknown tag", b"title: !secret x\n", "x.yaml:1:8: tag '!secret' is not allowed: crisisbook reads plain data only"),
+    ("alias", b"a: &x [1]\nb: *x\n",
+     "x.yaml:2:1: anchors and aliases (&name, *name) are not supported: write the value out"),
+    ("merge key", b"a: &x {b: 1}\nc:\n  <<: *x\n", "x.yaml:3:3: merge keys (<<) are not supported: write the fields out"),
+    ("two documents", b"a: 1\n---\nb: 2\n", "x.yaml:2:1: the file holds more than one YAML document (---)"),
+    ("deep nesting", b"a: " + b"[" * 60_000, "x.yaml:1:36: nested more than 32 levels deep"),
+    ("too large", b"a: " + b"x" * 2_000_000, "x.yaml: file is 2,000,003 bytes; the limit is 1,000,000"),
+]
+
+
+@pytest.mark.parametrize("raw, expected", [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_bad_file_gets_one_exact_line(raw, expected):
+    with pytest.raises(LoadError) as caught:
+        load_bytes(raw, "x.yaml")
+    assert caught.value.format_message() == expected
+
+
+def test_alias_bomb_is_refused_before_it_expands():
+    # "billion laughs": nine levels of nine aliases would be 9**9 strings once walked
+    lines = ['a0: &a0 "lol"']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    started = time.perf_counter()
+    with pytest.raises(LoadError, match="anchors and aliases"):
+        load_bytes("\n".join(lines).encode(), "bomb.yaml")
+    assert time.perf_counter() - started < 1  # generous: expanding it would take minutes
+
+
+def test_values_keep_what_was_written():
+    doc = load_bytes(b"a: yes\nb: no\nc: on\nd: 0123\ne: +852 2000 0000\nf: 2026-01-31\n"
+                     b"g: true\nh: 12\ni: 1.5\nj: ~\nk: '12'\n", "x.yaml")
+    assert doc.data == {"a": "yes", "b": "no", "c": "on", "d": "0123", "e": "+852 2000 0000",
+                        "f": "2026-01-31", "g": True, "h": 12, "i": 1.5, "j": None, "k": "12"}
+
+
+def test_bom_and_crlf_are_accepted():
+    doc = load_bytes("\ufefftitle: a\r\nowner: b\r\n".encode(), "x.yaml")
+    assert doc.data == {"title": "a", "owner": "b"}
+    assert doc.marks[("owner",)] == (2, 8)
+
+
+def test_marks_point_at_values_and_keys():
+    doc = load_bytes(b"steps:\n  respond:\n    - do: x\n      owner: cfo\n", "x.yaml")
+    assert doc.marks[("steps", "respond", 0, "owner")] == (4, 14)
+    assert doc.key_marks[("steps", "respond", 0, "owner")] == (4, 7)
+    assert doc.mark(("steps", "respond", 0, "by")) == (3, 7)  # missing: nearest existing parent

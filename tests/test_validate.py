@@ -1,0 +1,121 @@
+"""Stage 2: each mistake a PR lead can make comes back as one exact line."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SMALL, TODAY, edit
+from crisisbook.build import check
+
+SITE = "scenarios/site-down.yaml"
+KETTLE = "scenarios/kettle-leak.yaml"
+ROSTER = "playbook/roster.yaml"
+
+CASES = [
+    ("unknown field", SITE, "summary: The online", "summmary: The online", [
+        "scenarios/site-down.yaml:1:1: summary: required field is missing",
+        "scenarios/site-down.yaml:3:1: summmary: unknown field (did you mean 'summary'?)"]),
+    ("wrong type", SITE, "review_interval: 180d", "review_interval: 180", [
+        "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
+        "found the number 180"]),
+    ("empty value", SITE, "title: Shop is down\n", "title:\n", [
+        "scenarios/site-down.yaml:1:7: title: is empty; give it a value"]),
+    ("unknown category", SITE, "category: outage", "category: outtage", [
+        "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)"]),
+    ("unknown scenario owner", SITE, "owner: spokesperson\nlast", "owner: spokesman\nlast", [
+        "scenarios/site-down.yaml:4:8: owner: unknown role 'spokesman' (did you mean 'spokesperson'?); "
+        "see playbook/roles.yaml"]),
+    ("unknown channel", SITE, "channels: [x]", "channels: [x, twitter]", [
+        "scenarios/site-down.yaml:29:19: statements[0].channels[1]: unknown channel 'twitter' "
+        "(expected one of: x, facebook, internal-memo); see playbook/channels.yaml"]),
+    ("unknown placeholder", SITE, "Updates at {status_page}.", "Updates at {status_pag}.", [
+        "scenarios/site-down.yaml:30:11: statements[0].text: unknown placeholder '{status_pag}' "
+        "(did you mean 'status_page'?); declare it under blanks or add it to playbook/organisation.yaml"]),
+    ("unused blank", KETTLE, "  model: Model number on the base", "  model: Model number on the base\n  batch: Batch code", [
+        "scenarios/kettle-leak.yaml:17:3: blanks.batch: blank 'batch' is declared but no statement or reply uses it"]),
+    ("over the channel limit", SITE, "text: Our shop is down.", "text: " + "Our shop is down. " * 16 + "Really.", [
+        "scenarios/site-down.yaml:30:11: statements[0].text: 342 characters is 62 over the 280-character "
+        "limit of 'x'"]),
+    ("duplicate statement id", KETTLE, "  - id: memo", "  - id: holding", [
+        "scenarios/kettle-leak.yaml:39:9: statements[1].id: duplicate statement id 'holding' (also statements[0])"]),
+    ("deadline after review", SITE, "owner: spokesperson, by: 1d}", "owner: spokesperson, by: 8d}", [
+        "scenarios/site-down.yaml:21:59: steps.recover[0].by: deadline 8d is later than the first review "
+        "step (7d); review comes last"]),
+    ("deadline does not parse", SITE, "owner: spokesperson, by: 1h}", "owner: spokesperson, by: soon}", [
+        "scenarios/site-down.yaml:19:54: steps.respond[0].by: must be a duration such as 15m, 2h, 3d or 2w, "
+        "found 'soon'"]),
+    ("unknown severity level", SITE, "  sev2: Down at night.", "  sev3: Down at night.", [
+        "scenarios/site-down.yaml:8:3: severity: no description for severity level 'sev2'",
+        "scenarios/site-down.yaml:9:9: severity.sev3: unknown severity level 'sev3' (did you mean 'sev2'?); "
+        "see playbook/severity.yaml"]),
+    ("step owner outside the team", SITE, "owner: crisis-lead, by: 15m}", "owner: legal, by: 15m}", [
+        "scenarios/site-down.yaml:15:40: steps.detect[0].owner: 'legal' owns a step but is not in the team; "
+        "add it to team"]),
+    ("escalate without a role", SITE, "press: {action: escalate, escalate_to: spokesperson,", "press: {action: escalate,", [
+        "scenarios/site-down.yaml:37:10: comment_replies.press: action 'escalate' needs 'escalate_to': "
+        "the role to hand it to"]),
+    ("same primary and backup", ROSTER, "legal: {primary: cy-ho, backup: ann-lee}", "legal: {primary: cy-ho, backup: cy-ho}", [
+        "playbook/roster.yaml:21:35: assignments.legal.backup: 'cy-ho' is both primary and backup of 'legal'"]),
+    ("role without assignment", ROSTER, "  legal: {primary: cy-ho, backup: ann-lee}\n", "", [
+        "playbook/roster.yaml:19:3: assignments: role 'legal' has no primary and no backup"]),
+    ("inactive person assigned", ROSTER, "    email: cy@kettleworks.example\n",
+     "    email: cy@kettleworks.example\n    active: false\n", [
+        "playbook/roster.yaml:22:20: assignments.legal.primary: 'cy-ho' is marked inactive but is still the primary"]),
+    ("yes is not a boolean", ROSTER, "    email: cy@kettleworks.example\n",
+     "    email: cy@kettleworks.example\n    active: no\n", [
+        "playbook/roster.yaml:18:13: people.cy-ho.active: must be true or false, found 'no'; "
+        "write true or false (yes and no are read as text)"]),
+    ("unknown person", ROSTER, "spokesperson: {primary: bo-chan,", "spokesperson: {primary: bo-chen,", [
+        "playbook/roster.yaml:20:27: assignments.spokesperson.primary: unknown person 'bo-chen' "
+        "(did you mean 'bo-chan'?); see people in this file"]),
+    ("unknown approver", "playbook/severity.yaml", "approves_statements: crisis-lead\n  sev2",
+     "approves_statements: ceo\n  sev2", [
+        "playbook/severity.yaml:13:26: levels.sev1.approves_statements: unknown role 'ceo' "
+        "(expected one of: crisis-lead, spokesperson, legal); see playbook/roles.yaml"]),
+]
+
+
+def errors(root):
+    _, problems = check(root, on=TODAY)
+    return [str(p) for p in problems if p.is_error]
+
+
+def test_the_fixture_is_valid():
+    _, problems = check(SMALL, on=TODAY)
+    assert [str(p) for p in problems] == [
+        "scenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review since 2026-04-10 "
+        "(last reviewed 2026-01-10, every 90d)"]
+
+
+@pytest.mark.parametrize("file, old, new, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_mistake_is_reported_exactly(small, file, old, new, expected):
+    edit(small / file, old, new)
+    assert errors(small) == expected
+
+
+def test_every_file_is_reported_in_one_run_sorted(small):
+    edit(small / SITE, "category: outage", "category: outtage")
+    edit(small / KETTLE, "channels: [x, facebook]", "channels: [x, fb]")
+    (small / "scenarios" / "Bad_Name.yaml").write_text((small / SITE).read_text())
+    assert [e.split(": ")[0] for e in errors(small)] == [
+        "scenarios/Bad_Name.yaml", "scenarios/Bad_Name.yaml:2:11",
+        "scenarios/kettle-leak.yaml:34:19", "scenarios/site-down.yaml:2:11"]
+    assert errors(small)[0] == ("scenarios/Bad_Name.yaml: file name 'Bad_Name' is not a slug: use lowercase "
+                                "letters, digits and hyphens, e.g. product-recall.yaml")
+
+
+def test_broken_yaml_does_not_hide_other_files(small):
+    (small / KETTLE).write_bytes(b"title: [unclosed\n")
+    edit(small / SITE, "category: outage", "category: outtage")
+    assert len(errors(small)) == 2
+
+
+def test_missing_playbook_file(small):
+    (small / "playbook" / "channels.yaml").unlink()
+    assert errors(small) == ["playbook/channels.yaml: file is missing"]
+
+
+def test_shipped_example_is_valid():
+    from conftest import REPO
+    _, problems = check(REPO, on=TODAY)
+    assert [str(p) for p in problems] == []
