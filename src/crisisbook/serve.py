@@ -4,6 +4,7 @@ last good pages on screen."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import threading
@@ -60,6 +61,10 @@ class _Handler(FileSystemEventHandler):
         self.timer.start()
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(root: Path, dev_addr: str) -> None:
     root = root.resolve()
     refresh(root)  # the first render must succeed: there is nothing to preview otherwise
@@ -69,10 +74,15 @@ def serve(root: Path, dev_addr: str) -> None:
             observer.schedule(_Handler(root), str(root / folder), recursive=True)
     observer.start()
     config = root / WORK / "mkdocs.yml"
+    engine = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", dev_addr])
+    # SIGTERM (from a supervisor or a test) must stop the engine too, not orphan it
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        subprocess.run([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", dev_addr])
+        engine.wait()
     except KeyboardInterrupt:
         pass
     finally:
+        engine.terminate()
+        engine.wait()
         observer.stop()
         observer.join()
