@@ -69,3 +69,22 @@ def test_missing_project_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stdout.startswith(f"playbook/channels.yaml: file is missing")
+
+
+def test_unwritable_site_is_one_line(small):
+    (small / "site").write_text("a file where the site folder should be")
+    result = run("build", cwd=small)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.endswith(f"Error: refusing to replace {small / 'site'}: it is a file, not a folder\n")
+    assert (small / "site").read_text() == "a file where the site folder should be"
+
+
+def test_a_folder_crisisbook_did_not_build_is_never_replaced(small):
+    (small / "mine").mkdir()
+    (small / "mine" / "notes.txt").write_text("precious")
+    result = run("build", "--site-dir", "mine", cwd=small)
+    assert result.returncode == 1
+    assert result.stderr == (f"Error: refusing to replace {small / 'mine'}: it is not a site crisisbook built "
+                             f"(no .crisisbook-site file); remove it or choose another --site-dir\n")
+    assert (small / "mine" / "notes.txt").read_text() == "precious"

@@ -28,6 +28,7 @@ from .validate import validate
 
 log = logging.getLogger(__name__)
 
+MARKER = ".crisisbook-site"  # in every site we build: only such a folder is ever replaced
 WORK = "build"  # git-ignored: generated Markdown, the engine's config, staging folders
 # The site engine is this one command; the Markdown and mkdocs.yml are plain enough for
 # another engine that reads mkdocs.yml (ProperDocs, Zensical) to replace it here.
@@ -101,6 +102,7 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None) -> li
     """Build the handbook into `site` (default: root/site). Returns the warnings."""
     root = root.resolve()
     site = (site or root / "site").absolute()
+    _check_replaceable(site)
     hb, problems = handbook_of(root, on)
     rendered = render(root, hb, on)
     work = root / WORK
@@ -110,6 +112,7 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None) -> li
         write_docs(root, rendered, staging / "docs")
         config = engine_config(root, rendered, staging / "docs", staging / "site", staging / "mkdocs.yml")
         run_engine(config)
+        (staging / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n")
         _swap(staging / "site", site)
         _swap(staging / "docs", work / "docs")  # kept for inspection and for `serve`
     log.info("built %d pages into %s", len(rendered.pages), site)
@@ -124,6 +127,16 @@ def run_engine(config: Path) -> None:
     if proc.returncode != 0 or trouble:
         detail = "\n".join(trouble or output[-15:])
         raise BuildError(f"the site engine failed; the previous site was kept.\n{detail}")
+
+
+def _check_replaceable(site: Path) -> None:
+    """Never replace a folder crisisbook did not build: --site-dir could point anywhere."""
+    _recover(site)
+    if site.is_dir() and not (site / MARKER).exists() and any(site.iterdir()):
+        raise BuildError(f"refusing to replace {site}: it is not a site crisisbook built "
+                         f"(no {MARKER} file); remove it or choose another --site-dir")
+    if site.exists() and not site.is_dir():
+        raise BuildError(f"refusing to replace {site}: it is a file, not a folder")
 
 
 def _swap(new: Path, dest: Path) -> None:

@@ -15,7 +15,25 @@ project_option = click.option(
     show_default=True, help="The handbook repository (holds playbook/, scenarios/, templates/).")
 
 
-@click.group()
+class _Group(click.Group):
+    """Turns an unexpected exception (a bug, or an OS error we did not foresee) into one line;
+    `-v` shows the traceback for a bug report."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except OSError as e:
+            raise click.ClickException(f"{e.filename or 'file'}: {e.strerror}") from e
+        except Exception as e:
+            if logging.getLogger().isEnabledFor(logging.DEBUG):
+                raise
+            raise click.ClickException(f"internal error: {e!r}; run with -v for details and "
+                                       f"report it") from e
+
+
+@click.group(cls=_Group)
 @click.version_option(__version__)
 @click.option("-v", "--verbose", is_flag=True, help="Say more about what happens.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
