@@ -103,6 +103,8 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None) -> li
     root = root.resolve()
     site = (site or root / "site").absolute()
     _check_replaceable(site)
+    if not (root / "mkdocs.yml").is_file():
+        raise BuildError(f"{root / 'mkdocs.yml'} is missing: it holds the site's settings (theme, search)")
     hb, problems = handbook_of(root, on)
     rendered = render(root, hb, on)
     work = root / WORK

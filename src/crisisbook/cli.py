@@ -45,18 +45,27 @@ def main(verbose: bool, quiet: bool) -> None:
 
 @main.command(name="validate")
 @project_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text: FILE:LINE:COL lines; json: one document; "
+              "github: workflow annotations shown on the pull request's diff.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (overdue reviews, TODO markers).")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def validate_cmd(project: Path, paths: tuple[Path, ...]) -> None:
+def validate_cmd(project: Path, fmt: str, strict: bool, paths: tuple[Path, ...]) -> None:
     """Check the playbook and scenarios (all, or the scenario files given) and print every
-    problem as FILE:LINE:COL: field: message. Exits 1 if there is any error."""
+    problem, sorted by file and line. Exits 1 if there is any error (or warning, with --strict)."""
     from .build import check
+    from .report import as_github, as_json
 
     _, problems = check(project, list(paths) or None)
-    for problem in problems:
-        click.echo(str(problem))
-    click.echo(summary(problems), err=True)
-    if any(p.is_error for p in problems):
+    if fmt == "json":
+        click.echo(as_json(problems))
+    else:
+        for problem in problems:
+            click.echo(as_github(problem) if fmt == "github" else str(problem))
+        click.echo(summary(problems), err=True)
+    if any(p.is_error or strict for p in problems):
         raise SystemExit(1)
+
 
 
 @main.command()
@@ -88,3 +97,33 @@ def serve(project: Path, dev_addr: str) -> None:
     from .serve import serve as run
 
     run(project, dev_addr)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="schema",
+              show_default=True, help="Folder for the JSON Schema files.")
+def schema(out: Path) -> None:
+    """Write JSON Schema (draft-07) for scenarios and each playbook file, for editors."""
+    from .schema_export import write
+
+    for path in write(out):
+        click.echo(f"wrote {path}", err=True)
+
+
+@main.group()
+def new() -> None:
+    """Create new files from the templates in templates/scaffold/."""
+
+
+@new.command(name="scenario")
+@project_option
+@click.argument("scenario_id")
+@click.option("--category", required=True, help="One of the categories in the README.")
+@click.option("--title", default=None, help="The scenario's title (default: from the id).")
+def new_scenario_cmd(project: Path, scenario_id: str, category: str, title: str | None) -> None:
+    """Write scenarios/SCENARIO_ID.yaml, valid at once, with TODO markers to replace."""
+    from .build import today
+    from .scaffold import new_scenario
+
+    path = new_scenario(project, scenario_id, category, title, today())
+    click.echo(f"wrote {path}; replace every TODO, then run `crisisbook validate --strict`", err=True)

@@ -251,10 +251,19 @@ def load_project(root: Path, only: list[Path] | None = None) -> Sources:
             sources.problems.append(Problem(_display(path, root), None, None, "", "file is missing"))
         elif (doc := read(path)) is not None:
             sources.playbook[stem] = doc
-    for path in only if only is not None else scenario_files(root):
+    for path in _scenarios_to_load(root, only):
         if (doc := read(path)) is not None:
             sources.scenarios[path.stem] = doc
     return sources
+
+
+def _scenarios_to_load(root: Path, only: list[Path] | None) -> list[Path]:
+    """The scenario files named, or all of them when none is named or a playbook file is among
+    the names (a change to the playbook can break any scenario)."""
+    folder = (root / "scenarios").resolve()
+    if only is None or any(p.resolve().parent != folder for p in only):
+        return scenario_files(root)
+    return sorted(only)
 
 
 def scenario_files(root: Path) -> list[Path]:

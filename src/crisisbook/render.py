@@ -111,6 +111,7 @@ class Renderer:
             "severity.md": self.page("severity.md.j2", **base),
             "roster.md": self.page("roster.md.j2", **base),
             "statements.md": self.page("statements.md.j2", **base),
+            "review.md": self.page("review.md.j2", **base),
         }
         for sc in hb.scenarios:
             pages[f"scenarios/{sc.id}.md"] = self.page("scenario.md.j2", sc=sc, **base)
@@ -131,4 +132,5 @@ class Renderer:
             {s["nav"]["roles"]: ["roles/index.md"] + [f"roles/{r.id}.md" for r in hb.roles]},
             {s["nav"]["roster"]: "roster.md"},
             {s["nav"]["statements"]: "statements.md"},
+            {s["nav"]["review"]: "review.md"},
         ]

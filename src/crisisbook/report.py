@@ -45,3 +45,30 @@ def summary(problems: list[Problem]) -> str:
     if not problems:
         return "no problems found"
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def as_json(problems: list[Problem]) -> str:
+    import json
+
+    errors = sum(p.is_error for p in problems)
+    return json.dumps({
+        "problems": [{"file": p.file, "line": p.line, "col": p.col, "field": p.field,
+                      "message": p.message, "severity": p.severity} for p in problems],
+        "errors": errors, "warnings": len(problems) - errors,
+    }, indent=2, ensure_ascii=False)
+
+
+def _escape(text: str, property_: bool = False) -> str:
+    """GitHub workflow commands' escaping (actions/toolkit: escapeData / escapeProperty)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_ else text
+
+
+def as_github(problem: Problem) -> str:
+    """A workflow annotation, shown on the pull request's diff at the file and line."""
+    props = [f"file={_escape(problem.file, True)}"]
+    if problem.line is not None:
+        props += [f"line={problem.line}", f"col={problem.col or 1}"]
+    if problem.field:
+        props.append(f"title={_escape(problem.field, True)}")
+    return f"::{problem.severity} {','.join(props)}::{_escape(problem.message)}"

@@ -177,10 +177,30 @@ def validate(sources: Sources, today: dt.date | None = None) -> list[Problem]:
                                     f"file name '{sid}' is not a slug: use lowercase letters, "
                                     f"digits and hyphens, e.g. product-recall.yaml"))
         found = check_schema(doc, S.SCENARIO)
-        problems += found
+        problems += found + _todos(doc)
         if playbook_ok and not found:
             _check_scenario(doc, sources.playbook, problems, today or dt.date.today())
     return sorted(problems, key=sort_key)
+
+
+def _todos(doc: Document) -> list[Problem]:
+    """A TODO left by `crisisbook new` (or by anyone): fine in a draft, not in a published page."""
+    out: list[Problem] = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+        elif isinstance(value, str) and "TODO" in value:
+            line, col = doc.mark(path)
+            out.append(Problem(doc.file, line, col, field_path(path),
+                               "still says TODO: write it before the scenario is published", WARNING))
+
+    walk(doc.data, ())
+    return out
 
 
 def _check_playbook(pb: dict[str, Document], out: list[Problem]) -> None:

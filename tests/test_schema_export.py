@@ -1,0 +1,80 @@
+"""The JSON Schema for editors and the Cerberus schema agree, and the committed copy is current."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+from conftest import REPO, SMALL
+from crisisbook.load import load_bytes, load_file
+from crisisbook.schema import PLAYBOOK, SCENARIO
+from crisisbook.schema_export import dumps, schemas
+from crisisbook.validate import check_schema
+
+SCHEMAS = schemas()
+
+
+def both(doc, stem: str) -> tuple[bool, bool]:
+    """(Cerberus accepts, JSON Schema accepts) for one loaded document."""
+    cerberus_ok = not check_schema(doc, SCENARIO if stem == "scenario" else PLAYBOOK[f"{stem}.yaml"])
+    json_ok = jsonschema.Draft7Validator(SCHEMAS[f"{stem}.json"]).is_valid(doc.data)
+    return cerberus_ok, json_ok
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_committed_schema_is_up_to_date(name):
+    committed = REPO / "schema" / name
+    assert committed.read_text(encoding="utf-8") == dumps(SCHEMAS[name]), (
+        "schema/ is out of date: run `crisisbook schema --out schema/` and commit it")
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_schemas_are_valid_draft_07(name):
+    jsonschema.Draft7Validator.check_schema(SCHEMAS[name])
+
+
+SHIPPED = sorted([*(REPO / "scenarios").glob("*.yaml"), *(REPO / "playbook").glob("*.yaml"),
+                  *(SMALL / "scenarios").glob("*.yaml"), *(SMALL / "playbook").glob("*.yaml")])
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_every_shipped_file_passes_both(path):
+    stem = "scenario" if path.parent.name == "scenarios" else path.stem
+    assert both(load_file(path), stem) == (True, True)
+
+
+def test_shipped_files_point_editors_at_the_schema():
+    for path in SHIPPED:
+        if SMALL in path.parents:
+            continue
+        name = "scenario" if path.parent.name == "scenarios" else path.stem
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schema/{name}.json", path
+
+
+# Invalid scenarios, each made from a valid one by one change. Both validators must reject each.
+_BASE = (SMALL / "scenarios" / "site-down.yaml").read_text(encoding="utf-8")
+INVALID = {
+    "missing required field": ("title: Shop is down\n", ""),
+    "unknown field": ("title: Shop is down\n", "title: Shop is down\nsubtitle: x\n"),
+    "category not allowed": ("category: outage", "category: outtage"),
+    "owner not a slug": ("owner: spokesperson\nlast", "owner: Spokes Person\nlast"),
+    "date in the wrong form": ("last_reviewed: 2026-11-01", "last_reviewed: 1 Nov 2026"),
+    "duration in the wrong form": ("review_interval: 180d", "review_interval: six months"),
+    "number where text is expected": ("title: Shop is down", "title: 42"),
+    "blank text": ("title: Shop is down", "title: '   '"),
+    "list where a mapping is expected": ("monitoring:\n  keywords: [kettleworks down]", "monitoring: [x]"),
+    "empty list": ("team: [crisis-lead, spokesperson]", "team: []"),
+    "reply action not allowed": ("complaint: {action: reply,", "complaint: {action: shout,"),
+    "missing comment category": ("  praise: {action: reply, reply: Thanks.}\n", ""),
+    "statement kind not allowed": ("kind: update", "kind: rant"),
+    "hashtag without #": ("keywords: [kettleworks down]", "keywords: [kettleworks down]\n  hashtags: [down]"),
+    "bad language code in a translation": ("title: Shop is down", "title: {EN: Shop is down}"),
+}
+
+
+@pytest.mark.parametrize("old, new", INVALID.values(), ids=INVALID.keys())
+def test_invalid_scenario_is_rejected_by_both(old, new):
+    assert _BASE.count(old) == 1
+    doc = load_bytes(_BASE.replace(old, new).encode(), "x.yaml")
+    assert both(doc, "scenario") == (False, False)

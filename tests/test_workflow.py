@@ -1,0 +1,93 @@
+"""PR leads' workflow: output formats, --strict, TODO markers, scaffolding, review dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from conftest import REPO, TODAY, edit
+from crisisbook.build import check
+from crisisbook.errors import CrisisbookError
+from crisisbook.scaffold import new_scenario
+from test_cli import run
+
+SCAFFOLDS = sorted(p.name.removesuffix(".yaml.j2") for p in (REPO / "templates" / "scaffold").glob("*.j2"))
+
+
+def test_json_format(small):
+    edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
+    result = run("validate", "--format", "json", cwd=small)
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {
+        "problems": [
+            {"file": "scenarios/kettle-leak.yaml", "line": 5, "col": 16, "field": "last_reviewed",
+             "message": "overdue for review since 2026-04-10 (last reviewed 2026-01-10, every 90d)",
+             "severity": "warning"},
+            {"file": "scenarios/site-down.yaml", "line": 2, "col": 11, "field": "category",
+             "message": "'outtage' is not allowed (did you mean 'outage'?)", "severity": "error"}],
+        "errors": 1, "warnings": 1}
+
+
+def test_github_format_annotates_the_diff(small):
+    edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
+    result = run("validate", "--format", "github", cwd=small)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::warning file=scenarios/kettle-leak.yaml,line=5,col=16,title=last_reviewed::overdue for review "
+        "since 2026-04-10 (last reviewed 2026-01-10, every 90d)",
+        "::error file=scenarios/site-down.yaml,line=2,col=11,title=category::'outtage' is not allowed "
+        "(did you mean 'outage'?)"]
+
+
+def test_strict_fails_on_an_overdue_review(small):
+    assert run("validate", cwd=small).returncode == 0
+    result = run("validate", "--strict", cwd=small)
+    assert result.returncode == 1
+    assert result.stderr == "0 errors, 1 warning\n"
+
+
+def test_overdue_is_decided_by_the_date(small):
+    def overdue(on):
+        _, problems = check(small, on=on)
+        return [p.file for p in problems if "overdue" in p.message]
+    assert overdue(dt.date(2026, 4, 10)) == []  # due that day: not yet overdue
+    assert overdue(dt.date(2026, 4, 11)) == ["scenarios/kettle-leak.yaml"]
+
+
+@pytest.mark.parametrize("scaffold", SCAFFOLDS)
+def test_new_scenario_passes_validate_with_todo_warnings(example, scaffold):
+    category = "outage" if scaffold == "default" else scaffold
+    path = new_scenario(example, f"new-{scaffold}", category, "Warehouse: fire", TODAY)
+    _, problems = check(example, [path], on=TODAY)
+    assert [p for p in problems if p.is_error] == []
+    todos = [p for p in problems if "TODO" in p.message]
+    assert len(todos) >= 20
+    assert str(todos[0]) == (f"scenarios/new-{scaffold}.yaml:4:10: warning: summary: still says TODO: "
+                             f"write it before the scenario is published")
+    assert "title: \"Warehouse: fire\"" in path.read_text()
+
+
+def test_default_scaffold_serves_categories_without_their_own(example):
+    (example / "templates" / "scaffold" / "outage.yaml.j2").unlink()
+    path = new_scenario(example, "cloud-down", "outage", None, TODAY)
+    assert "title: \"Cloud down\"" in path.read_text()
+    _, problems = check(example, [path], on=TODAY)
+    assert not any(p.is_error for p in problems)
+
+
+def test_new_refuses_existing_and_bad_ids(example):
+    with pytest.raises(CrisisbookError, match=r"^scenarios/data-breach.yaml already exists; choose another id$"):
+        new_scenario(example, "data-breach", "data-breach", None, TODAY)
+    with pytest.raises(CrisisbookError, match=r"^'Data_Breach' is not a valid id"):
+        new_scenario(example, "Data_Breach", "data-breach", None, TODAY)
+    with pytest.raises(CrisisbookError, match=r"^unknown category 'leak'"):
+        new_scenario(example, "leak", "leak", None, TODAY)
+
+
+def test_new_then_validate_from_the_command_line(example):
+    result = run("new", "scenario", "warehouse-fire", "--category", "product-failure", cwd=example)
+    assert result.returncode == 0, result.stderr
+    assert run("validate", "scenarios/warehouse-fire.yaml", cwd=example).returncode == 0
+    assert run("validate", "--strict", "scenarios/warehouse-fire.yaml", cwd=example).returncode == 1
