@@ -91,3 +91,54 @@ def test_new_then_validate_from_the_command_line(example):
     assert result.returncode == 0, result.stderr
     assert run("validate", "scenarios/warehouse-fire.yaml", cwd=example).returncode == 0
     assert run("validate", "--strict", "scenarios/warehouse-fire.yaml", cwd=example).returncode == 1
+
+
+def test_committed_codeowners_is_up_to_date():
+    result = run("codeowners", "--check", cwd=REPO)
+    assert result.returncode == 0, result.stderr
+
+
+def test_codeowners_follows_the_owner_role(example):
+    assert run("codeowners", cwd=example).returncode == 0
+    assert run("codeowners", "--check", cwd=example).returncode == 0
+    edit(example / "scenarios" / "data-breach.yaml", "\nowner: security-lead", "\nowner: legal")
+    result = run("codeowners", "--check", cwd=example)
+    assert result.returncode == 1
+    assert result.stderr == "Error: .github/CODEOWNERS is out of date: run `crisisbook codeowners` and commit it\n"
+    assert run("codeowners", cwd=example).returncode == 0
+    assert "/scenarios/data-breach.yaml @priya-nair-lumora @kenneth-yip-lumora\n" in (
+        example / ".github" / "CODEOWNERS").read_text()
+
+
+def test_pre_commit_hook_runs_validate_on_the_changed_files(small):
+    import re
+    import shlex
+    import yaml
+    hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())[0]
+    assert re.search(hook["files"], "scenarios/site-down.yaml") and re.search(hook["files"], "playbook/roles.yaml")
+    assert not re.search(hook["files"], "docs/using.md")
+    entry = shlex.split(hook["entry"])
+    assert entry[0] == "crisisbook"
+    edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
+    assert run(*entry[1:], "scenarios/kettle-leak.yaml", cwd=small).returncode == 0
+    result = run(*entry[1:], "scenarios/site-down.yaml", cwd=small)
+    assert result.returncode == 1 and "outtage" in result.stdout
+    # a changed playbook file re-checks every scenario
+    assert run(*entry[1:], "playbook/roles.yaml", cwd=small).returncode == 1
+
+
+def test_ci_workflow_validates_builds_and_uploads():
+    import yaml
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "handbook.yml").read_text())
+    commands = [step.get("run", "") for step in workflow["jobs"]["handbook"]["steps"]]
+    assert "crisisbook validate --format github --strict" in commands
+    assert "crisisbook build --strict" in commands
+    assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in
+               workflow["jobs"]["handbook"]["steps"])
+
+
+def test_build_strict_fails_on_warnings_and_keeps_site(small):
+    assert run("build", cwd=small).returncode == 0
+    result = run("build", "--strict", cwd=small)
+    assert result.returncode == 1
+    assert result.stderr.endswith("Error: 0 errors, 1 warning; nothing was built\n")

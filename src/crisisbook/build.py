@@ -49,10 +49,11 @@ def check(root: Path, only: list[Path] | None = None, on: dt.date | None = None)
     return sources, validate(sources, on or today())
 
 
-def handbook_of(root: Path, on: dt.date | None = None) -> tuple[Handbook, list]:
-    """A validated Handbook and its warnings, or ValidationFailed with every problem."""
+def handbook_of(root: Path, on: dt.date | None = None, strict: bool = False) -> tuple[Handbook, list]:
+    """A validated Handbook and its warnings, or ValidationFailed with every problem
+    (warnings count as errors when strict)."""
     sources, problems = check(root, on=on)
-    if any(p.is_error for p in problems):
+    if any(p.is_error or strict for p in problems):
         raise ValidationFailed(problems)
     playbook = {stem: doc.data for stem, doc in sources.playbook.items()}
     scenarios = {sid: (doc.file, doc.data) for sid, doc in sources.scenarios.items()}
@@ -98,14 +99,14 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, target
     return target
 
 
-def build(root: Path, site: Path | None = None, on: dt.date | None = None) -> list:
+def build(root: Path, site: Path | None = None, on: dt.date | None = None, strict: bool = False) -> list:
     """Build the handbook into `site` (default: root/site). Returns the warnings."""
     root = root.resolve()
     site = (site or root / "site").absolute()
     _check_replaceable(site)
     if not (root / "mkdocs.yml").is_file():
         raise BuildError(f"{root / 'mkdocs.yml'} is missing: it holds the site's settings (theme, search)")
-    hb, problems = handbook_of(root, on)
+    hb, problems = handbook_of(root, on, strict)
     rendered = render(root, hb, on)
     work = root / WORK
     work.mkdir(exist_ok=True)

@@ -72,14 +72,15 @@ def validate_cmd(project: Path, fmt: str, strict: bool, paths: tuple[Path, ...])
 @project_option
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to put the site (default: PROJECT/site).")
-def build(project: Path, site_dir: Path | None) -> None:
+@click.option("--strict", is_flag=True, help="Fail on warnings too (overdue reviews, TODO markers).")
+def build(project: Path, site_dir: Path | None, strict: bool) -> None:
     """Validate, render and build the handbook into site/. On any error the previous site/ is
     left exactly as it was."""
     from .build import build as run
     from .errors import ValidationFailed
 
     try:
-        warnings = run(project, site_dir)
+        warnings = run(project, site_dir, strict=strict)
     except ValidationFailed as e:
         for problem in e.problems:
             click.echo(str(problem), err=True)
@@ -127,3 +128,25 @@ def new_scenario_cmd(project: Path, scenario_id: str, category: str, title: str 
 
     path = new_scenario(project, scenario_id, category, title, today())
     click.echo(f"wrote {path}; replace every TODO, then run `crisisbook validate --strict`", err=True)
+
+
+@main.command(name="codeowners")
+@project_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=".github/CODEOWNERS",
+              show_default=True, help="Where the file goes, relative to the project.")
+@click.option("--check", is_flag=True, help="Exit 1 if the file is not up to date, instead of writing it.")
+def codeowners_cmd(project: Path, out: Path, check: bool) -> None:
+    """Write CODEOWNERS so each scenario's owner role reviews changes to it."""
+    from .build import handbook_of
+    from .codeowners import codeowners
+
+    hb, _ = handbook_of(project)
+    text, target = codeowners(hb), project / out
+    current = target.read_text(encoding="utf-8") if target.exists() else None
+    if check:
+        if current != text:
+            raise click.ClickException(f"{out} is out of date: run `crisisbook codeowners` and commit it")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {out}", err=True)

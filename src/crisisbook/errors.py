@@ -31,8 +31,9 @@ class ValidationFailed(CrisisbookError):
 
     def __init__(self, problems):
         self.problems = problems
-        errors = sum(1 for p in problems if p.is_error)
-        super().__init__(f"{errors} error(s) found; nothing was built")
+        from .report import summary
+
+        super().__init__(f"{summary(problems)}; nothing was built")
 
 
 class RenderError(CrisisbookError):

@@ -79,6 +79,7 @@ class Person:
     email: str
     chat: str | None
     active: bool
+    github: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def build_handbook(playbook: dict, scenarios: dict) -> Handbook:
     lang = org["default_language"]
     T = lambda raw: Text.of(raw, lang)  # noqa: E731 - a local shorthand read on every line below
     people = {pid: Person(pid, p["name"], T(p["job_title"]), p["phone"], p["email"], p.get("chat"),
-                          p.get("active", True))
+                          p.get("active", True), p.get("github"))
               for pid, p in playbook["roster"]["people"].items()}
     assign = playbook["roster"]["assignments"]
     roles = {rid: Role(rid, T(r["title"]), T(r["summary"]), tuple(map(T, r["duties"])),

@@ -76,6 +76,8 @@ PERSON = {
               "meta": {"hint": 'quote phone numbers: "+852 9123 4567"'}},
     "email": {"type": "string", "required": True, "regex": r"[^@\s]+@[^@\s]+"},
     "chat": {"type": "string"},  # handle in the staff chat, for the fastest contact
+    "github": {"type": "string", "regex": r"[A-Za-z0-9](-?[A-Za-z0-9])*",  # for CODEOWNERS
+               "meta": {"hint": "the GitHub user name, without @"}},
     "active": {"type": "boolean", "default": True,
                "meta": {"hint": "write true or false (yes and no are read as text)"}},
 }
