@@ -17,7 +17,7 @@ CASES = [
         "scenarios/site-down.yaml:3:1: summmary: unknown field (did you mean 'summary'?)"]),
     ("wrong type", SITE, "review_interval: 180d", "review_interval: 180", [
         "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
-        "found the number 180"]),
+        "found '180'"]),
     ("empty value", SITE, "title: Shop is down\n", "title:\n", [
         "scenarios/site-down.yaml:1:7: title: is empty; give it a value"]),
     ("unknown category", SITE, "category: outage", "category: outtage", [

@@ -29,18 +29,45 @@ from .validate import validate
 log = logging.getLogger(__name__)
 
 MARKER = ".crisisbook-site"  # in every site we build: only such a folder is ever replaced
-WORK = "build"  # git-ignored: generated Markdown, the engine's config, staging folders
-# The site engine is this one command; the Markdown and mkdocs.yml are plain enough for
-# another engine that reads mkdocs.yml (ProperDocs, Zensical) to replace it here.
-ENGINE = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+WORK = "build"
+STAGING = ".staging-"  # prefix of the folders a build assembles its output in  # git-ignored: generated Markdown, the engine's config, staging folders
+# The site engine is one command. MkDocs 1.x is unmaintained; ProperDocs, its maintained fork,
+# reads the same config and Markdown (tested), so moving engines is a change of this table.
+ENGINES = {
+    "mkdocs": [sys.executable, "-m", "mkdocs", "build", "--strict"],
+    "properdocs": [sys.executable, "-m", "properdocs", "build", "--strict"],
+}
 
 
 def today() -> dt.date:
-    """The build date: from SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+    """The date `validate` judges review dates by: SOURCE_DATE_EPOCH when set, else the clock
+    (a PR lead wants to know what is overdue now)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
     return dt.date.today()
+
+
+def build_epoch(root: Path, hb: Handbook) -> int:
+    """The moment a build is "made at", never the clock, so one commit always builds to the same
+    bytes: SOURCE_DATE_EPOCH when set, else the time of the last git commit, else the newest
+    last_reviewed date in the data."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return int(epoch)
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                              capture_output=True, text=True, timeout=10)
+        if proc.returncode == 0 and proc.stdout.strip().isdigit():
+            return int(proc.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    newest = max((sc.last_reviewed for sc in hb.scenarios), default=dt.date(1970, 1, 1))
+    return int(dt.datetime.combine(newest, dt.time(), dt.timezone.utc).timestamp())
+
+
+def _epoch_date(epoch: int) -> dt.date:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
 
 
 def check(root: Path, only: list[Path] | None = None, on: dt.date | None = None):
@@ -77,7 +104,7 @@ def write_docs(root: Path, rendered: Rendered, docs: Path) -> list[str]:
             files[name] = path.read_bytes()
     written = []
     for name, data in sorted(files.items()):
-        target = docs / name
+        target = _inside(docs, name)
         if not target.exists() or target.read_bytes() != data:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -86,6 +113,14 @@ def write_docs(root: Path, rendered: Rendered, docs: Path) -> list[str]:
         if stale.relative_to(docs).as_posix() not in files:
             stale.unlink()
     return written
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """folder/name, refused if it would land outside folder (ids are slugs, but belt and braces)."""
+    target = (folder / name).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise BuildError(f"refusing to write '{name}': it is outside the output folder")
+    return target
 
 
 def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, target: Path) -> Path:
@@ -99,31 +134,37 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, target
     return target
 
 
-def build(root: Path, site: Path | None = None, on: dt.date | None = None, strict: bool = False) -> list:
-    """Build the handbook into `site` (default: root/site). Returns the warnings."""
+def build(root: Path, site: Path | None = None, on: dt.date | None = None, strict: bool = False,
+          engine: str = "mkdocs") -> list:
+    """Build the handbook into `site` (default: root/site). Returns the warnings.
+    `on` is the date review banners are judged by (default: the build epoch's date)."""
     root = root.resolve()
     site = (site or root / "site").absolute()
     _check_replaceable(site)
     if not (root / "mkdocs.yml").is_file():
         raise BuildError(f"{root / 'mkdocs.yml'} is missing: it holds the site's settings (theme, search)")
     hb, problems = handbook_of(root, on, strict)
-    rendered = render(root, hb, on)
+    epoch = build_epoch(root, hb)
+    rendered = render(root, hb, on or _epoch_date(epoch))
     work = root / WORK
     work.mkdir(exist_ok=True)
-    with _lock(work), tempfile.TemporaryDirectory(dir=work, prefix=".staging-") as tmp:
+    with _lock(work), tempfile.TemporaryDirectory(dir=work, prefix=STAGING) as tmp:
         staging = Path(tmp)
         write_docs(root, rendered, staging / "docs")
         config = engine_config(root, rendered, staging / "docs", staging / "site", staging / "mkdocs.yml")
-        run_engine(config)
+        run_engine(config, engine, epoch)
         (staging / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n")
         _swap(staging / "site", site)
         _swap(staging / "docs", work / "docs")  # kept for inspection and for `serve`
+    # the same config for build/docs, so any engine can be run by hand on the last good Markdown
+    engine_config(root, rendered, work / "docs", site, work / "mkdocs.yml")
     log.info("built %d pages into %s", len(rendered.pages), site)
     return problems
 
 
-def run_engine(config: Path) -> None:
-    proc = subprocess.run([*ENGINE, "-f", str(config)], capture_output=True, text=True)
+def run_engine(config: Path, engine: str = "mkdocs", epoch: int = 0) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}  # the engine's sitemap dates, gzip headers
+    proc = subprocess.run([*ENGINES[engine], "-f", str(config)], capture_output=True, text=True, env=env)
     output = (proc.stdout + proc.stderr).splitlines()
     # `mkdocs build --strict` can exit 0 after printing warnings (with -q): read the output too.
     trouble = [line for line in output if line.startswith(("WARNING", "ERROR", "Error", "Aborted"))]
@@ -162,10 +203,13 @@ def _recover(dest: Path) -> None:
 
 @contextmanager
 def _lock(work: Path):
+    """One build per project at a time; the holder also clears what killed builds left behind."""
     with open(work / ".lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildError("another crisisbook build is running in this project; "
                              "wait for it to finish") from None
+        for stale in work.glob(STAGING + "*"):
+            shutil.rmtree(stale, ignore_errors=True)
         yield

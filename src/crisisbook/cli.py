@@ -73,14 +73,16 @@ def validate_cmd(project: Path, fmt: str, strict: bool, paths: tuple[Path, ...])
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to put the site (default: PROJECT/site).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (overdue reviews, TODO markers).")
-def build(project: Path, site_dir: Path | None, strict: bool) -> None:
+@click.option("--engine", type=click.Choice(["mkdocs", "properdocs"]), default="mkdocs", show_default=True,
+              help="The site engine that turns the Markdown into HTML.")
+def build(project: Path, site_dir: Path | None, strict: bool, engine: str) -> None:
     """Validate, render and build the handbook into site/. On any error the previous site/ is
     left exactly as it was."""
     from .build import build as run
     from .errors import ValidationFailed
 
     try:
-        warnings = run(project, site_dir, strict=strict)
+        warnings = run(project, site_dir, strict=strict, engine=engine)
     except ValidationFailed as e:
         for problem in e.problems:
             click.echo(str(problem), err=True)

@@ -7,8 +7,9 @@ it keeps line and column on every node), then walked here, which lets us:
 - refuse anchors and aliases, which makes alias bombs harmless: composing shares nodes, only
   walking them expands, and the walk stops at the first shared node;
 - refuse every tag that is not plain data (`!!python/object` is an error, never executed);
-- read scalars by YAML 1.2 rules: `yes`, `no`, `on`, `off` stay text, `0123` and `+852 …` stay
-  text, dates stay text (the schema checks them), so nothing is silently turned into a boolean.
+- keep every scalar as the text written, except `true`, `false` and `null`: `yes`, `no`, `on`,
+  `off` stay text, `0123`, `+85230018800` and `1984` stay text, dates stay text (the schema
+  checks them, and converts the few numeric fields), so nothing silently changes meaning.
 """
 
 from __future__ import annotations
@@ -34,8 +35,6 @@ Path_ = tuple  # a field path such as ("steps", "respond", 2, "owner")
 
 _TAG = "tag:yaml.org,2002:"
 _IMPLICIT = {_TAG + t for t in ("bool", "int", "float", "null", "timestamp", "str", "value")}
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+([eE][-+]?[0-9]+)?")
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 
@@ -206,11 +205,7 @@ class _Walker:
             return None
         if text in ("true", "false"):
             return text == "true"
-        if _INT.fullmatch(text):
-            return int(text)
-        if _FLOAT.fullmatch(text):
-            return float(text)
-        return text  # yes/no/on/off, 0123, +852 …, 2026-01-31: kept exactly as written
+        return text  # numbers, yes/no/on/off, 0123, +852 …, 2026-01-31: kept exactly as written
 
 
 def _short(tag: str) -> str:

@@ -102,9 +102,16 @@ LEVEL = {
 }
 SEVERITY = {"levels": _mapping_of(LEVEL, "level ids are slugs such as sev1") | {"required": True}}
 
+def _whole_number(value):
+    """YAML numbers arrive as their text (see load.py); turn digits into an int, leave the rest
+    for the type rule to report."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
 CHANNEL = {
     "name": _text(required=True),
-    "limit": {"type": "integer", "min": 1},  # characters per post; none means no practical limit
+    "limit": {"type": "integer", "min": 1,  # characters per post; none means no practical limit
+              "coerce": _whole_number},
 }
 CHANNELS = {"channels": _mapping_of(CHANNEL, "channel ids are slugs such as x") | {"required": True}}
 

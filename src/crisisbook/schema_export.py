@@ -41,7 +41,8 @@ def _anchored(regex: str) -> str:
 
 
 def _text() -> dict:
-    line = {"type": "string", "pattern": r"\S"}
+    # crisisbook reads `title: 1984` as the text "1984"; an editor's YAML 1.2 parser sees a number
+    line = {"type": ["string", "number"], "pattern": r"\S"}
     return {"anyOf": [line, {"type": "object", "minProperties": 1,
                              "propertyNames": {"pattern": _anchored(S.LANGUAGE)},
                              "additionalProperties": line}]}

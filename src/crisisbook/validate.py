@@ -53,11 +53,13 @@ _validators: dict[int, Validator] = {}
 
 
 def check_schema(doc: Document, schema: dict) -> list[Problem]:
-    """Cerberus problems of one document, each placed on its line."""
+    """Cerberus problems of one document, each placed on its line. A valid document's data is
+    replaced by its normalised form."""
     v = _validators.get(id(schema))
     if v is None:  # building a Validator checks the schema itself: do it once per schema
         v = _validators[id(schema)] = Validator(schema)
     if v.validate(doc.data):
+        doc.data = v.document  # normalised: numeric fields converted, defaults filled in
         return []
     return [_problem(doc, v, e) for e in _leaves(v._errors)]
 
