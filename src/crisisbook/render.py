@@ -9,6 +9,7 @@ string from YAML passes through `md` (inline Markdown/HTML escaped) or `statemen
 from __future__ import annotations
 
 import html
+import json
 import re
 import traceback
 from dataclasses import dataclass
@@ -58,6 +59,13 @@ def statement(value, blanks=()) -> str:
     return f'<pre class="cb-statement"><code>{body}</code></pre>'
 
 
+def page_title(value) -> str:
+    """A YAML-safe, HTML-escaped title for a page's front matter. MkDocs copies the page title
+    unescaped into <title>, the navigation and search results; taking it from the H1 would turn
+    `</title><script>` in a scenario title into markup there."""
+    return json.dumps(html.escape(" ".join(str(value).split())), ensure_ascii=False)
+
+
 def tel(phone: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", phone)
 
@@ -85,7 +93,8 @@ class Renderer:
         self.env = SandboxedEnvironment(
             loader=jinja2.FileSystemLoader([templates / "pages", templates]), undefined=jinja2.StrictUndefined,
             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-        self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline)
+        self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
+                                page_title=page_title)
         strings = load_file(templates / "strings.yaml", "templates/strings.yaml").data
         self.strings = strings
 

@@ -167,12 +167,13 @@ class _Checker:
 
 def validate(sources: Sources, today: dt.date | None = None) -> list[Problem]:
     """All problems of the project, sorted by file and line."""
-    problems = list(sources.problems)
+    playbook: list[Problem] = [p for p in sources.problems if p.file.startswith("playbook/")]
     for stem, doc in sources.playbook.items():
-        problems += check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
-    playbook_ok = len(sources.playbook) == len(S.PLAYBOOK) and not any(p.is_error for p in problems)
-    if playbook_ok:
-        _check_playbook(sources.playbook, problems)
+        playbook += check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
+    playbook_ok = len(sources.playbook) == len(S.PLAYBOOK) and not playbook
+    if playbook_ok:  # cross-checks need a whole, well-formed playbook
+        _check_playbook(sources.playbook, playbook)
+    problems = playbook + [p for p in sources.problems if not p.file.startswith("playbook/")]
     for sid, doc in sources.scenarios.items():
         if not _SLUG.fullmatch(sid):
             problems.append(Problem(doc.file, None, None, "",
