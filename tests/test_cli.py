@@ -52,7 +52,8 @@ def test_build_reports_problems_and_keeps_site(small):
     assert result.returncode == 1
     assert result.stderr == (
         "scenarios/evil.yaml:1:8: tag '!!python/object/apply:os.system' is not allowed: crisisbook reads "
-        "plain data only\nError: 1 error, 0 warnings; nothing was built\n")
+        "plain data only\nscenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review since "
+        "2026-04-10 (last reviewed 2026-01-10, every 90d)\nError: 1 error, 1 warning; nothing was built\n")
     assert (small / "site" / "index.html").read_bytes() == index
     assert not (small / "pwned").exists()
 
