@@ -98,3 +98,11 @@ def test_a_build_killed_between_renames_is_recovered(small):
     (small / "site").rename(small / "site.old")  # as if killed after moving the old site aside
     build(small, on=TODAY)
     assert (small / "site" / "index.html").is_file() and not (small / "site.old").exists()
+
+
+def test_example_builds_with_properdocs(example):
+    """MkDocs 1.x is unmaintained; its maintained fork must build the same Markdown and config."""
+    build(example, on=TODAY, engine="properdocs")
+    page = (example / "site" / "scenarios" / "product-recall" / "index.html").read_text()
+    assert '<pre class="cb-statement"><code>' in page and "md-nav" in page  # Material's theme, our pages
+    assert (example / "site" / "search" / "search_index.json").is_file()
