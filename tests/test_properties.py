@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import shutil
 
@@ -130,7 +131,9 @@ def test_generated_valid_scenario_validates_and_renders(data):
 @given(scenarios(), st.data())
 def test_mutated_scenario_never_crashes_validate_and_renders_if_valid(data, pick):
     path = pick.draw(st.sampled_from(list(_paths(data))[1:]))
-    mutated = _replace(data, path, pick.draw(MUTATION))
+    # copies: Hypothesis may replay drawn values, which must not have been changed in place
+    mutation = pick.draw(MUTATION)
+    mutated = _replace(copy.deepcopy(data), path, mutation if mutation is _DROP else copy.deepcopy(mutation))
     try:
         result = check(mutated)
     except CrisisbookError:
