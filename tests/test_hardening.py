@@ -18,7 +18,6 @@ from conftest import REPO, TODAY, edit
 from crisisbook.build import build, write_docs
 from crisisbook.errors import BuildError
 from crisisbook.load import load_file
-from crisisbook.render import Rendered
 from test_cli import run
 
 CORPUS = REPO / "tests" / "corpus"
@@ -74,7 +73,7 @@ def test_symlink_out_of_the_repository_is_refused(small, tmp_path):
 
 def test_output_path_escaping_the_output_folder_is_refused(small, tmp_path):
     with pytest.raises(BuildError, match=r"^refusing to write '../evil.md': it is outside the output folder$"):
-        write_docs(small, Rendered({"../evil.md": "x"}, []), tmp_path / "docs")
+        write_docs({"../evil.md": b"x"}, tmp_path / "docs")
     assert not (tmp_path / "evil.md").exists()
 
 

@@ -47,7 +47,7 @@ def test_serve_rerenders_on_save_and_keeps_last_good_pages(small):
         assert wait_for(lambda: "Online shop unreachable" in fetch(url)), "edit was not re-rendered"
         # a broken edit is reported, and the preview keeps the last good page
         edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
-        markdown = small / "build" / "docs" / "scenarios" / "site-down.md"
+        markdown = small / "build" / "docs" / "en" / "scenarios" / "site-down.md"
         time.sleep(1.5)
         assert "Online shop unreachable" in markdown.read_text()
         assert "Online shop unreachable" in fetch(url)

@@ -16,14 +16,15 @@ import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from .errors import BuildError, ValidationFailed
 from .load import load_project
 from .model import Handbook, build_handbook
 from .render import Rendered, Renderer
+from .site import Edition, alternates, docs_files, editions, engine_config, jieba_terms, write_config
 from .validate import validate
 
 log = logging.getLogger(__name__)
@@ -87,21 +88,31 @@ def handbook_of(root: Path, on: dt.date | None = None, strict: bool = False) -> 
     return build_handbook(playbook, scenarios), problems
 
 
-def render(root: Path, hb: Handbook, on: dt.date | None = None) -> Rendered:
-    return Renderer(root / "templates").render(hb, on or today())
+@dataclass
+class Plan:
+    """What one build writes: for every edition (language), its Markdown and engine config."""
+
+    editions: list[Edition]
+    rendered: dict[str, Rendered]  # lang -> pages and nav
+    files: dict[str, dict[str, bytes]]  # lang -> Markdown folder contents
+    userdict: str  # jieba user dictionary for Chinese search
 
 
-def write_docs(root: Path, rendered: Rendered, docs: Path) -> list[str]:
-    """Write pages, hand-written docs/ and assets into `docs`; only files whose bytes changed
-    are rewritten (so a live preview reloads just those). Returns the paths written."""
-    files = {path: text.encode() for path, text in rendered.pages.items()}
-    for extra in (root / "docs", root / "templates" / "assets"):
-        prefix = "" if extra.name == "docs" else "assets/"
-        for path in sorted(p for p in extra.rglob("*") if p.is_file()) if extra.is_dir() else []:
-            name = prefix + path.relative_to(extra).as_posix()
-            if name in files:
-                raise BuildError(f"{path.relative_to(root)}: clashes with a generated page of the same name")
-            files[name] = path.read_bytes()
+def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False) -> Plan:
+    renderer = Renderer(root / "templates")
+    all_editions = editions(hb, renderer.strings)
+    rendered, files = {}, {}
+    for edition in all_editions:
+        links = lambda page, e=edition: alternates(page, e, all_editions, offline)  # noqa: E731
+        rendered[edition.lang] = renderer.render(hb, on, edition.lang, links)
+        note = (renderer.strings.get(edition.lang) or {}).get("untranslated_page", "")
+        files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note)
+    return Plan(all_editions, rendered, files, jieba_terms(hb, root / "templates" / "search-terms.txt"))
+
+
+def write_docs(files: dict[str, bytes], docs: Path) -> list[str]:
+    """Make `docs` hold exactly `files`; only files whose bytes changed are rewritten (so a live
+    preview reloads just those). Returns the paths written."""
     written = []
     for name, data in sorted(files.items()):
         target = _inside(docs, name)
@@ -123,19 +134,21 @@ def _inside(folder: Path, name: str) -> Path:
     return target
 
 
-def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, target: Path) -> Path:
-    """The engine's config: the project's mkdocs.yml plus the generated docs folder and nav."""
-    handwritten = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*.md"))
-    config = {"INHERIT": str((root / "mkdocs.yml").resolve()), "docs_dir": str(docs.resolve()),
-              "site_dir": str(site.resolve()), "nav": rendered.nav + handwritten}
-    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
-    return target
+def write_edition(root: Path, p: Plan, edition: Edition, work: Path, site: Path, offline: bool) -> tuple[Path, list]:
+    """Write one edition's Markdown under work/docs/<lang> and its engine config; returns the
+    config's path and the pages written."""
+    docs = work / "docs" / edition.lang
+    written = write_docs(p.files[edition.lang], docs)
+    userdict = work / "search-terms.txt" if p.userdict else None
+    if userdict:
+        userdict.write_text(p.userdict, encoding="utf-8")
+    config = engine_config(root, p.rendered[edition.lang], docs, site / edition.prefix, edition,
+                           p.editions, offline, userdict)
+    return write_config(config, work / f"mkdocs.{edition.lang}.yml"), written
 
 
 def build(root: Path, site: Path | None = None, on: dt.date | None = None, strict: bool = False,
-          engine: str = "mkdocs") -> list:
+          engine: str = "mkdocs", offline: bool = False) -> list:
     """Build the handbook into `site` (default: root/site). Returns the warnings.
     `on` is the date review banners are judged by (default: the build epoch's date)."""
     root = root.resolve()
@@ -145,20 +158,21 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
         raise BuildError(f"{root / 'mkdocs.yml'} is missing: it holds the site's settings (theme, search)")
     hb, problems = handbook_of(root, on, strict)
     epoch = build_epoch(root, hb)
-    rendered = render(root, hb, on or _epoch_date(epoch))
+    the_plan = plan(root, hb, on or _epoch_date(epoch), offline)
     work = root / WORK
     work.mkdir(exist_ok=True)
     with _lock(work), tempfile.TemporaryDirectory(dir=work, prefix=STAGING) as tmp:
         staging = Path(tmp)
-        write_docs(root, rendered, staging / "docs")
-        config = engine_config(root, rendered, staging / "docs", staging / "site", staging / "mkdocs.yml")
-        run_engine(config, engine, epoch)
+        for edition in the_plan.editions:  # the default edition first: the engine empties its site_dir
+            config, _ = write_edition(root, the_plan, edition, staging, staging / "site", offline)
+            run_engine(config, engine, epoch)
         (staging / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n")
         _swap(staging / "site", site)
         _swap(staging / "docs", work / "docs")  # kept for inspection and for `serve`
-    # the same config for build/docs, so any engine can be run by hand on the last good Markdown
-    engine_config(root, rendered, work / "docs", site, work / "mkdocs.yml")
-    log.info("built %d pages into %s", len(rendered.pages), site)
+    # the same configs for build/docs, so any engine can be run by hand on the last good Markdown
+    for edition in the_plan.editions:
+        write_edition(root, the_plan, edition, work, site, offline)
+    log.info("built %d language edition(s) into %s", len(the_plan.editions), site)
     return problems
 
 

@@ -75,14 +75,15 @@ def validate_cmd(project: Path, fmt: str, strict: bool, paths: tuple[Path, ...])
 @click.option("--strict", is_flag=True, help="Fail on warnings too (overdue reviews, TODO markers).")
 @click.option("--engine", type=click.Choice(["mkdocs", "properdocs"]), default="mkdocs", show_default=True,
               help="The site engine that turns the Markdown into HTML.")
-def build(project: Path, site_dir: Path | None, strict: bool, engine: str) -> None:
+@click.option("--offline", is_flag=True, help="A site that works opened from disk (file://), search included.")
+def build(project: Path, site_dir: Path | None, strict: bool, engine: str, offline: bool) -> None:
     """Validate, render and build the handbook into site/. On any error the previous site/ is
     left exactly as it was."""
     from .build import build as run
     from .errors import ValidationFailed
 
     try:
-        warnings = run(project, site_dir, strict=strict, engine=engine)
+        warnings = run(project, site_dir, strict=strict, engine=engine, offline=offline)
     except ValidationFailed as e:
         for problem in e.problems:
             click.echo(str(problem), err=True)
@@ -95,11 +96,12 @@ def build(project: Path, site_dir: Path | None, strict: bool, engine: str) -> No
 @main.command()
 @project_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-def serve(project: Path, dev_addr: str) -> None:
+@click.option("--lang", default=None, help="Language to preview (default: the handbook's default).")
+def serve(project: Path, dev_addr: str, lang: str | None) -> None:
     """Live preview: re-renders when a YAML file or template changes, and reloads the browser."""
     from .serve import serve as run
 
-    run(project, dev_addr)
+    run(project, dev_addr, lang)
 
 
 @main.command()

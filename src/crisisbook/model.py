@@ -27,6 +27,16 @@ def parse_duration(text) -> int | None:
     return int(m.group(1)) * MINUTES[m.group(2)] if m else None
 
 
+# X (Twitter) counts these code points once and every other (CJK, emoji…) twice (twitter-text v3)
+_X_SINGLE = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+
+
+def post_length(text: str, count: str = "characters") -> int:
+    if count != "x-weighted":
+        return len(text)
+    return sum(1 if any(lo <= ord(ch) <= hi for lo, hi in _X_SINGLE) else 2 for ch in text)
+
+
 def placeholders(text: str) -> list[str]:
     return PLACEHOLDER.findall(text)
 
@@ -109,6 +119,10 @@ class Channel:
     id: str
     name: Text
     limit: int | None
+    count: str = "characters"
+
+    def length(self, text: str) -> int:
+        return post_length(text, self.count)
 
 
 @dataclass(frozen=True)
@@ -212,7 +226,7 @@ def build_handbook(playbook: dict, scenarios: dict) -> Handbook:
                          v["first_response"], tuple(roles[r] for r in v["activate"]),
                          roles[v["approves_statements"]])
               for lid, v in playbook["severity"]["levels"].items()}
-    channels = {cid: Channel(cid, T(c["name"]), c.get("limit"))
+    channels = {cid: Channel(cid, T(c["name"]), c.get("limit"), c.get("count", "characters"))
                 for cid, c in playbook["channels"]["channels"].items()}
     facts = organisation_facts(org)
     ctx = _Context(T, roles, levels, channels, facts)

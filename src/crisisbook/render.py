@@ -35,12 +35,18 @@ class Rendered:
     nav: list  # MkDocs nav structure, sections and pruning decided here rather than in a plugin
 
 
+class Fallback(str):
+    """Text shown in the default language because the page's language has no translation."""
+
+    lang: str
+
+
 def md(value) -> str:
     """Inline text from data, made inert: HTML-escaped, Markdown syntax backslash-escaped."""
     text = " ".join(str(value).split())  # one line: inline contexts (table cells, list items)
     text = html.escape(text, quote=False)
     text = _INLINE.sub(r"\\\1", text)
-    return _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _mark_fallback(value, _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text))
 
 
 def statement(value, blanks=()) -> str:
@@ -51,12 +57,22 @@ def statement(value, blanks=()) -> str:
     for m in PLACEHOLDER.finditer(text):
         out.append(html.escape(text[pos:m.start()]))
         title = html.escape(descriptions.get(m.group(1), ""), quote=True)
-        out.append(f'<mark class="cb-blank" title="{title}">{html.escape(m.group(0))}</mark>')
+        out.append(f'<mark class="cb-blank" data-blank="{m.group(1)}" title="{title}">'
+                   f'{html.escape(m.group(0))}</mark>')
         pos = m.end()
     out.append(html.escape(text[pos:]))
     # A blank line would end the raw HTML block in some Markdown engines: keep it, as an entity.
     body = "".join(out).replace("\n\n", "\n&#10;")
-    return f'<pre class="cb-statement"><code>{body}</code></pre>'
+    marked = f' cb-untranslated" lang="{value.lang}' if isinstance(value, Fallback) else ""
+    return f'<pre class="cb-statement{marked}"><code>{body}</code></pre>'
+
+
+def _mark_fallback(value, escaped: str) -> str:
+    """Untranslated text is marked (lang attribute and a class the stylesheet labels), never
+    silently mixed into a page of another language."""
+    if not isinstance(value, Fallback):
+        return escaped
+    return f'<span class="cb-untranslated" lang="{value.lang}">{escaped}</span>'
 
 
 def page_title(value) -> str:
@@ -86,6 +102,20 @@ def _where(e: jinja2.TemplateError, template: str) -> str:
     return f"{Path(filename).name}:{lineno}"
 
 
+@jinja2.pass_context
+def translate(context, value):
+    """The one place a Text becomes a string: the page's language, else the default language
+    marked as a Fallback."""
+    if not isinstance(value, Text):
+        return value
+    lang = context["lang"]
+    if lang in value.values:
+        return value.values[lang]
+    fallback = Fallback(value.get(lang))
+    fallback.lang = value.default
+    return fallback
+
+
 class Renderer:
     """Compiles the project's templates once and renders every page of a handbook."""
 
@@ -94,7 +124,7 @@ class Renderer:
             loader=jinja2.FileSystemLoader([templates / "pages", templates]), undefined=jinja2.StrictUndefined,
             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
-                                page_title=page_title)
+                                page_title=page_title, t=translate)
         strings = load_file(templates / "strings.yaml", "templates/strings.yaml").data
         self.strings = strings
 
@@ -104,28 +134,21 @@ class Renderer:
         except jinja2.TemplateError as e:
             raise RenderError(f"template {_where(e, template)}: {e.message}") from e
 
-    def render(self, hb: Handbook, today, lang: str | None = None) -> Rendered:
+    def render(self, hb: Handbook, today, lang: str | None = None, alternates=None) -> Rendered:
+        """Every page in one language. `alternates(page)` gives the links to the same page in
+        the other languages (none by default)."""
         lang = lang or hb.default_language
-        s = self.strings[lang] if lang in self.strings else self.strings["en"]
-
-        def t(value):  # the one place a Text becomes a string of the page's language
-            return value.get(lang) if isinstance(value, Text) else value
-
-        self.env.filters["t"] = t
+        s = self.strings.get(lang) or self.strings[hb.default_language]
         base = dict(hb=hb, s=s, lang=lang, today=today)
-        pages = {
-            "index.md": self.page("home.md.j2", **base),
-            "scenarios/index.md": self.page("scenarios.md.j2", **base),
-            "roles/index.md": self.page("roles.md.j2", **base),
-            "severity.md": self.page("severity.md.j2", **base),
-            "roster.md": self.page("roster.md.j2", **base),
-            "statements.md": self.page("statements.md.j2", **base),
-            "review.md": self.page("review.md.j2", **base),
-        }
-        for sc in hb.scenarios:
-            pages[f"scenarios/{sc.id}.md"] = self.page("scenario.md.j2", sc=sc, **base)
-        for role in hb.roles:
-            pages[f"roles/{role.id}.md"] = self.page("role.md.j2", role=role, **base)
+        jobs = [("index.md", "home.md.j2", {}), ("scenarios/index.md", "scenarios.md.j2", {}),
+                ("roles/index.md", "roles.md.j2", {}), ("severity.md", "severity.md.j2", {}),
+                ("roster.md", "roster.md.j2", {}), ("statements.md", "statements.md.j2", {}),
+                ("review.md", "review.md.j2", {})]
+        jobs += [(f"scenarios/{sc.id}.md", "scenario.md.j2", {"sc": sc}) for sc in hb.scenarios]
+        jobs += [(f"roles/{role.id}.md", "role.md.j2", {"role": role}) for role in hb.roles]
+        pages = {name: self.page(template, **base, **extra,
+                                 alternates=alternates(name) if alternates else [])
+                 for name, template, extra in jobs}
         return Rendered(pages, self.nav(hb, s))
 
     def nav(self, hb: Handbook, s: dict) -> list:

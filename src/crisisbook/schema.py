@@ -112,6 +112,8 @@ CHANNEL = {
     "name": _text(required=True),
     "limit": {"type": "integer", "min": 1,  # characters per post; none means no practical limit
               "coerce": _whole_number},
+    # how the limit counts: every character once, or X's rule (CJK and emoji count twice)
+    "count": {"type": "string", "allowed": ("characters", "x-weighted"), "default": "characters"},
 }
 CHANNELS = {"channels": _mapping_of(CHANNEL, "channel ids are slugs such as x") | {"required": True}}
 

@@ -13,8 +13,9 @@ import re
 import cerberus
 
 from . import schema as S
+from .i18n import check_translations
 from .load import Document, Sources
-from .model import fill, organisation_facts, parse_duration, placeholders, text_variants
+from .model import fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
 from .report import ERROR, WARNING, Problem, field_path, sort_key
 
 _SLUG = re.compile(S.SLUG)
@@ -173,6 +174,8 @@ def validate(sources: Sources, today: dt.date | None = None) -> list[Problem]:
     playbook_ok = len(sources.playbook) == len(S.PLAYBOOK) and not playbook
     if playbook_ok:  # cross-checks need a whole, well-formed playbook
         _check_playbook(sources.playbook, playbook)
+        for stem, doc in sources.playbook.items():
+            playbook += _translations(doc, S.PLAYBOOK[f"{stem}.yaml"], sources)
     problems = playbook + [p for p in sources.problems if not p.file.startswith("playbook/")]
     for sid, doc in sources.scenarios.items():
         if not _SLUG.fullmatch(sid):
@@ -183,7 +186,14 @@ def validate(sources: Sources, today: dt.date | None = None) -> list[Problem]:
         problems += found + _todos(doc)
         if playbook_ok and not found:
             _check_scenario(doc, sources.playbook, problems, today or dt.date.today())
+            problems += _translations(doc, S.SCENARIO, sources)
     return sorted(problems, key=sort_key)
+
+
+def _translations(doc: Document, schema: dict, sources: Sources) -> list[Problem]:
+    org = sources.playbook["organisation"].data
+    default = org["default_language"]
+    return check_translations(doc, schema, org.get("languages") or [default], default)
 
 
 def _todos(doc: Document) -> list[Problem]:
@@ -299,7 +309,7 @@ def _check_statements(c: _Checker, d: dict, pb: dict[str, Document]) -> None:
         used |= _check_placeholders(c, path + ("text",), st["text"], facts, blanks)
         for j, ch in enumerate(st["channels"]):
             if c.known(path + ("channels", j), ch, channels, "channel", "playbook/channels.yaml"):
-                _check_length(c, path, st["text"], ch, channels[ch].get("limit"), org)
+                _check_length(c, path, st["text"], ch, channels[ch], org)
     for cat, rule in d["comment_replies"].items():
         used |= _check_placeholders(c, ("comment_replies", cat, "reply"), rule["reply"], facts, blanks)
     for name in blanks:
@@ -319,11 +329,12 @@ def _check_placeholders(c: _Checker, path, raw, facts: dict, blanks: dict) -> se
     return used
 
 
-def _check_length(c: _Checker, path, raw, channel: str, limit: int | None, org: dict) -> None:
+def _check_length(c: _Checker, path, raw, channel: str, spec: dict, org: dict) -> None:
+    limit = spec.get("limit")
     if limit is None:
         return
     for lang, text in text_variants(raw):
-        length = len(fill(text, organisation_facts(org, lang)))
+        length = post_length(fill(text, organisation_facts(org, lang)), spec.get("count", "characters"))
         if length > limit:
             c.at(path + ("text",), f"{length} characters{f' ({lang})' if lang else ''} is "
                                    f"{length - limit} over the {limit}-character limit of '{channel}'")

@@ -1,0 +1,55 @@
+"""Translations: which text fields lack a language, and whether translations agree on their
+placeholders. Text fields are found through the schema (type "text"), so a new field is covered
+as soon as it is declared there."""
+
+from __future__ import annotations
+
+from .load import Document
+from .model import placeholders
+from .report import ERROR, WARNING, Problem, field_path
+
+
+def text_fields(schema: dict, data, path=()):
+    """(path, value) of every field the schema types as "text", wherever it is nested."""
+    if schema.get("type") == "text":
+        yield path, data
+    elif isinstance(data, dict):
+        fields = schema.get("schema") if schema.get("type") == "dict" else schema
+        for key, value in data.items():
+            if isinstance(fields, dict) and key in fields and isinstance(fields[key], dict):
+                yield from text_fields(fields[key], value, path + (key,))
+            elif "valuesrules" in schema:
+                yield from text_fields(schema["valuesrules"], value, path + (key,))
+    elif isinstance(data, list) and isinstance(schema.get("schema"), dict):
+        for i, item in enumerate(data):
+            yield from text_fields(schema["schema"], item, path + (i,))
+
+
+def check_translations(doc: Document, schema: dict, languages: list[str], default: str) -> list[Problem]:
+    out: list[Problem] = []
+
+    def report(path, message, severity):
+        line, col = doc.mark(path)
+        out.append(Problem(doc.file, line, col, field_path(path), message, severity))
+
+    for path, value in text_fields({"type": "dict", "schema": schema}, doc.data):
+        given = value if isinstance(value, dict) else {default: value}
+        for lang in given:
+            if lang not in languages:
+                report(path + (lang,), f"language '{lang}' is not listed in playbook/organisation.yaml "
+                                       f"languages ({', '.join(languages)})", ERROR)
+        for lang in languages:
+            if lang not in given:
+                report(path, f"no {lang} translation: the page shows the {default} text, marked "
+                             f"as untranslated", WARNING)
+        names = {lang: sorted(set(placeholders(text))) for lang, text in given.items()}
+        reference = names.get(default, [])
+        for lang, found in names.items():
+            if lang != default and found != reference:
+                report(path + (lang,), f"the {lang} text uses placeholders {_braces(found)} but the "
+                                       f"{default} text uses {_braces(reference)}", ERROR)
+    return out
+
+
+def _braces(names: list[str]) -> str:
+    return ", ".join(f"{{{n}}}" for n in names) or "none"

@@ -1,0 +1,168 @@
+"""The site's layout for the engine: one edition per language, each a Markdown folder plus the
+engine config that builds it. The default language sits at the site's root, every other one in
+a folder named after it (site/zh-Hant/). All of it is data for the engine, written by crisisbook:
+no MkDocs hook or custom plugin, so another engine reading mkdocs.yml can take over."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import BuildError
+from .model import Handbook
+from .render import Rendered
+
+# What a reader's search is split on. CJK text has no spaces: the search plugin cuts it into
+# words with jieba at build time and joins them with U+200B, hence \u200b here.
+SEPARATOR = r"[\s\u200b\u3000\-_,:;!?=\[\]()\"`/、。，．？！；：「」（）]+|\.(?!\d)|&[lg]t;"
+
+
+@dataclass(frozen=True)
+class Edition:
+    lang: str
+    prefix: str  # "" for the default language, "zh-Hant/" for the others
+    label: str  # the language's own name, for the switch
+
+    def url(self, page: str, offline: bool) -> str:
+        """Site-relative URL of a Markdown page in this edition."""
+        stem = page.removesuffix(".md")
+        if offline:  # file:// cannot open a folder's index.html by itself
+            return self.prefix + stem + ".html"
+        stem = stem.removesuffix("index")
+        return self.prefix + (stem + "/" if stem and not stem.endswith("/") else stem)
+
+
+def editions(hb: Handbook, strings: dict) -> list[Edition]:
+    langs = [hb.default_language] + [lang for lang in hb.languages if lang != hb.default_language]
+    return [Edition(lang, "" if lang == hb.default_language else f"{lang}/",
+                    (strings.get(lang) or {}).get("language_name", lang)) for lang in langs]
+
+
+def alternates(page: str, current: Edition, all_editions: list[Edition], offline: bool) -> list[dict]:
+    """Links from `page` in `current` to the same page in every other edition, page-relative."""
+    up = "../" * current.url(page, offline).count("/")  # from the page's folder to the site root
+    return [{"lang": e.lang, "label": e.label, "href": up + e.url(page, offline)}
+            for e in all_editions if e.lang != current.lang]
+
+
+def handwritten(root: Path, edition: Edition, languages: list[str], note: str) -> dict[str, bytes]:
+    """docs/name.md, or its translation docs/name.<lang>.md; an untranslated page gets a note."""
+    folder = root / "docs"
+    if not folder.is_dir():
+        return {}
+    suffixes = tuple(f".{lang}.md" for lang in languages)
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name.endswith(suffixes):
+            continue
+        name = path.relative_to(folder).as_posix()
+        translated = path.with_name(path.name.removesuffix(".md") + f".{edition.lang}.md")
+        if path.suffix == ".md" and edition.prefix and translated.exists():
+            out[name] = translated.read_bytes()
+        elif path.suffix == ".md" and edition.prefix:
+            out[name] = f'!!! note ""\n    {note}\n\n'.encode() + path.read_bytes()
+        else:
+            out[name] = path.read_bytes()
+    return out
+
+
+def docs_files(root: Path, rendered: Rendered, edition: Edition, languages: list[str], note: str):
+    """Every file of one edition's Markdown folder: pages, hand-written docs, assets."""
+    files = {path: text.encode() for path, text in rendered.pages.items()}
+    extras = handwritten(root, edition, languages, note)
+    assets = root / "templates" / "assets"
+    if assets.is_dir():
+        extras |= {f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
+                   for p in sorted(assets.rglob("*")) if p.is_file()}
+    for name in extras:
+        if name in files:
+            raise BuildError(f"docs/{name}: clashes with a generated page of the same name")
+    return files | extras
+
+
+def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, edition: Edition,
+                  all_editions: list[Edition], offline: bool, userdict: Path | None) -> dict:
+    """The engine's config for one edition: the project's mkdocs.yml (inherited), plus where the
+    Markdown is, the navigation, the language, search and the language switch."""
+    project = _project_config(root)
+    plugins = _plugins(project.get("plugins", ["search"]))
+    search = plugins.setdefault("search", {}) or {}
+    search.setdefault("separator", SEPARATOR)
+    if userdict:
+        search["jieba_dict_user"] = str(userdict)
+    plugins["search"] = search
+    if offline:
+        plugins.setdefault("offline", {})
+    pages = [name for name in _nav_pages(docs) if name not in rendered.pages]
+    return {
+        "INHERIT": str((root / "mkdocs.yml").resolve()),
+        "docs_dir": str(docs.resolve()),
+        "site_dir": str(site.resolve()),
+        "use_directory_urls": not offline,
+        "theme": {"language": edition.lang},
+        "plugins": [{name: conf} if conf else name for name, conf in plugins.items()],
+        "extra": {"alternate": [
+            {"name": e.label, "lang": e.lang,
+             "link": _root_link(edition, e, offline)} for e in all_editions] if len(all_editions) > 1 else []},
+        "nav": rendered.nav + pages,
+    }
+
+
+def write_config(config: dict, target: Path) -> Path:
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _root_link(current: Edition, other: Edition, offline: bool) -> str:
+    """Material resolves these against the current edition's root."""
+    up = "../" * current.prefix.count("/")
+    return up + other.prefix + ("index.html" if offline else "")
+
+
+def _nav_pages(docs: Path) -> list[str]:
+    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
+                  if not p.relative_to(docs).as_posix().startswith("assets/"))
+
+
+def _project_config(root: Path) -> dict:
+    from mkdocs.utils.yaml import get_yaml_loader  # understands mkdocs.yml's own tags (!ENV)
+
+    try:
+        with open(root / "mkdocs.yml", encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=get_yaml_loader()) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise BuildError(f"mkdocs.yml: {e}") from e
+
+
+def _plugins(listed) -> dict:
+    """The project's plugins as name -> config; the child config replaces the list, so all of
+    them are carried over."""
+    if isinstance(listed, dict):
+        return {name: dict(conf or {}) for name, conf in listed.items()}
+    out = {}
+    for item in listed:
+        if isinstance(item, dict):
+            out.update({name: dict(conf or {}) for name, conf in item.items()})
+        else:
+            out[item] = {}
+    return out
+
+
+def jieba_terms(hb: Handbook, extra: Path) -> str:
+    """A jieba user dictionary: terms readers search for, kept whole in the search index
+    (a query is matched against whole indexed words). From the shipped list and the data:
+    monitoring keywords, role titles and scenario tags in every language."""
+    terms: set[str] = set()
+    if extra.is_file():
+        terms |= {line.split()[0] for line in extra.read_text(encoding="utf-8").splitlines()
+                  if line.strip() and not line.startswith("#")}
+    texts = [r.title for r in hb.roles] + [k for sc in hb.scenarios for k in sc.keywords]
+    for text in texts:
+        for value in text.values.values():
+            terms |= {w for w in re.split(r"[\s,，、/]+", value) if re.search(r"[\u3400-\u9fff]", w)}
+    return "".join(f"{term} 100000\n" for term in sorted(terms) if len(term) > 1)
