@@ -4,7 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test serve golden validate clean
+.PHONY: site test serve golden validate clean system-deps
+
+# Debian packages the tests need: chromium for the browser tests (driven by Playwright, which
+# must not download a browser of its own), Noto CJK so Chinese renders in screenshots and PDFs.
+DEBS   := chromium fonts-noto-cjk
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +20,14 @@ $(STAMP): pyproject.toml
 site: $(STAMP)  ## build the example handbook into site/ (open site/index.html)
 	$(BIN)/crisisbook build
 
-test: $(STAMP)  ## the whole test suite
+system-deps:
+	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing $$missing"; \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+test: $(STAMP) system-deps  ## the whole test suite
 	$(BIN)/pytest
 
 serve: $(STAMP)  ## live preview on http://127.0.0.1:8000, re-rendered on every save

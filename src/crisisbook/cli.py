@@ -154,3 +154,14 @@ def codeowners_cmd(project: Path, out: Path, check: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="dist",
+              show_default=True, help="Folder for the zip.")
+def bundle(project: Path, out: Path) -> None:
+    """Zip the offline edition (works from disk, search included), stamped with its version."""
+    from .bundle import bundle as run
+
+    click.echo(f"wrote {run(project, out)}", err=True)

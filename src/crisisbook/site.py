@@ -106,7 +106,9 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
         "plugins": [{name: conf} if conf else name for name, conf in plugins.items()],
         "extra": {"alternate": [
             {"name": e.label, "lang": e.lang,
-             "link": _root_link(edition, e, offline)} for e in all_editions] if len(all_editions) > 1 else []},
+             "link": _root_link(edition, e, offline)} for e in all_editions]
+            # Material's switch reads sitemap.xml, which file:// forbids; pages carry their own links
+            if len(all_editions) > 1 and not offline else []},
         "nav": rendered.nav + pages,
     }
 
@@ -166,3 +168,23 @@ def jieba_terms(hb: Handbook, extra: Path) -> str:
         for value in text.values.values():
             terms |= {w for w in re.split(r"[\s,，、/]+", value) if re.search(r"[\u3400-\u9fff]", w)}
     return "".join(f"{term} 100000\n" for term in sorted(terms) if len(term) > 1)
+
+
+# Material's offline plugin loads this shim from a CDN; the offline site must load nothing from
+# outside, so every page gets the vendored copy (templates/assets/vendor/) instead.
+_SHIM_CDN = "https://unpkg.com/iframe-worker/shim"
+_SHIM_LOCAL = "assets/vendor/iframe-worker-shim.js"
+_OUTSIDE = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["']((?:https?:)?//[^"']+)""")
+
+
+def localise_offline(edition_site: Path) -> None:
+    """Point every page of an offline edition at local copies; fail if anything outside remains."""
+    for page in sorted(edition_site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        depth = len(page.relative_to(edition_site).parts) - 1
+        text = text.replace(_SHIM_CDN, "../" * depth + _SHIM_LOCAL)
+        outside = _OUTSIDE.search(text)
+        if outside:
+            raise BuildError(f"the offline page {page.relative_to(edition_site)} would load "
+                             f"{outside.group(1)} from outside the site")
+        page.write_text(text, encoding="utf-8")

@@ -1,0 +1,181 @@
+"""The handbook in a real browser (Debian's chromium, driven by Playwright): search finds the
+right page in both languages over http and from file://, nothing is requested from outside,
+scenario text runs no script, and the fill-in form copies a finished statement."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socketserver
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, TODAY
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():  # `make test` installs it; a bare `pytest` elsewhere may lack it
+    pytest.skip("Debian's chromium is not installed (run `make test`)", allow_module_level=True)
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+        "--disable-background-networking", "--disable-component-update"]
+
+# query -> the page that must come first (site-relative), per edition
+QUERIES = {
+    "": {"recall": "scenarios/product-recall/", "outage": "scenarios/service-outage/",
+         "spokesperson": "roles/spokesperson/", "breach": "scenarios/data-breach/",
+         "influencer": "roles/kol-liaison/"},
+    "zh-Hant/": {"停機": "scenarios/service-outage/", "資料外洩": "scenarios/data-breach/",
+                 "網紅": "roles/kol-liaison/", "發言人": "roles/spokesperson/", "回收": "scenarios/product-recall/"},
+}
+# queries whose first hit must be a scenario page: every scenario has an apology statement
+ANY_SCENARIO = {"": ["apologies", "apology"], "zh-Hant/": ["道歉"]}
+
+
+def _copy_example(root: Path) -> Path:
+    for name in ("playbook", "scenarios", "templates", "docs"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    from crisisbook.build import build
+    root = _copy_example(tmp_path_factory.mktemp("example"))
+    build(root, root / "site", on=TODAY)
+    build(root, root / "offline", on=TODAY, offline=True)
+    return root / "site", root / "offline"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(sites):
+    handler = functools.partial(_Quiet, directory=str(sites[0]))
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records every request it makes."""
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.requests = []
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    tab.dialogs = []
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab
+    context.close()
+
+
+def search(page, url: str, query: str) -> list[str]:
+    page.goto(url)
+    page.fill("input.md-search__input", query)
+    page.wait_for_function("""() => {
+        const meta = document.querySelector('.md-search-result__meta');
+        return meta && !/Initializing|Type to start|正在初始化|鍵入/.test(meta.textContent) }""", timeout=15000)
+    page.wait_for_timeout(300)  # results render right after the count
+    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+
+
+def _first(results: list[str], base: str) -> str:
+    assert results, "no results"
+    return results[0].split("?")[0].split("#")[0].removeprefix(base)
+
+
+@pytest.mark.parametrize("edition, query, expected",
+                         [(e, q, p) for e, qs in QUERIES.items() for q, p in qs.items()])
+def test_search_over_http_puts_the_right_page_first(page, server, edition, query, expected):
+    assert _first(search(page, server + edition, query), server + edition) == expected
+
+
+@pytest.mark.parametrize("edition, query", [(e, q) for e, qs in ANY_SCENARIO.items() for q in qs])
+def test_inflected_and_chinese_queries_find_a_scenario(page, server, edition, query):
+    first = _first(search(page, server + edition, query), server + edition)
+    assert first.startswith("scenarios/") and first != "scenarios/", first
+
+
+@pytest.mark.parametrize("edition, query, expected", [
+    ("", "recall", "scenarios/product-recall.html"), ("", "spokesperson", "roles/spokesperson.html"),
+    ("zh-Hant/", "資料外洩", "scenarios/data-breach.html"), ("zh-Hant/", "停機", "scenarios/service-outage.html")])
+def test_search_from_disk_in_the_offline_build(page, sites, edition, query, expected):
+    base = (sites[1] / edition).as_uri() + ("/" if edition else "/")
+    results = search(page, base + "index.html", query)
+    assert _first(results, base) == expected
+    assert all(url.startswith("file://") or url.startswith(("data:", "blob:")) for url in page.requests), \
+        [u for u in page.requests if not u.startswith("file://")]
+
+
+def test_no_request_leaves_the_site(page, server):
+    for path in ["", "scenarios/product-recall/", "zh-Hant/scenarios/data-breach/", "roles/spokesperson/",
+                 "severity/", "statements/", "zh-Hant/"]:
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+    search(page, server, "outage")
+    search(page, server + "zh-Hant/", "停機")
+    outside = [url for url in page.requests if not url.startswith(server) and not url.startswith(("data:", "blob:"))]
+    assert outside == []
+    assert len(page.requests) > 20  # the recording works: pages, styles, scripts, search index
+
+
+def test_language_switch_leads_to_the_same_page(page, server):
+    page.goto(server + "scenarios/product-recall/")
+    page.click(".cb-langs a[hreflang='zh-Hant']")
+    page.wait_for_url(server + "zh-Hant/scenarios/product-recall/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    page.click(".cb-langs a[hreflang='en']")
+    page.wait_for_url(server + "scenarios/product-recall/")
+
+
+def test_fill_in_form_fills_blanks_and_copies_the_statement(page, server):
+    page.goto(server + "scenarios/product-recall/")
+    form = page.locator("form.cb-fill").first
+    form.locator("input[name=product]").fill("AeroCrisp Air Fryer 5L (LH-AF500)")
+    form.locator("button").click()
+    assert "{next_update_time}" in form.locator("output").inner_text()  # a blank is still empty
+    form.locator("input[name=next_update_time]").fill("6 pm today")
+    form.locator("button").click()
+    page.wait_for_function("() => document.querySelector('form.cb-fill output').textContent === 'Copied'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "some AeroCrisp Air Fryer 5L (LH-AF500) units" in copied and "by 6 pm today." in copied
+    assert "{" not in copied and "Help: +852 3001 8800" in copied
+
+
+def test_scenario_text_runs_no_script(page, tmp_path):
+    """Hostile text from the corpus, built and opened: every handler and script stays inert."""
+    from conftest import SMALL
+    from crisisbook.build import build
+    root = tmp_path / "hostile"
+    shutil.copytree(SMALL, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copy(REPO / "tests" / "corpus" / "markup-injection.yaml", root / "scenarios")
+    build(root, on=TODAY)
+    url = (root / "site" / "scenarios" / "markup-injection" / "index.html").as_uri()
+    page.goto(url)
+    page.wait_for_load_state("load")
+    for element in page.query_selector_all("article *"):  # mouse-over handlers would fire here
+        if element.is_visible():
+            element.hover(timeout=2000, force=True)
+    assert page.evaluate("window.pwned") is None
+    assert page.dialogs == []
+    assert "<script>window.pwned=1</script>" in page.inner_text("h1")  # shown, as text
