@@ -139,11 +139,11 @@ def test_no_request_leaves_the_site(page, server):
 
 def test_language_switch_leads_to_the_same_page(page, server):
     page.goto(server + "scenarios/product-recall/")
-    page.click(".cb-langs a[hreflang='zh-Hant']")
-    page.wait_for_url(server + "zh-Hant/scenarios/product-recall/")
+    page.click(".cb-langs a[data-lang='zh-Hant']")
+    page.wait_for_url(server + "zh-Hant/scenarios/product-recall/", wait_until="commit")
     assert page.locator("html").get_attribute("lang") == "zh-Hant"
-    page.click(".cb-langs a[hreflang='en']")
-    page.wait_for_url(server + "scenarios/product-recall/")
+    page.click(".cb-langs a[data-lang='en']")
+    page.wait_for_url(server + "scenarios/product-recall/", wait_until="commit")
 
 
 def test_fill_in_form_fills_blanks_and_copies_the_statement(page, server):
