@@ -165,3 +165,17 @@ def bundle(project: Path, out: Path) -> None:
     from .bundle import bundle as run
 
     click.echo(f"wrote {run(project, out)}", err=True)
+
+
+@main.command(name="print")
+@project_option
+@click.argument("scenarios", nargs=-1)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="print", show_default=True)
+@click.option("--lang", default=None, help="Language of the paper (default: the handbook's default).")
+def print_cmd(project: Path, scenarios: tuple[str, ...], out: Path, lang: str | None) -> None:
+    """PDFs for paper: per scenario a one-page checklist, action cards per role and the full
+    scenario; with no SCENARIO given, all of them plus the whole handbook."""
+    from .printing import print_scenarios
+
+    for path in print_scenarios(project, list(scenarios), out, lang):
+        click.echo(f"wrote {path}", err=True)

@@ -15,7 +15,7 @@ from typing import Mapping
 
 from .schema import COMMENT_CATEGORIES, PHASES
 
-DURATION = re.compile(r"([1-9][0-9]*)(m|h|d|w)")
+DURATION = re.compile(r"(0|[1-9][0-9]*)(m|h|d|w)")
 MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
 # `{name}` or `{social.x}`; `{{ … }}` is left alone so text that looks like a template stays text
 PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}(?!\})")
@@ -163,6 +163,45 @@ class Kol:
 
 
 @dataclass(frozen=True)
+class Post:
+    platform: str
+    account: str
+    name: str
+    text: Text
+    likes: int
+    shares: int
+
+
+@dataclass(frozen=True)
+class Inject:
+    at: str  # as written: 0m, 10m
+    minutes: int
+    title: Text
+    what_happens: Text
+    post: Post | None
+    press_question: Text | None
+    expected_actions: tuple[Text, ...]
+    facilitator_notes: Text | None
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    text: Text
+    measures: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Drill:
+    duration: str
+    briefing: Text
+    participants: tuple[Role, ...]
+    objectives: tuple[Objective, ...]
+    injects: tuple[Inject, ...]
+    discussion_questions: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
 class Scenario:
     id: str
     file: str
@@ -184,6 +223,7 @@ class Scenario:
     kol: Kol
     donts: tuple[Text, ...]
     review_questions: tuple[Text, ...]
+    drill: Drill | None = None
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.next_review
@@ -271,7 +311,26 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         kol=Kol(T(d["kol"]["when"]), T(d["kol"]["who"]), tuple(map(T, d["kol"]["brief"])),
                 tuple(map(T, d["kol"].get("avoid", [])))),
         donts=tuple(map(T, d["donts"])), review_questions=tuple(map(T, d["review_questions"])),
+        drill=_drill(d["drill"], c) if "drill" in d else None,
     )
+
+
+def _drill(d: dict, c: _Context) -> Drill:
+    T = c.T
+    maybe = lambda raw: T(raw) if raw is not None else None  # noqa: E731
+
+    def post(p):
+        return Post(p["platform"], p["account"], p["name"], T(p["text"]), p.get("likes", 0),
+                    p.get("shares", 0)) if p else None
+
+    injects = [Inject(i["at"], parse_duration(i["at"]), T(i["title"]), T(i["what_happens"]),
+                      post(i.get("post")), maybe(i.get("press_question")),
+                      tuple(map(T, i["expected_actions"])), maybe(i.get("facilitator_notes")))
+               for i in d["injects"]]
+    return Drill(d["duration"], T(d["briefing"]), tuple(c.roles[r] for r in d["participants"]),
+                 tuple(Objective(o["id"], T(o["text"]), tuple(map(T, o["measures"]))) for o in d["objectives"]),
+                 tuple(sorted(injects, key=lambda i: i.minutes)),
+                 tuple(map(T, d["discussion_questions"])))
 
 
 def _filled(raw, c: _Context) -> Text:

@@ -136,6 +136,38 @@ REPLY = {
     "escalate_to": {"type": "slug"},  # role id; required when action is escalate
     "note": _text(),  # guidance for the moderator, not posted
 }
+POST = {  # a mock social post shown on an inject card
+    "platform": {"type": "string", "required": True,
+                 "allowed": ("x", "facebook", "instagram", "threads", "lihkg", "news-site")},
+    "account": {"type": "string", "required": True, "empty": False},  # "@handle", fictional
+    "name": {"type": "string", "required": True, "empty": False},  # display name
+    "text": _text(required=True),
+    "likes": {"type": "integer", "min": 0, "coerce": _whole_number},
+    "shares": {"type": "integer", "min": 0, "coerce": _whole_number},
+}
+INJECT = {
+    "at": {"type": "duration", "required": True},  # minutes into the exercise: 0m, 10m, …
+    "title": _text(required=True),
+    "what_happens": _text(required=True),  # what the facilitator announces
+    "post": {"type": "dict", "schema": POST},
+    "press_question": _text(),  # a journalist's question for the spokesperson
+    "expected_actions": _text_list() | {"required": True},
+    "facilitator_notes": _text(),  # private: left out of the participants' handout
+}
+DRILL = {  # a tabletop exercise of the scenario, printed by `crisisbook drill`
+    "duration": {"type": "duration", "required": True},
+    "briefing": _text(required=True),  # the situation at T+0, read out at the start
+    "participants": _id_list("role ids") | {"required": True},
+    "objectives": {"type": "list", "required": True, "minlength": 1, "schema": {"type": "dict", "schema": {
+        "id": {"type": "slug", "required": True},
+        "text": _text(required=True),
+        "measures": _text_list() | {"required": True},  # what the evaluator ticks
+    }}},
+    "injects": {"type": "list", "required": True, "minlength": 1,
+                "schema": {"type": "dict", "schema": INJECT}},
+    "discussion_questions": _text_list() | {"required": True},
+}
+
 SCENARIO = {
     "title": _text(required=True),
     "category": {"type": "string", "required": True, "allowed": CATEGORIES},
@@ -167,6 +199,7 @@ SCENARIO = {
         "brief": _text_list() | {"required": True}, "avoid": _text_list(0)}},
     "donts": _text_list() | {"required": True},
     "review_questions": _text_list() | {"required": True},
+    "drill": {"type": "dict", "schema": DRILL},  # optional tabletop exercise
 }
 
 PLAYBOOK = {  # file name in playbook/ -> schema

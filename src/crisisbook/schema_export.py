@@ -30,7 +30,7 @@ NOT_EXPRESSIBLE = (
 
 _PATTERNS = {
     "slug": S.SLUG,
-    "duration": r"[1-9][0-9]*(m|h|d|w)",
+    "duration": r"(0|[1-9][0-9]*)(m|h|d|w)",
     "isodate": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
 }
 _SIMPLE = {"string": "string", "integer": "integer", "boolean": "boolean"}

@@ -265,12 +265,36 @@ def _check_scenario(doc: Document, pb: dict[str, Document], out: list[Problem], 
             c.at(("comment_replies", cat), "action 'escalate' needs 'escalate_to': the role to hand it to")
         if "escalate_to" in rule:
             role(("comment_replies", cat, "escalate_to"), rule["escalate_to"])
+    if "drill" in d:
+        _check_drill(c, d["drill"], role)
     reviewed = dt.date.fromisoformat(d["last_reviewed"])
     due = reviewed + dt.timedelta(minutes=parse_duration(d["review_interval"]))
     if today > due:
         c.at(("last_reviewed",), f"overdue for review since {due.isoformat()} "
                                  f"(last reviewed {reviewed.isoformat()}, every {d['review_interval']})",
              WARNING)
+
+
+def _check_drill(c: _Checker, drill: dict, role) -> None:
+    for i, rid in enumerate(drill["participants"]):
+        role(("drill", "participants", i), rid)
+    length = parse_duration(drill["duration"])
+    previous = -1
+    for i, inject in enumerate(drill["injects"]):
+        path = ("drill", "injects", i)
+        at = parse_duration(inject["at"])
+        if at < previous:
+            c.at(path + ("at",), f"inject at {inject['at']} comes before the previous one; keep injects in time order")
+        if at >= length:
+            c.at(path + ("at",), f"inject at {inject['at']} is not within the drill's {drill['duration']}")
+        if "post" not in inject and "press_question" not in inject:
+            c.at(path, "an inject needs a post or a press_question to show the players")
+        previous = at
+    seen = set()
+    for i, objective in enumerate(drill["objectives"]):
+        if objective["id"] in seen:
+            c.at(("drill", "objectives", i, "id"), f"duplicate objective id '{objective['id']}'")
+        seen.add(objective["id"])
 
 
 def _check_severity(c: _Checker, d: dict, levels: dict) -> None:
