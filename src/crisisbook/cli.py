@@ -179,3 +179,16 @@ def print_cmd(project: Path, scenarios: tuple[str, ...], out: Path, lang: str | 
 
     for path in print_scenarios(project, list(scenarios), out, lang):
         click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@project_option
+@click.argument("scenario")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="print", show_default=True)
+@click.option("--lang", default=None, help="Language of the pack (default: the handbook's default).")
+def drill(project: Path, scenario: str, out: Path, lang: str | None) -> None:
+    """A tabletop exercise pack for SCENARIO from its drill: section."""
+    from .drill import drill_pack
+
+    for path in drill_pack(project, scenario, out, lang):
+        click.echo(f"wrote {path}", err=True)
