@@ -119,3 +119,25 @@ def test_shipped_example_is_valid():
     from conftest import REPO
     _, problems = check(REPO, on=TODAY)
     assert [str(p) for p in problems] == []
+
+
+def test_concurrent_validation_keeps_documents_apart():
+    """serve validates in timer threads; a Validator shared between threads once swapped the
+    normalised data of two scenarios (a page showed another scenario's content)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from crisisbook.load import load_file
+    from crisisbook.schema import SCENARIO
+    from crisisbook.validate import check_schema
+
+    def titles(name):
+        out = set()
+        for _ in range(40):
+            doc = load_file(SMALL / "scenarios" / f"{name}.yaml")
+            check_schema(doc, SCENARIO)
+            out.add(doc.data["title"])
+        return out
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(titles, ["kettle-leak", "site-down"] * 4))
+    assert results == [{"Kettle leaks when full"}, {"Shop is down"}] * 4

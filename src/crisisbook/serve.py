@@ -35,8 +35,8 @@ def refresh(root: Path, lang: str | None = None) -> tuple[Path, list[str]]:
 class _Handler(FileSystemEventHandler):
     """Debounces bursts of events (editors write a file in several steps) into one refresh."""
 
-    def __init__(self, root: Path, lang: str | None):
-        self.root, self.lang, self.timer = root, lang, None
+    def __init__(self, root: Path, lang: str | None, lock: threading.Lock):
+        self.root, self.lang, self.timer, self.lock = root, lang, None, lock
 
     def on_any_event(self, event):
         if event.is_directory or not str(event.src_path).endswith((".yaml", ".yml", ".j2", ".md", ".css", ".js")):
@@ -47,6 +47,10 @@ class _Handler(FileSystemEventHandler):
         self.timer.start()
 
     def refresh(self) -> None:
+        with self.lock:  # a refresh still running when the next save arrives finishes first
+            self._refresh()
+
+    def _refresh(self) -> None:
         started = time.perf_counter()
         try:
             _, written = refresh(self.root, self.lang)
@@ -69,9 +73,10 @@ def serve(root: Path, dev_addr: str, lang: str | None = None) -> None:
     root = root.resolve()
     config, _ = refresh(root, lang)  # the first render must succeed: nothing to preview otherwise
     observer = Observer()
+    handler = _Handler(root, lang, threading.Lock())
     for folder in WATCHED:
         if (root / folder).is_dir():
-            observer.schedule(_Handler(root, lang), str(root / folder), recursive=True)
+            observer.schedule(handler, str(root / folder), recursive=True)
     observer.start()
     engine = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", dev_addr])
     # SIGTERM (from a supervisor or a test) must stop the engine too, not orphan it

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import threading
 
 import cerberus
 
@@ -50,15 +51,18 @@ class Validator(cerberus.Validator):
             return False
 
 
-_validators: dict[int, Validator] = {}
+# A Validator keeps the document it checks: one per schema and thread (serve validates in a
+# timer thread while another may still be running).
+_local = threading.local()
 
 
 def check_schema(doc: Document, schema: dict) -> list[Problem]:
     """Cerberus problems of one document, each placed on its line. A valid document's data is
     replaced by its normalised form."""
-    v = _validators.get(id(schema))
+    validators = _local.__dict__.setdefault("validators", {})
+    v = validators.get(id(schema))
     if v is None:  # building a Validator checks the schema itself: do it once per schema
-        v = _validators[id(schema)] = Validator(schema)
+        v = validators[id(schema)] = Validator(schema)
     if v.validate(doc.data):
         doc.data = v.document  # normalised: numeric fields converted, defaults filled in
         return []
