@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Debian packages the tests need: chromium for the browser tests (driven by Playwright, which
 # must not download a browser of its own), Noto CJK so Chinese renders in screenshots and PDFs,
 # Pango for WeasyPrint's PDFs.
-DEBS   := chromium fonts-noto-cjk fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0
+DEBS   := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml

@@ -89,7 +89,14 @@ def page(browser):
 
 def search(page, url: str, query: str) -> list[str]:
     page.goto(url)
-    page.fill("input.md-search__input", query)
+    field = "input.md-search__input"
+    page.click(field)  # from file:// the theme starts its search only once the field has focus
+    # type only once the search is ready, or the theme never sees the query
+    page.wait_for_function("""() => {
+        const meta = document.querySelector('.md-search-result__meta');
+        return meta && /Type to start|鍵入/.test(meta.textContent) }""", timeout=20000)
+    page.fill(field, query)
+    page.press(field, "End")  # the theme reacts to keyup, which fill() does not send
     page.wait_for_function("""() => {
         const meta = document.querySelector('.md-search-result__meta');
         return meta && !/Initializing|Type to start|正在初始化|鍵入/.test(meta.textContent) }""", timeout=15000)

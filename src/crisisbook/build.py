@@ -24,8 +24,8 @@ from .errors import BuildError, ValidationFailed
 from .load import load_project
 from .model import Handbook, build_handbook
 from .render import Rendered, Renderer
-from .site import (Edition, alternates, docs_files, editions, engine_config, jieba_terms, localise_offline,
-                   write_config)
+from .site import (Edition, alternates, compact_search_index, docs_files, editions, engine_config, jieba_terms,
+                   localise_offline, write_config)
 from .validate import validate
 
 log = logging.getLogger(__name__)
@@ -167,6 +167,7 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
         for edition in the_plan.editions:  # the default edition first: the engine empties its site_dir
             config, _ = write_edition(root, the_plan, edition, staging, staging / "site", offline)
             run_engine(config, engine, epoch)
+            compact_search_index(staging / "site" / edition.prefix)
             if offline:
                 localise_offline(staging / "site" / edition.prefix)
         (staging / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n")

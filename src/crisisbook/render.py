@@ -64,7 +64,8 @@ def statement(value, blanks=()) -> str:
     # A blank line would end the raw HTML block in some Markdown engines: keep it, as an entity.
     body = "".join(out).replace("\n\n", "\n&#10;")
     marked = f' cb-untranslated" lang="{value.lang}' if isinstance(value, Fallback) else ""
-    return f'<pre class="cb-statement{marked}"><code>{body}</code></pre>'
+    # the text is long and the page's search entry is its title: keep the index small
+    return f'<pre class="cb-statement{marked}" data-search-exclude><code>{body}</code></pre>'
 
 
 def _mark_fallback(value, escaped: str) -> str:
