@@ -57,3 +57,28 @@ def test_serve_rerenders_on_save_and_keeps_last_good_pages(small):
     assert "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)" in output
     assert "the preview keeps the last good pages" in output
     assert "Traceback" not in output
+
+
+def test_an_edit_re_renders_only_the_scenario_it_changed(small, monkeypatch):
+    from crisisbook.render import Renderer
+    from crisisbook.serve import Preview
+
+    rendered = []
+    original = Renderer.page
+    monkeypatch.setattr(Renderer, "page", lambda self, template, **c: rendered.append(
+        (template, c.get("sc").id if "sc" in c else None)) or original(self, template, **c))
+    preview = Preview(small)
+    preview.refresh()
+    assert ("scenario.md.j2", "kettle-leak") in rendered and ("scenario.md.j2", "site-down") in rendered
+    rendered.clear()
+    edit(small / "scenarios" / "site-down.yaml", "title: Shop is down", "title: Shop is unreachable")
+    _, written = preview.refresh()
+    assert [sid for template, sid in rendered if template == "scenario.md.j2"] == ["site-down"]
+    assert "scenarios/site-down.md" in written and "scenarios/kettle-leak.md" not in written
+    assert "Shop is unreachable" in (small / "build" / "docs" / "en" / "scenarios" / "site-down.md").read_text()
+    # a template change re-renders everything
+    rendered.clear()
+    page = small / "templates" / "pages" / "scenario.md.j2"
+    page.write_text(page.read_text() + "\n")
+    preview.refresh()
+    assert {sid for template, sid in rendered if template == "scenario.md.j2"} == {"kettle-leak", "site-down"}

@@ -11,6 +11,7 @@ import datetime as dt
 import fcntl
 import logging
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from .model import Handbook, build_handbook
 from .render import Rendered, Renderer
 from .site import (Edition, alternates, compact_search_index, docs_files, editions, engine_config, jieba_terms,
                    localise_offline, write_config)
-from .validate import validate
+from .validate import check, today  # noqa: F401 - part of this module's interface
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +40,6 @@ ENGINES = {
     "mkdocs": [sys.executable, "-m", "mkdocs", "build", "--strict"],
     "properdocs": [sys.executable, "-m", "properdocs", "build", "--strict"],
 }
-
-
-def today() -> dt.date:
-    """The date `validate` judges review dates by: SOURCE_DATE_EPOCH when set, else the clock
-    (a PR lead wants to know what is overdue now)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
 
 
 def build_epoch(root: Path, hb: Handbook) -> int:
@@ -72,12 +64,6 @@ def _epoch_date(epoch: int) -> dt.date:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
 
 
-def check(root: Path, only: list[Path] | None = None, on: dt.date | None = None):
-    """Load and validate; returns (sources, problems). Never raises on bad data."""
-    sources = load_project(root, only)
-    return sources, validate(sources, on or today())
-
-
 def handbook_of(root: Path, on: dt.date | None = None, strict: bool = False) -> tuple[Handbook, list]:
     """A validated Handbook and its warnings, or ValidationFailed with every problem
     (warnings count as errors when strict)."""
@@ -99,24 +85,37 @@ class Plan:
     userdict: str  # jieba user dictionary for Chinese search
 
 
-def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False) -> Plan:
-    renderer = Renderer(root / "templates")
+def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: list[str] | None = None,
+         renderer: Renderer | None = None, cache: dict | None = None) -> Plan:
+    """Render every edition (or those in `langs`). The live preview passes its own renderer and
+    page cache so that an edit re-renders only what it changed."""
+    renderer = renderer or Renderer(root / "templates")
     all_editions = editions(hb, renderer.strings)
     rendered, files = {}, {}
     for edition in all_editions:
+        if langs is not None and edition.lang not in langs:
+            continue
         links = lambda page, e=edition: alternates(page, e, all_editions, offline)  # noqa: E731
-        rendered[edition.lang] = renderer.render(hb, on, edition.lang, links)
+        rendered[edition.lang] = renderer.render(hb, on, edition.lang, links, cache)
         note = (renderer.strings.get(edition.lang) or {}).get("untranslated_page", "")
         files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note)
-    return Plan(all_editions, rendered, files, jieba_terms(hb, root / "templates" / "search-terms.txt"))
+    # the Chinese search dictionary is only needed when a Chinese edition is built
+    chinese = any(lang.split("-")[0] in ("zh", "ja", "ko") for lang in rendered)
+    userdict = jieba_terms(hb, root / "templates" / "search-terms.txt") if chinese else ""
+    return Plan(all_editions, rendered, files, userdict)
 
 
-def write_docs(files: dict[str, bytes], docs: Path) -> list[str]:
+def write_docs(files: dict[str, bytes], docs: Path, known: dict | None = None) -> list[str]:
     """Make `docs` hold exactly `files`; only files whose bytes changed are rewritten (so a live
-    preview reloads just those). Returns the paths written."""
+    preview reloads just those). Returns the paths written. `known` (the live preview's) maps
+    each file this process wrote to a hash of its bytes, which spares reading them back."""
     written = []
     for name, data in sorted(files.items()):
         target = _inside(docs, name)
+        if known is not None and known.get(target) == hash(data) and target.exists():
+            continue
+        if known is not None:
+            known[target] = hash(data)
         if not target.exists() or target.read_bytes() != data:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -129,17 +128,18 @@ def write_docs(files: dict[str, bytes], docs: Path) -> list[str]:
 
 def _inside(folder: Path, name: str) -> Path:
     """folder/name, refused if it would land outside folder (ids are slugs, but belt and braces)."""
-    target = (folder / name).resolve()
-    if not target.is_relative_to(folder.resolve()):
+    norm = posixpath.normpath(name)
+    if norm == ".." or norm.startswith(("../", "/")):
         raise BuildError(f"refusing to write '{name}': it is outside the output folder")
-    return target
+    return folder / norm
 
 
-def write_edition(root: Path, p: Plan, edition: Edition, work: Path, site: Path, offline: bool) -> tuple[Path, list]:
+def write_edition(root: Path, p: Plan, edition: Edition, work: Path, site: Path, offline: bool,
+                  known: dict | None = None) -> tuple[Path, list]:
     """Write one edition's Markdown under work/docs/<lang> and its engine config; returns the
     config's path and the pages written."""
     docs = work / "docs" / edition.lang
-    written = write_docs(p.files[edition.lang], docs)
+    written = write_docs(p.files[edition.lang], docs, known)
     userdict = work / "search-terms.txt" if p.userdict else None
     if userdict:
         userdict.write_text(p.userdict, encoding="utf-8")

@@ -53,7 +53,7 @@ def main(verbose: bool, quiet: bool) -> None:
 def validate_cmd(project: Path, fmt: str, strict: bool, paths: tuple[Path, ...]) -> None:
     """Check the playbook and scenarios (all, or the scenario files given) and print every
     problem, sorted by file and line. Exits 1 if there is any error (or warning, with --strict)."""
-    from .build import check
+    from .validate import check
     from .report import as_github, as_json
 
     _, problems = check(project, list(paths) or None)

@@ -30,11 +30,24 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_BYTES = 1_000_000  # a large scenario is ~30 KB; anything near this limit is a mistake or an attack
 MAX_DEPTH = 32  # real files nest 6 levels; libyaml's composer recurses in C and crashes near 50,000
 
+class _Composer(_Loader):
+    """libyaml's composer without PyYAML's YAML 1.1 resolver, which costs a regular expression
+    per scalar and guesses types we do not want (yes -> bool): every plain scalar is tagged str
+    and the walk below decides true/false/null. Explicit tags (!!python/…) never reach
+    resolve(), so they still arrive as written and are refused."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            return _PLAIN
+        return _TAG + ("seq" if kind is yaml.SequenceNode else "map")
+
+
 Mark = tuple[int, int]  # (line, column), both 1-based
 Path_ = tuple  # a field path such as ("steps", "respond", 2, "owner")
 
 _TAG = "tag:yaml.org,2002:"
-_IMPLICIT = {_TAG + t for t in ("bool", "int", "float", "null", "timestamp", "str", "value")}
+_PLAIN = "tag:crisisbook,2026:plain"  # an untagged scalar; the walk decides what it is
+_IMPLICIT = {_PLAIN} | {_TAG + t for t in ("bool", "int", "float", "null", "timestamp", "str", "value")}
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 
@@ -73,12 +86,12 @@ def load_bytes(raw: bytes, name: str) -> Document:
     text = _decode(raw, name)
     _check_flow_depth(text, name)
     try:
-        node = _Loader(text).get_single_node()
+        node = _Composer(text).get_single_node()
     except yaml.MarkedYAMLError as e:
         raise _parse_error(e, name, text) from e
     except yaml.YAMLError as e:  # errors without a position, e.g. a reader error
         raise LoadError(name, f"invalid YAML: {e}") from e
-    if node is None or (node.tag == _TAG + "null" and node.value in ("", "~", "null")):
+    if node is None or (isinstance(node, yaml.ScalarNode) and not node.style and node.value in ("", "~", "null")):
         raise LoadError(name, "file is empty: it must hold a mapping of fields", 1, 1)
     if not isinstance(node, yaml.MappingNode):
         kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
@@ -181,7 +194,7 @@ class _Walker:
             if id(key_node) in self.seen:
                 raise self.fail(key_node, "anchors and aliases (&name, *name) are not supported")
             self.seen.add(id(key_node))
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == _TAG + "merge" or (key_node.value == "<<" and not key_node.style):
                 raise self.fail(key_node, "merge keys (<<) are not supported: write the fields out")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, "a key must be plain text, not a list or mapping")
@@ -225,20 +238,29 @@ class Sources:
     problems: list = field(default_factory=list)  # report.Problem
 
 
-def load_project(root: Path, only: list[Path] | None = None) -> Sources:
-    """Load the playbook and the scenarios (all, or only those in `only`)."""
+def load_project(root: Path, only: list[Path] | None = None, cache: dict | None = None) -> Sources:
+    """Load the playbook and the scenarios (all, or only those in `only`). With `cache` (kept by
+    the live preview), a file whose size and modification time are unchanged is not read again."""
     from .report import Problem  # local: report is tiny, but keeps load importable alone
 
     sources = Sources(root)
 
     def read(path: Path):
         name = _display(path, root)
-        try:
-            _check_inside(path, root, name)
-            return load_file(path, name)
-        except LoadError as e:
-            sources.problems.append(Problem(e.file, e.line, e.col, "", e.reason))
-            return None
+        stamp = _stamp(path) if cache is not None else None
+        if stamp and cache.get(path, (None,))[0] == stamp:
+            doc, problem = cache[path][1]
+        else:
+            try:
+                _check_inside(path, root, name)
+                doc, problem = load_file(path, name), None
+            except LoadError as e:
+                doc, problem = None, Problem(e.file, e.line, e.col, "", e.reason)
+            if stamp:
+                cache[path] = (stamp, (doc, problem))
+        if problem:
+            sources.problems.append(problem)
+        return doc
 
     for stem in PLAYBOOK_FILES:
         path = root / "playbook" / f"{stem}.yaml"
@@ -279,3 +301,11 @@ def _check_inside(path: Path, root: Path, name: str) -> None:
         path.resolve().relative_to(root.resolve())
     except ValueError:
         raise LoadError(name, "file lies outside the project (a symlink?); refusing to read it") from None
+
+
+def _stamp(path: Path):
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino

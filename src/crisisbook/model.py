@@ -248,8 +248,10 @@ class Handbook:
         return tuple(level for level in self.levels if role in level.activate)
 
 
-def build_handbook(playbook: dict, scenarios: dict) -> Handbook:
-    """playbook: stem -> data, scenarios: id -> (file, data); all already validated."""
+def build_handbook(playbook: dict, scenarios: dict, memo: dict | None = None) -> Handbook:
+    """playbook: stem -> data, scenarios: id -> (file, data); all already validated.
+    `memo` (kept by a caller that builds again and again, like the live preview) reuses the
+    objects of every scenario whose data object, and playbook, are unchanged."""
     org = playbook["organisation"]
     lang = org["default_language"]
     T = lambda raw: Text.of(raw, lang)  # noqa: E731 - a local shorthand read on every line below
@@ -270,7 +272,23 @@ def build_handbook(playbook: dict, scenarios: dict) -> Handbook:
                 for cid, c in playbook["channels"]["channels"].items()}
     facts = organisation_facts(org)
     ctx = _Context(T, roles, levels, channels, facts)
-    built = [_scenario(sid, file, data, ctx) for sid, (file, data) in scenarios.items()]
+    if memo is not None:
+        previous = memo.get("playbook", [])
+        if len(previous) != len(playbook) or any(a is not b for a, b in zip(previous, playbook.values())):
+            memo.clear()
+            memo["playbook"] = list(playbook.values())
+            memo["base"] = (people, ctx)
+        people, ctx = memo["base"]  # the same Person and Role objects the cached scenarios use
+        roles, levels, channels = ctx.roles, ctx.levels, ctx.channels
+    built = []
+    for sid, (file, data) in scenarios.items():
+        cached = memo.get(("scenario", sid)) if memo is not None else None
+        if cached and cached[0] is data:
+            built.append(cached[1])
+            continue
+        built.append(_scenario(sid, file, data, ctx))
+        if memo is not None:
+            memo[("scenario", sid)] = (data, built[-1])
     built.sort(key=lambda s: (s.category, str(s.title).lower(), s.id))
     return Handbook(MappingProxyType(org), MappingProxyType(facts), tuple(org.get("languages", [lang])),
                     lang, tuple(people.values()), tuple(roles.values()), tuple(levels.values()),

@@ -163,8 +163,23 @@ class Renderer:
         self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
                                 page_title=page_title, t=translate)
         self.env.globals["inflections"] = inflections
+        self.env.globals["part"] = self.part
+        self.parts: dict = {}  # (part, scenario id, language, arguments) -> (Scenario, Markdown)
         strings = load_file(templates / "strings.yaml", "templates/strings.yaml").data
         self.strings = strings
+
+    @jinja2.pass_context
+    def part(self, context, name: str, sc, **args) -> str:
+        """A scenario's piece of a page that lists every scenario (role pages, the statement
+        library), rendered once per scenario and reused while the Scenario object is the same:
+        an edit to one scenario re-renders its pieces only."""
+        key = (name, sc.id, context["lang"], tuple(sorted((k, getattr(v, "id", v)) for k, v in args.items())))
+        hit = self.parts.get(key)
+        if hit and hit[0] is sc:
+            return hit[1]
+        text = self.page(f"parts/{name}.md.j2", s=context["s"], lang=context["lang"], sc=sc, **args)
+        self.parts[key] = (sc, text)
+        return text
 
     def page(self, template: str, **context) -> str:
         try:
@@ -172,9 +187,11 @@ class Renderer:
         except jinja2.TemplateError as e:
             raise RenderError(f"template {_where(e, template)}: {e.message}") from e
 
-    def render(self, hb: Handbook, today, lang: str | None = None, alternates=None) -> Rendered:
+    def render(self, hb: Handbook, today, lang: str | None = None, alternates=None,
+               cache: dict | None = None) -> Rendered:
         """Every page in one language. `alternates(page)` gives the links to the same page in
-        the other languages (none by default)."""
+        the other languages (none by default). With `cache` (the live preview's), a scenario
+        page whose Scenario object is unchanged is not rendered again."""
         lang = lang or hb.default_language
         s = self.strings.get(lang) or self.strings[hb.default_language]
         base = dict(hb=hb, s=s, lang=lang, today=today)
@@ -184,9 +201,17 @@ class Renderer:
                 ("review.md", "review.md.j2", {})]
         jobs += [(f"scenarios/{sc.id}.md", "scenario.md.j2", {"sc": sc}) for sc in hb.scenarios]
         jobs += [(f"roles/{role.id}.md", "role.md.j2", {"role": role}) for role in hb.roles]
-        pages = {name: self.page(template, **base, **extra,
-                                 alternates=alternates(name) if alternates else [])
-                 for name, template, extra in jobs}
+        pages = {}
+        for name, template, extra in jobs:
+            sc = extra.get("sc")
+            hit = cache.get((name, lang)) if cache is not None and sc else None
+            if hit and hit[0] is sc and hit[1] == today:
+                pages[name] = hit[2]
+                continue
+            pages[name] = self.page(template, **base, **extra,
+                                    alternates=alternates(name) if alternates else [])
+            if cache is not None and sc:
+                cache[(name, lang)] = (sc, today, pages[name])
         return Rendered(pages, self.nav(hb, s))
 
     def nav(self, hb: Handbook, s: dict) -> list:

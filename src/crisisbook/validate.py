@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import threading
 
@@ -149,6 +150,23 @@ def suggest(name: str, known, always: bool = False) -> str:
     return ""
 
 
+def today() -> dt.date:
+    """The date `validate` judges review dates by: SOURCE_DATE_EPOCH when set, else the clock
+    (a PR lead wants to know what is overdue now)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def check(root: Path, only: list[Path] | None = None, on: dt.date | None = None):
+    """Load and validate; returns (sources, problems). Never raises on bad data."""
+    from .load import load_project
+
+    sources = load_project(root, only)
+    return sources, validate(sources, on or today())
+
+
 # ---------------------------------------------------------------------------- cross-file checks
 
 
@@ -172,6 +190,15 @@ class _Checker:
 
 def validate(sources: Sources, today: dt.date | None = None) -> list[Problem]:
     """All problems of the project, sorted by file and line."""
+    problems, playbook_ok = validate_playbook(sources)
+    problems += [p for p in sources.problems if not p.file.startswith("playbook/")]
+    for sid, doc in sources.scenarios.items():
+        problems += validate_scenario(sid, doc, sources, playbook_ok, today or dt.date.today())
+    return sorted(problems, key=sort_key)
+
+
+def validate_playbook(sources: Sources) -> tuple[list[Problem], bool]:
+    """The playbook's problems, and whether it is whole enough to check scenarios against."""
     playbook: list[Problem] = [p for p in sources.problems if p.file.startswith("playbook/")]
     for stem, doc in sources.playbook.items():
         playbook += check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
@@ -180,18 +207,23 @@ def validate(sources: Sources, today: dt.date | None = None) -> list[Problem]:
         _check_playbook(sources.playbook, playbook)
         for stem, doc in sources.playbook.items():
             playbook += _translations(doc, S.PLAYBOOK[f"{stem}.yaml"], sources)
-    problems = playbook + [p for p in sources.problems if not p.file.startswith("playbook/")]
-    for sid, doc in sources.scenarios.items():
-        if not _SLUG.fullmatch(sid):
-            problems.append(Problem(doc.file, None, None, "",
-                                    f"file name '{sid}' is not a slug: use lowercase letters, "
-                                    f"digits and hyphens, e.g. product-recall.yaml"))
-        found = check_schema(doc, S.SCENARIO)
-        problems += found + _todos(doc)
-        if playbook_ok and not found:
-            _check_scenario(doc, sources.playbook, problems, today or dt.date.today())
-            problems += _translations(doc, S.SCENARIO, sources)
-    return sorted(problems, key=sort_key)
+    return playbook, playbook_ok
+
+
+def validate_scenario(sid: str, doc: Document, sources: Sources, playbook_ok: bool,
+                      today: dt.date) -> list[Problem]:
+    """One scenario's problems: alone, then against a whole playbook (if it is one)."""
+    problems = []
+    if not _SLUG.fullmatch(sid):
+        problems.append(Problem(doc.file, None, None, "",
+                                f"file name '{sid}' is not a slug: use lowercase letters, "
+                                f"digits and hyphens, e.g. product-recall.yaml"))
+    found = check_schema(doc, S.SCENARIO)
+    problems += found + _todos(doc)
+    if playbook_ok and not found:
+        _check_scenario(doc, sources.playbook, problems, today)
+        problems += _translations(doc, S.SCENARIO, sources)
+    return problems
 
 
 def _translations(doc: Document, schema: dict, sources: Sources) -> list[Problem]:
