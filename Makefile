@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test serve golden validate clean system-deps
+.PHONY: site test serve golden validate clean system-deps bench
 
 # Debian packages the tests need: chromium for the browser tests (driven by Playwright, which
 # must not download a browser of its own), Noto CJK so Chinese renders in screenshots and PDFs,
@@ -36,6 +36,9 @@ serve: $(STAMP)  ## live preview on http://127.0.0.1:8000, re-rendered on every 
 
 validate: $(STAMP)
 	$(BIN)/crisisbook validate
+
+bench: $(STAMP)  ## speed and size at 10, 100 and 1,000 scenarios; writes BENCHMARKS.md
+	$(BIN)/python scripts/bench.py
 
 golden: $(STAMP)  ## regenerate tests/golden after an intended template change; review the diff
 	$(BIN)/python scripts/update_golden.py

@@ -134,7 +134,7 @@ def bench(n: int, repeat: int, work: Path) -> dict:
     # peak memory of a whole build, as a child process
     code = ("import resource, sys; sys.argv=['crisisbook','build']; from crisisbook.cli import main\n"
             "try: main()\nexcept SystemExit: pass\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, env={**os.environ, **env})
     result["peak_rss_mb"] = int(proc.stdout.strip().splitlines()[-1]) / 1024
     result["serve_edit"] = stats(serve_edit(root, repeat))
@@ -158,3 +158,79 @@ def serve_edit(root: Path, repeat: int) -> list[float]:
         assert f"Edit {i}" in page.read_text(encoding="utf-8")
         out.append(time.perf_counter() - started)
     return out
+
+
+def versions() -> str:
+    from importlib.metadata import version
+    names = ["mkdocs", "mkdocs-material", "Jinja2", "PyYAML", "Cerberus", "jieba"]
+    return ", ".join(f"{n} {version(n)}" for n in names)
+
+
+def fmt(s: dict) -> str:
+    return f"{s['median']:.3f} s ({s['min']:.3f}–{s['max']:.3f}, n={s['n']})"
+
+
+def report(results: list[dict]) -> str:
+    import math
+    by_n = {r["n"]: r for r in results}
+    lines = ["# Benchmarks", "",
+             f"Measured by `make bench` (`python scripts/bench.py`) on {platform.node()}: "
+             f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}; {versions()}.",
+             "Synthetic handbooks: the six shipped scenarios (both languages, full steps, statements, reply "
+             "rules, drills where shipped), copied and varied across nine categories. Every figure is the median "
+             "of the runs shown (min–max, n). Machines here are shared: compare figures within one run.", ""]
+    lines += ["## crisisbook's own stages (in one process)", "",
+              "| scenarios | I/O floor | load | validate | model | render (2 languages) | write | own total | ratio to floor |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        st = r["stages"]
+        total = sum(st[k]["median"] for k in st)
+        lines.append(f"| {r['n']} | {r['io_floor']['median']:.3f} s | " + " | ".join(
+            f"{st[k]['median']:.3f} s" for k in ("load", "validate", "model", "render", "write"))
+            + f" | {total:.2f} s | {total / r['io_floor']['median']:.0f}× |")
+    lines += ["", "## Commands, as whole processes", "",
+              "| scenarios | validate all | validate one file | crisisbook build | engine alone (mkdocs build, 2 editions) | build / engine | peak memory of a build | serve: save → Markdown |",
+              "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r['n']} | {fmt(r['validate_all'])} | {fmt(r['validate_one'])} | {fmt(r['build'])} | "
+                     f"{fmt(r['engine'])} | {r['build']['median'] / r['engine']['median']:.2f} | "
+                     f"{r['peak_rss_mb']:.0f} MB | {fmt(r['serve_edit'])} |")
+    lines += ["", "## Output sizes (deterministic)", "", "| scenarios | pages | HTML per scenario page | search index per page |",
+              "|---|---|---|---|"]
+    for r in results:
+        sz = r["sizes"]
+        lines.append(f"| {r['n']} | {sz['pages']} | {sz['scenario_page_html_bytes'] / 1024:.1f} KB | "
+                     f"{sz['search_index_bytes_per_page'] / 1024:.2f} KB |")
+    if 100 in by_n and 1000 in by_n:
+        a, b = by_n[100], by_n[1000]
+        exponent = math.log(b["build"]["median"] / a["build"]["median"]) / math.log(10)
+        engine_exponent = math.log(b["engine"]["median"] / a["engine"]["median"]) / math.log(10)
+        growth = b["sizes"]["scenario_page_html_bytes"] / a["sizes"]["scenario_page_html_bytes"]
+        mem = b["peak_rss_mb"] / a["peak_rss_mb"]
+        lines += ["", "## From 100 to 1,000 scenarios", "",
+                  f"- build time exponent: {exponent:.2f} (engine alone: {engine_exponent:.2f}; 1.00 is linear)",
+                  f"- HTML per scenario page: ×{growth:.2f} (target at most ×1.5)",
+                  f"- peak memory: ×{mem:.2f} for ×10 scenarios ({b['peak_rss_mb']:.0f} MB at 1,000; target under 500 MB)"]
+    lines += ["", "Reproduce: `make bench` (about 15 minutes; `python scripts/bench.py --sizes 10 100` for a quick run).", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="crisisbook-bench-") as tmp:
+        for n in args.sizes:
+            print(f"benchmarking {n} scenarios…", file=sys.stderr, flush=True)
+            results.append(bench(n, args.repeat if n < 1000 else max(2, args.repeat - 1), Path(tmp)))
+            (Path(tmp) / "results.json").write_text(json.dumps(results, indent=1))
+    args.out.write_text(report(results), encoding="utf-8")
+    (args.out.with_suffix(".json")).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

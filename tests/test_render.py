@@ -74,3 +74,13 @@ def test_templates_run_in_the_sandbox(tmp_path):
     hb, _ = handbook_of(SMALL, TODAY)
     with pytest.raises(RenderError, match="unsafe|has no attribute"):
         Renderer(tmp_path / "templates").render(hb, TODAY)
+
+
+def test_large_categories_are_split_in_the_navigation():
+    from crisisbook.render import NAV_SECTION, _chunked
+    small = [f"scenarios/s{i}.md" for i in range(NAV_SECTION)]
+    assert _chunked(small) == small
+    large = [f"scenarios/s{i}.md" for i in range(2 * NAV_SECTION + 5)]
+    sections = _chunked(large)
+    assert [list(section) for section in sections] == [["1–30"], ["31–60"], ["61–65"]]
+    assert sum((pages for section in sections for pages in section.values()), []) == large

@@ -141,3 +141,34 @@ def test_concurrent_validation_keeps_documents_apart():
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(titles, ["kettle-leak", "site-down"] * 4))
     assert results == [{"Kettle leaks when full"}, {"Shop is down"}] * 4
+
+
+def test_cached_and_parallel_validation_says_exactly_what_a_full_run_says(small, monkeypatch):
+    import shutil
+
+    from conftest import REPO
+    from crisisbook import cache
+    from crisisbook.cache import check_cached
+
+    for path in (REPO / "tests" / "corpus").glob("*.yaml"):
+        if path.name != "EXPECTED.yaml":
+            shutil.copy(path, small / "scenarios" / path.name)
+    edit(small / SITE, "category: outage", "category: outtage")
+    _, expected = check(small, on=TODAY)
+    monkeypatch.setattr(cache, "_PARALLEL_FROM", 1)  # both cores even for a few files
+    assert check_cached(small, None, TODAY) == expected  # cold: parsed in two processes
+    assert (small / "build" / ".cache" / "validate.pickle").is_file()
+    monkeypatch.setattr(cache, "_check_many", lambda *a: pytest.fail("a cached file was parsed again"))
+    assert check_cached(small, None, TODAY) == expected  # warm: nothing parsed
+
+
+def test_cache_notices_a_changed_file_and_playbook(small):
+    from crisisbook.cache import check_cached
+
+    assert [p for p in check_cached(small, None, TODAY) if p.is_error] == []
+    edit(small / SITE, "category: outage", "category: outtage")
+    assert [str(p) for p in check_cached(small, None, TODAY) if p.is_error] == [
+        "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)"]
+    edit(small / SITE, "category: outtage", "category: outage")
+    edit(small / ROSTER, "spokesperson: {primary: bo-chan,", "spokesperson: {primary: bo-chen,")
+    assert len([p for p in check_cached(small, None, TODAY) if p.is_error]) == 1

@@ -53,10 +53,11 @@ def main(verbose: bool, quiet: bool) -> None:
 def validate_cmd(project: Path, fmt: str, strict: bool, paths: tuple[Path, ...]) -> None:
     """Check the playbook and scenarios (all, or the scenario files given) and print every
     problem, sorted by file and line. Exits 1 if there is any error (or warning, with --strict)."""
-    from .validate import check
+    from .cache import check_cached
     from .report import as_github, as_json
+    from .validate import today
 
-    _, problems = check(project, list(paths) or None)
+    problems = check_cached(project, list(paths) or None, today())
     if fmt == "json":
         click.echo(as_json(problems))
     else:

@@ -131,6 +131,18 @@ def deadline(by: str) -> str:
     return f"T+{by}"
 
 
+NAV_SECTION = 30  # most scenarios one navigation section lists; larger categories are split
+
+
+def _chunked(pages: list[str]) -> list:
+    """A category's pages, split into sections of NAV_SECTION ("1–30", "31–60", …) when it is
+    large: with pruning, a page's navigation then stays the same size at 100 or 1,000 scenarios."""
+    if len(pages) <= NAV_SECTION:
+        return pages
+    return [{f"{i + 1}–{min(i + NAV_SECTION, len(pages))}": pages[i:i + NAV_SECTION]}
+            for i in range(0, len(pages), NAV_SECTION)]
+
+
 def _where(e: jinja2.TemplateError, template: str) -> str:
     """templates/pages/x.md.j2:12, from the error (syntax) or the innermost template frame."""
     frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".j2")]
@@ -222,7 +234,7 @@ class Renderer:
         return [
             {s["nav"]["home"]: "index.md"},
             {s["nav"]["scenarios"]: ["scenarios/index.md"] + [
-                {s["categories"][cat]: pages} for cat, pages in by_category.items()]},
+                {s["categories"][cat]: _chunked(pages)} for cat, pages in by_category.items()]},
             {s["nav"]["severity"]: "severity.md"},
             {s["nav"]["roles"]: ["roles/index.md"] + [f"roles/{r.id}.md" for r in hb.roles]},
             {s["nav"]["roster"]: "roster.md"},
