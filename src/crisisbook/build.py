@@ -144,7 +144,7 @@ def write_edition(root: Path, p: Plan, edition: Edition, work: Path, site: Path,
     if userdict:
         userdict.write_text(p.userdict, encoding="utf-8")
     config = engine_config(root, p.rendered[edition.lang], docs, site / edition.prefix, edition,
-                           p.editions, offline, userdict)
+                           offline, userdict)
     return write_config(config, work / f"mkdocs.{edition.lang}.yml"), written
 
 

@@ -85,7 +85,7 @@ def docs_files(root: Path, rendered: Rendered, edition: Edition, languages: list
 
 
 def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, edition: Edition,
-                  all_editions: list[Edition], offline: bool, userdict: Path | None) -> dict:
+                  offline: bool, userdict: Path | None) -> dict:
     """The engine's config for one edition: the project's mkdocs.yml (inherited), plus where the
     Markdown is, the navigation, the language, search and the language switch."""
     project = _project_config(root)
@@ -105,11 +105,9 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
         "use_directory_urls": not offline,
         "theme": {"language": edition.lang},
         "plugins": [{name: conf} if conf else name for name, conf in plugins.items()],
-        "extra": {"alternate": [
-            {"name": e.label, "lang": e.lang,
-             "link": _root_link(edition, e, offline)} for e in all_editions]
-            # Material's switch reads sitemap.xml, which file:// forbids; pages carry their own links
-            if len(all_editions) > 1 and not offline else []},
+        # No `extra.alternate`: Material's switch then takes over every click on a link into
+        # another edition and, without a sitemap entry, lands on that edition's home page. Each
+        # page links to itself in the other languages instead (templates/pages/langbar.md.j2).
         "nav": rendered.nav + pages,
     }
 
@@ -119,12 +117,6 @@ def write_config(config: dict, target: Path) -> Path:
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return target
-
-
-def _root_link(current: Edition, other: Edition, offline: bool) -> str:
-    """Material resolves these against the current edition's root."""
-    up = "../" * current.prefix.count("/")
-    return up + other.prefix + ("index.html" if offline else "")
 
 
 def _nav_pages(docs: Path) -> list[str]:
