@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -69,7 +68,7 @@ def run(cmd, cwd, env=None) -> float:
 
 def stages(root: Path, repeat: int) -> dict:
     """crisisbook's own stages, in this process (the interpreter and imports already warm)."""
-    from crisisbook.build import build_epoch, plan, write_docs
+    from crisisbook.build import plan, write_docs
     from crisisbook.load import load_project
     from crisisbook.model import build_handbook
     from crisisbook.validate import validate

@@ -69,7 +69,7 @@ def test_missing_project_is_a_clear_error(tmp_path):
     result = run("validate", "-p", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stdout.startswith(f"playbook/channels.yaml: file is missing")
+    assert result.stdout.startswith("playbook/channels.yaml: file is missing")
 
 
 def test_unwritable_site_is_one_line(small):

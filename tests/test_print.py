@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, SMALL
+from conftest import REPO
 from crisisbook.drill import drill_pack
 from crisisbook.errors import CrisisbookError
 from crisisbook.printing import print_scenarios, printer

@@ -26,7 +26,7 @@ def test_same_set_of_pages_as_golden(pages):
 
 @pytest.mark.parametrize("name", sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")))
 def test_page_matches_golden(pages, name):
-    assert pages[name] == (GOLDEN / name).read_text(encoding="utf-8"), f"run `make golden` if intended"
+    assert pages[name] == (GOLDEN / name).read_text(encoding="utf-8"), "run `make golden` if intended"
 
 
 def test_scenario_text_is_inert():

@@ -22,12 +22,11 @@ from pathlib import Path
 
 
 from .errors import BuildError, ValidationFailed
-from .load import load_project
 from .model import Handbook, build_handbook
 from .render import Rendered, Renderer
 from .site import (Edition, alternates, compact_search_index, docs_files, editions, engine_config, jieba_terms,
                    localise_offline, write_config)
-from .validate import check, today  # noqa: F401 - part of this module's interface
+from .validate import check
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .load import LoadError, Sources, _check_inside, _display, load_bytes, load_project, scenario_files
+from .load import LoadError, Sources, _check_inside, _display, load_bytes, load_project
 from .report import Problem, sort_key
 from .validate import validate_playbook, validate_scenario
 

@@ -128,7 +128,7 @@ def new() -> None:
 @click.option("--title", default=None, help="The scenario's title (default: from the id).")
 def new_scenario_cmd(project: Path, scenario_id: str, category: str, title: str | None) -> None:
     """Write scenarios/SCENARIO_ID.yaml, valid at once, with TODO markers to replace."""
-    from .build import today
+    from .validate import today
     from .scaffold import new_scenario
 
     path = new_scenario(project, scenario_id, category, title, today())

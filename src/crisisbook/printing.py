@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import build_epoch, handbook_of, today
+from .build import build_epoch, handbook_of
 from .bundle import version
 from .errors import CrisisbookError
 from .pdf import Printer, Stamp
 from .render import Renderer
+from .validate import today
 
 
 def printer(root: Path, lang: str | None = None) -> Printer:

@@ -11,6 +11,7 @@ import difflib
 import os
 import re
 import threading
+from pathlib import Path
 
 import cerberus
 
