@@ -33,9 +33,15 @@ def test_every_page_is_built(built):
 
 
 def test_search_index_holds_the_scenarios(built):
+    """Each fact is indexed once, on its own page: titles, summaries and keywords are; statement
+    texts, tables and listings are not (they would multiply the index readers download)."""
     index = (built / "search" / "search_index.json").read_text()
     assert "Product overheating and recall" in index
-    assert "holding statement" in index.lower()
+    assert "lumora air fryer fire" in index.lower()  # a monitoring keyword
+    assert "We are aware of reports that some" not in index  # a statement's text
+    assert '"location":"statements/' not in index  # the statement library is a listing
+    chinese = (built / "zh-Hant" / "search" / "search_index.json").read_text()
+    assert "停機" in chinese and "\\u6a5f" not in chinese  # compact UTF-8, not \u escapes
 
 
 def test_statement_is_a_copyable_code_block_with_marked_blanks(built):
