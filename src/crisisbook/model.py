@@ -75,8 +75,12 @@ def organisation_facts(org: dict, lang: str | None = None) -> dict[str, str]:
     for key, value in org.items():
         if key == "social":
             facts.update({f"social.{k}": v for k, v in value.items()})
-        elif key not in ("languages", "default_language") and isinstance(value, (str, dict)):
-            facts[key] = value.get(lang) or value[org["default_language"]] if isinstance(value, dict) else value
+        elif key in ("languages", "default_language"):
+            continue
+        elif isinstance(value, dict):  # a translated fact: this language, else the default
+            facts[key] = value.get(lang) or value[org["default_language"]]
+        elif isinstance(value, str):
+            facts[key] = value
     return facts
 
 

@@ -359,6 +359,8 @@ def _check_statements(c: _Checker, d: dict, pb: dict[str, Document]) -> None:
     channels = pb["channels"].data["channels"]
     org = pb["organisation"].data
     facts = organisation_facts(org)
+    # the facts in each language, worked out once per scenario rather than per statement and channel
+    facts_in = {lang: organisation_facts(org, lang) for lang in [None, *org.get("languages", [])]}
     blanks = d.get("blanks", {})
     used: set[str] = set()
     seen: dict[str, int] = {}
@@ -370,7 +372,7 @@ def _check_statements(c: _Checker, d: dict, pb: dict[str, Document]) -> None:
         used |= _check_placeholders(c, path + ("text",), st["text"], facts, blanks)
         for j, ch in enumerate(st["channels"]):
             if c.known(path + ("channels", j), ch, channels, "channel", "playbook/channels.yaml"):
-                _check_length(c, path, st["text"], ch, channels[ch], org)
+                _check_length(c, path, st["text"], ch, channels[ch], facts_in)
     for cat, rule in d["comment_replies"].items():
         used |= _check_placeholders(c, ("comment_replies", cat, "reply"), rule["reply"], facts, blanks)
     for name in blanks:
@@ -390,12 +392,13 @@ def _check_placeholders(c: _Checker, path, raw, facts: dict, blanks: dict) -> se
     return used
 
 
-def _check_length(c: _Checker, path, raw, channel: str, spec: dict, org: dict) -> None:
+def _check_length(c: _Checker, path, raw, channel: str, spec: dict, facts_in: dict) -> None:
     limit = spec.get("limit")
     if limit is None:
         return
     for lang, text in text_variants(raw):
-        length = post_length(fill(text, organisation_facts(org, lang)), spec.get("count", "characters"))
+        facts = facts_in.get(lang) or facts_in[None]
+        length = post_length(fill(text, facts), spec.get("count", "characters"))
         if length > limit:
             c.at(path + ("text",), f"{length} characters{f' ({lang})' if lang else ''} is "
                                    f"{length - limit} over the {limit}-character limit of '{channel}'")
