@@ -16,13 +16,13 @@ from pathlib import Path
 import cerberus
 
 from . import schema as S
+from .fastcheck import compile_schema, is_duration, is_isodate, is_slug, is_text
 from .i18n import check_translations
 from .load import Document, Sources
 from .model import fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
 from .report import ERROR, WARNING, Problem, field_path, sort_key
 
 _SLUG = re.compile(S.SLUG)
-_LANGUAGE = re.compile(S.LANGUAGE)
 _TYPE_NAMES = {
     "text": "text", "string": "text", "slug": "an id (lowercase letters, digits and hyphens, e.g. crisis-lead)",
     "duration": "a duration such as 15m, 2h, 3d or 2w", "isodate": "a date written YYYY-MM-DD",
@@ -31,36 +31,38 @@ _TYPE_NAMES = {
 
 
 class Validator(cerberus.Validator):
-    """Cerberus with crisisbook's own types."""
+    """Cerberus with crisisbook's own types (shared with the fast path)."""
 
     def _validate_type_text(self, value):
-        if isinstance(value, str):
-            return bool(value.strip())
-        return isinstance(value, dict) and bool(value) and all(
-            isinstance(k, str) and _LANGUAGE.fullmatch(k) and isinstance(v, str) and v.strip()
-            for k, v in value.items())
+        return is_text(value)
 
     def _validate_type_slug(self, value):
-        return isinstance(value, str) and bool(_SLUG.fullmatch(value))
+        return is_slug(value)
 
     def _validate_type_duration(self, value):
-        return parse_duration(value) is not None
+        return is_duration(value)
 
     def _validate_type_isodate(self, value):
-        try:
-            return isinstance(value, str) and bool(dt.date.fromisoformat(value)) and len(value) == 10
-        except ValueError:
-            return False
+        return is_isodate(value)
 
 
 # A Validator keeps the document it checks: one per schema and thread (serve validates in a
 # timer thread while another may still be running).
 _local = threading.local()
+_FAST: dict = {}  # id(schema) -> compiled fast path; stateless, so shared by threads
 
 
 def check_schema(doc: Document, schema: dict) -> list[Problem]:
     """Cerberus problems of one document, each placed on its line. A valid document's data is
-    replaced by its normalised form."""
+    replaced by its normalised form. The compiled fast path vouches for most documents; Cerberus
+    checks the rest and explains what is wrong."""
+    fast = _FAST.get(id(schema))
+    if fast is None:
+        fast = _FAST[id(schema)] = compile_schema(schema)
+    normalised = fast(doc.data)
+    if normalised is not None:
+        doc.data = normalised
+        return []
     validators = _local.__dict__.setdefault("validators", {})
     v = validators.get(id(schema))
     if v is None:  # building a Validator checks the schema itself: do it once per schema
