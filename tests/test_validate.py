@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SMALL, TODAY, edit
-from crisisbook.build import check
+from crisisbook.validate import check
 
 SITE = "scenarios/site-down.yaml"
 KETTLE = "scenarios/kettle-leak.yaml"
@@ -158,8 +158,24 @@ def test_cached_and_parallel_validation_says_exactly_what_a_full_run_says(small,
     monkeypatch.setattr(cache, "_PARALLEL_FROM", 1)  # both cores even for a few files
     assert check_cached(small, None, TODAY) == expected  # cold: parsed in two processes
     assert (small / "build" / ".cache" / "validate.pickle").is_file()
-    monkeypatch.setattr(cache, "_check_many", lambda *a: pytest.fail("a cached file was parsed again"))
+    monkeypatch.setattr(cache, "_check_many", lambda *a, **k: pytest.fail("a cached file was parsed again"))
     assert check_cached(small, None, TODAY) == expected  # warm: nothing parsed
+
+
+@pytest.mark.parametrize("parallel_from", [1, 10_000])
+def test_a_builds_load_and_check_on_both_cores_gives_what_a_full_run_gives(small, monkeypatch, parallel_from):
+    from crisisbook import cache
+
+    edit(small / SITE, "category: outage", "category: outtage")
+    (small / "scenarios" / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    sources, expected = check(small, on=TODAY)
+    monkeypatch.setattr(cache, "_PARALLEL_FROM", parallel_from)
+    got_sources, got = cache.check_all(small, TODAY)
+    assert got == expected and any(p.file == "scenarios/broken.yaml" for p in got)
+    assert {k: d.data for k, d in got_sources.scenarios.items()} == {
+        k: d.data for k, d in sources.scenarios.items()}
+    assert {k: d.data for k, d in got_sources.playbook.items()} == {
+        k: d.data for k, d in sources.playbook.items()}
 
 
 def test_cache_notices_a_changed_file_and_playbook(small):

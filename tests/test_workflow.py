@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import REPO, TODAY, edit
-from crisisbook.build import check
+from crisisbook.validate import check
 from crisisbook.errors import CrisisbookError
 from crisisbook.scaffold import new_scenario
 from test_cli import run

@@ -26,7 +26,8 @@ from .model import Handbook, build_handbook
 from .render import Rendered, Renderer
 from .site import (Edition, alternates, compact_search_index, docs_files, editions, engine_config, jieba_terms,
                    localise_offline, write_config)
-from .validate import check
+from .cache import check_all
+from .validate import today
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def _epoch_date(epoch: int) -> dt.date:
 def handbook_of(root: Path, on: dt.date | None = None, strict: bool = False) -> tuple[Handbook, list]:
     """A validated Handbook and its warnings, or ValidationFailed with every problem
     (warnings count as errors when strict)."""
-    sources, problems = check(root, on=on)
+    sources, problems = check_all(root, on or today())
     if any(p.is_error or strict for p in problems):
         raise ValidationFailed(problems)
     playbook = {stem: doc.data for stem, doc in sources.playbook.items()}
@@ -99,7 +100,7 @@ def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: li
         note = (renderer.strings.get(edition.lang) or {}).get("untranslated_page", "")
         files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note)
     # the Chinese search dictionary is only needed when a Chinese edition is built
-    chinese = any(lang.split("-")[0] in ("zh", "ja", "ko") for lang in rendered)
+    chinese = any(e.lang.split("-")[0] in ("zh", "ja", "ko") for e in all_editions)
     userdict = jieba_terms(hb, root / "templates" / "search-terms.txt") if chinese else ""
     return Plan(all_editions, rendered, files, userdict)
 
@@ -158,36 +159,86 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
         raise BuildError(f"{root / 'mkdocs.yml'} is missing: it holds the site's settings (theme, search)")
     hb, problems = handbook_of(root, on, strict)
     epoch = build_epoch(root, hb)
-    the_plan = plan(root, hb, on or _epoch_date(epoch), offline)
+    day = on or _epoch_date(epoch)
+    renderer = Renderer(root / "templates")
+    plans: list[tuple[Edition, Plan]] = []
     work = root / WORK
     work.mkdir(exist_ok=True)
-    with _lock(work), tempfile.TemporaryDirectory(dir=work, prefix=STAGING) as tmp:
+    with _lock(work), tempfile.TemporaryDirectory(dir=work, prefix=STAGING) as tmp, _Engines() as engines:
         staging = Path(tmp)
-        for edition in the_plan.editions:  # the default edition first: the engine empties its site_dir
-            config, _ = write_edition(root, the_plan, edition, staging, staging / "site", offline)
-            run_engine(config, engine, epoch)
-            compact_search_index(staging / "site" / edition.prefix)
+        # Editions are independent sites: each one's engine starts as soon as its Markdown is
+        # written, so the next edition renders, and its engine runs, beside it (the engine is
+        # single-threaded; this machine class has two cores). Each engine gets its own output
+        # folder, because MkDocs empties its site_dir first; the others move in afterwards.
+        for edition in editions(hb, renderer.strings):
+            the_plan = plan(root, hb, day, offline, [edition.lang], renderer)
+            plans.append((edition, the_plan))
+            output = staging / "site" if not edition.prefix else staging / "editions"
+            config, _ = write_edition(root, the_plan, edition, staging, output, offline)
+            engines.start(edition, config, engine, epoch, output / edition.prefix)
+        for edition, output in engines.finish():
+            compact_search_index(output)
             if offline:
-                localise_offline(staging / "site" / edition.prefix)
+                localise_offline(output)
+            if edition.prefix:
+                output.rename(staging / "site" / edition.prefix)
         (staging / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n")
         _swap(staging / "site", site)
         _swap(staging / "docs", work / "docs")  # kept for inspection and for `serve`
     # the same configs for build/docs, so any engine can be run by hand on the last good Markdown
-    for edition in the_plan.editions:
+    for edition, the_plan in plans:
         write_edition(root, the_plan, edition, work, site, offline)
-    log.info("built %d language edition(s) into %s", len(the_plan.editions), site)
+    log.info("built %d language edition(s) into %s", len(plans), site)
     return problems
 
 
 def run_engine(config: Path, engine: str = "mkdocs", epoch: int = 0) -> None:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}  # the engine's sitemap dates, gzip headers
-    proc = subprocess.run([*ENGINES[engine], "-f", str(config)], capture_output=True, text=True, env=env)
-    output = (proc.stdout + proc.stderr).splitlines()
-    # `mkdocs build --strict` can exit 0 after printing warnings (with -q): read the output too.
-    trouble = [line for line in output if line.startswith(("WARNING", "ERROR", "Error", "Aborted"))]
-    if proc.returncode != 0 or trouble:
-        detail = "\n".join(trouble or output[-15:])
-        raise BuildError(f"the site engine failed; the previous site was kept.\n{detail}")
+    """Run the engine on one edition's config and wait for it."""
+    with _Engines() as engines:
+        engines.start(None, config, engine, epoch, None)
+        list(engines.finish())
+
+
+class _Engines:
+    """Engine processes running side by side. Their output goes to files, not pipes: a pipe
+    nobody reads yet would stall a chatty engine. Leaving the block early (an error, Ctrl-C)
+    stops every engine still running."""
+
+    def __init__(self):
+        self.running: list = []
+
+    def __enter__(self):
+        return self
+
+    def start(self, edition, config: Path, engine: str, epoch: int, output) -> None:
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}  # the engine's sitemap dates, gzip headers
+        log_file = tempfile.TemporaryFile("w+", encoding="utf-8")
+        proc = subprocess.Popen([*ENGINES[engine], "-f", str(config)], stdout=log_file,
+                                stderr=subprocess.STDOUT, text=True, env=env)
+        self.running.append((edition, output, proc, log_file))
+
+    def finish(self):
+        """Wait for every engine in turn; yields (edition, output folder) of each that built."""
+        while self.running:
+            edition, output, proc, log_file = self.running[0]
+            proc.wait()
+            log_file.seek(0)
+            lines = log_file.read().splitlines()
+            log_file.close()
+            self.running.pop(0)
+            # `mkdocs build --strict` can exit 0 after printing warnings (with -q): read the output too.
+            trouble = [line for line in lines if line.startswith(("WARNING", "ERROR", "Error", "Aborted"))]
+            if proc.returncode != 0 or trouble:
+                detail = "\n".join(trouble or lines[-15:])
+                raise BuildError(f"the site engine failed; the previous site was kept.\n{detail}")
+            yield edition, output
+
+    def __exit__(self, *exc):
+        for _, _, proc, log_file in self.running:
+            proc.kill()
+            proc.wait()
+            log_file.close()
+        self.running.clear()
 
 
 def _check_replaceable(site: Path) -> None:
