@@ -112,3 +112,35 @@ def test_example_builds_with_properdocs(example):
     page = (example / "site" / "scenarios" / "product-recall" / "index.html").read_text()
     assert '<pre class="cb-statement" data-search-exclude><code>' in page and "md-nav" in page  # Material's theme, our pages
     assert (example / "site" / "search" / "search_index.json").is_file()
+
+
+def _scaled(root, n: int):
+    """The small project with n scenarios: copies of its two, varied across every category."""
+    import yaml
+
+    from crisisbook.schema import CATEGORIES
+    bases = [yaml.safe_load((root / "scenarios" / f"{s}.yaml").read_text()) for s in ("kettle-leak", "site-down")]
+    for path in (root / "scenarios").glob("*.yaml"):
+        path.unlink()
+    for i in range(n):
+        data = dict(bases[i % 2], title=f"{bases[i % 2]['title']} {i}", category=CATEGORIES[i % len(CATEGORIES)])
+        (root / "scenarios" / f"s-{i:04d}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    build(root, on=TODAY)
+    site = root / "site"
+    pages = list((site / "scenarios").glob("s-*/index.html"))
+    assert len(pages) == n
+    html = sum(p.stat().st_size for p in pages) / n
+    all_pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
+    return html, (site / "search" / "search_index.json").stat().st_size / len(all_pages)
+
+
+def test_pages_and_search_index_stay_small_at_1000_scenarios(tmp_path_factory, small):
+    """The deterministic size guards of the performance targets (BENCHMARKS.md): HTML per
+    scenario page at 1,000 scenarios at most 1.5x that at 100, search index at most 2.5 KB a page."""
+    import shutil
+    other = tmp_path_factory.mktemp("scaled") / "small"
+    shutil.copytree(small, other)
+    html_100, _ = _scaled(small, 100)
+    html_1000, index_1000 = _scaled(other, 1000)
+    assert html_1000 <= 1.5 * html_100, (html_100, html_1000)
+    assert index_1000 <= 2500, index_1000

@@ -98,7 +98,7 @@ def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: li
         links = lambda page, e=edition: alternates(page, e, all_editions, offline)  # noqa: E731
         rendered[edition.lang] = renderer.render(hb, on, edition.lang, links, cache)
         note = (renderer.strings.get(edition.lang) or {}).get("untranslated_page", "")
-        files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note)
+        files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note, cache)
     # the Chinese search dictionary is only needed when a Chinese edition is built
     chinese = any(e.lang.split("-")[0] in ("zh", "ja", "ko") for e in all_editions)
     userdict = jieba_terms(hb, root / "templates" / "search-terms.txt") if chinese else ""
@@ -144,8 +144,13 @@ def write_edition(root: Path, p: Plan, edition: Edition, work: Path, site: Path,
     if userdict:
         userdict.write_text(p.userdict, encoding="utf-8")
     config = engine_config(root, p.rendered[edition.lang], docs, site / edition.prefix, edition,
-                           offline, userdict)
-    return write_config(config, work / f"mkdocs.{edition.lang}.yml"), written
+                           offline, userdict, p.files[edition.lang])
+    target = work / f"mkdocs.{edition.lang}.yml"
+    if known is not None and known.get(target) == config and target.exists():
+        return target, written  # the live preview: unchanged since it was last written
+    if known is not None:
+        known[target] = config
+    return write_config(config, target), written
 
 
 def build(root: Path, site: Path | None = None, on: dt.date | None = None, strict: bool = False,

@@ -1,11 +1,12 @@
 """Stage 1: read YAML files into plain data that remembers where every value came from.
 
-PyYAML's own constructors are not used. The file is composed into nodes by libyaml (fast, and
-it keeps line and column on every node), then walked here, which lets us:
+PyYAML's own composer and constructors are not used. libyaml parses the file into a stream of
+events (fast, each with its line and column), and this module builds the data from them in one
+pass, which lets us:
 - keep `file:line:col` for every value, so each problem can point at its line;
 - refuse duplicate keys at any depth (PyYAML silently keeps the last one);
-- refuse anchors and aliases, which makes alias bombs harmless: composing shares nodes, only
-  walking them expands, and the walk stops at the first shared node;
+- refuse aliases, which makes alias bombs harmless: an alias is one event here, refused where it
+  stands, before anything is expanded;
 - refuse every tag that is not plain data (`!!python/object` is an error, never executed);
 - keep every scalar as the text written, except `true`, `false` and `null`: `yes`, `no`, `on`,
   `off` stay text, `0123`, `+85230018800` and `1984` stay text, dates stay text (the schema
@@ -22,32 +23,28 @@ import yaml
 
 from .errors import LoadError
 
-try:  # libyaml is ~8x faster; the pure-Python parser gives the same nodes and marks
-    from yaml import CSafeLoader as _Loader
+try:  # libyaml's parser is ~8x faster; the pure-Python one gives the same events and marks
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
 
-MAX_BYTES = 1_000_000  # a large scenario is ~30 KB; anything near this limit is a mistake or an attack
-MAX_DEPTH = 32  # real files nest 6 levels; libyaml's composer recurses in C and crashes near 50,000
+    class _Parser(Reader, Scanner, _PyParser):
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
 
-class _Composer(_Loader):
-    """libyaml's composer without PyYAML's YAML 1.1 resolver, which costs a regular expression
-    per scalar and guesses types we do not want (yes -> bool): every plain scalar is tagged str
-    and the walk below decides true/false/null. Explicit tags (!!python/…) never reach
-    resolve(), so they still arrive as written and are refused."""
-
-    def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode:
-            return _PLAIN
-        return _TAG + ("seq" if kind is yaml.SequenceNode else "map")
-
+MAX_BYTES = 1_000_000  # a large scenario is ~80 KB; anything near this limit is a mistake or an attack
+MAX_DEPTH = 32  # real files nest 6 levels; deeper flow nesting is refused before libyaml sees it
 
 Mark = tuple[int, int]  # (line, column), both 1-based
 Path_ = tuple  # a field path such as ("steps", "respond", 2, "owner")
 
 _TAG = "tag:yaml.org,2002:"
-_PLAIN = "tag:crisisbook,2026:plain"  # an untagged scalar; the walk decides what it is
-_IMPLICIT = {_PLAIN} | {_TAG + t for t in ("bool", "int", "float", "null", "timestamp", "str", "value")}
+_UNTAGGED = (None, "!")  # no tag, or YAML's non-specific one: the walk decides what it is
+_IMPLICIT = {_TAG + t for t in ("bool", "int", "float", "null", "timestamp", "str", "value")}
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 
@@ -85,20 +82,13 @@ def load_bytes(raw: bytes, name: str) -> Document:
         raise LoadError(name, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")
     text = _decode(raw, name)
     _check_flow_depth(text, name)
+    doc = Document(name, {})
     try:
-        node = _Composer(text).get_single_node()
+        doc.data = _Walker(doc, _Parser(text)).document()
     except yaml.MarkedYAMLError as e:
         raise _parse_error(e, name, text) from e
     except yaml.YAMLError as e:  # errors without a position, e.g. a reader error
         raise LoadError(name, f"invalid YAML: {e}") from e
-    if node is None or (isinstance(node, yaml.ScalarNode) and not node.style and node.value in ("", "~", "null")):
-        raise LoadError(name, "file is empty: it must hold a mapping of fields", 1, 1)
-    if not isinstance(node, yaml.MappingNode):
-        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-        line, col = _pos(node)
-        raise LoadError(name, f"the top level must be a mapping of fields, found {kind}", line, col)
-    doc = Document(name, {})
-    doc.data = _Walker(doc).value(node, (), 0)
     return doc
 
 
@@ -128,8 +118,8 @@ def _check_flow_depth(text: str, name: str) -> None:
             raise LoadError(name, f"nested more than {MAX_DEPTH} levels deep", line, col)
 
 
-def _pos(node) -> Mark:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _pos(event) -> Mark:
+    return event.start_mark.line + 1, event.start_mark.column + 1
 
 
 _TAB_HINT = "a tab character is not allowed here: indent with spaces"
@@ -140,7 +130,6 @@ _HINTS = (
      "a flow list or mapping ([ ] or { }) is not closed; quote values that contain braces, "
      "commas or ': '"),
     ("found undefined alias", "an alias (*name) is used; anchors and aliases are not supported"),
-    ("expected a single document", "the file holds more than one YAML document (---)"),
     ("found duplicate anchor", "anchors and aliases are not supported"),
 )
 
@@ -158,61 +147,87 @@ def _parse_error(e: yaml.MarkedYAMLError, name: str, text: str) -> LoadError:
 
 
 class _Walker:
-    """Turns composed nodes into dicts, lists and scalars, recording marks on the way."""
+    """Builds dicts, lists and scalars from the parser's events, recording marks on the way."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, parser):
         self.doc = doc
-        self.seen: set[int] = set()
+        self.next = parser.get_event
 
-    def fail(self, node, message: str) -> LoadError:
-        return LoadError(self.doc.file, message, *_pos(node))
+    def fail(self, event, message: str) -> LoadError:
+        return LoadError(self.doc.file, message, *_pos(event))
 
-    def value(self, node, path: Path_, depth: int):
-        if id(node) in self.seen:  # an alias: report it where it is used, not at its anchor
-            line, col = self.doc.key_marks.get(path) or self.doc.marks.get(path[:-1]) or _pos(node)
+    def document(self) -> dict:
+        self.next()  # stream start
+        start = self.next()
+        if isinstance(start, yaml.StreamEndEvent):
+            raise LoadError(self.doc.file, "file is empty: it must hold a mapping of fields", 1, 1)
+        root = self.next()
+        if isinstance(root, yaml.ScalarEvent) and not root.style and root.value in ("", "~", "null"):
+            raise LoadError(self.doc.file, "file is empty: it must hold a mapping of fields", 1, 1)
+        if not isinstance(root, yaml.MappingStartEvent):
+            kind = "a list" if isinstance(root, yaml.SequenceStartEvent) else "a single value"
+            raise self.fail(root, f"the top level must be a mapping of fields, found {kind}")
+        data = self.value(root, (), 0)
+        self.next()  # document end
+        extra = self.next()
+        if not isinstance(extra, yaml.StreamEndEvent):
+            raise self.fail(extra, "the file holds more than one YAML document (---)")
+        return data
+
+    def value(self, event, path: Path_, depth: int):
+        kind = type(event)
+        if kind is yaml.AliasEvent:  # reported where it is used, before anything is expanded
+            line, col = self.doc.key_marks.get(path) or self.doc.marks.get(path[:-1]) or _pos(event)
             raise LoadError(self.doc.file, "anchors and aliases (&name, *name) are not supported: "
                             "write the value out", line, col)
-        self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep")
-        self.doc.marks[path] = _pos(node)
-        if isinstance(node, yaml.MappingNode):
-            self.check_tag(node, "map")
-            return self.mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            self.check_tag(node, "seq")
-            return [self.value(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return self.scalar(node)
-
-    def check_tag(self, node, expected: str) -> None:
-        if node.tag != _TAG + expected:
-            raise self.fail(node, f"tag '{_short(node.tag)}' is not allowed: crisisbook reads plain data only")
-
-    def mapping(self, node, path: Path_, depth: int) -> dict:
-        out: dict = {}
-        for key_node, value_node in node.value:
-            if id(key_node) in self.seen:
-                raise self.fail(key_node, "anchors and aliases (&name, *name) are not supported")
-            self.seen.add(id(key_node))
-            if key_node.tag == _TAG + "merge" or (key_node.value == "<<" and not key_node.style):
-                raise self.fail(key_node, "merge keys (<<) are not supported: write the fields out")
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "a key must be plain text, not a list or mapping")
-            key = self.scalar(key_node)
-            if not isinstance(key, str):  # `1:` or `true:` as a key; keep the text as written
-                key = key_node.value
-            if key in out:
-                first = self.doc.key_marks[path + (key,)][0]
-                raise self.fail(key_node, f"duplicate key '{key}' (first defined on line {first})")
-            self.doc.key_marks[path + (key,)] = _pos(key_node)
-            out[key] = self.value(value_node, path + (key,), depth + 1)
+            raise self.fail(event, f"nested more than {MAX_DEPTH} levels deep")
+        mark = event.start_mark
+        self.doc.marks[path] = (mark.line + 1, mark.column + 1)
+        if kind is yaml.ScalarEvent:
+            return self.scalar(event)
+        if kind is yaml.MappingStartEvent:
+            self.check_tag(event, "map")
+            return self.mapping(path, depth)
+        self.check_tag(event, "seq")
+        out, i, item = [], 0, self.next()
+        while type(item) is not yaml.SequenceEndEvent:
+            out.append(self.value(item, path + (i,), depth + 1))
+            i, item = i + 1, self.next()
         return out
 
-    def scalar(self, node):
-        if node.tag not in _IMPLICIT:
-            raise self.fail(node, f"tag '{_short(node.tag)}' is not allowed: crisisbook reads plain data only")
-        text = node.value
-        if node.style or node.tag == _TAG + "str":  # plain style is None, or "" from libyaml
+    def check_tag(self, event, expected: str) -> None:
+        if event.tag not in _UNTAGGED and event.tag != _TAG + expected:
+            raise self.fail(event, f"tag '{_short(event.tag)}' is not allowed: crisisbook reads plain data only")
+
+    def mapping(self, path: Path_, depth: int) -> dict:
+        out: dict = {}
+        key_event = self.next()
+        while type(key_event) is not yaml.MappingEndEvent:
+            if type(key_event) is yaml.AliasEvent:
+                raise self.fail(key_event, "anchors and aliases (&name, *name) are not supported")
+            if type(key_event) is not yaml.ScalarEvent:
+                raise self.fail(key_event, "a key must be plain text, not a list or mapping")
+            if key_event.tag == _TAG + "merge" or (key_event.value == "<<" and not key_event.style):
+                raise self.fail(key_event, "merge keys (<<) are not supported: write the fields out")
+            key = self.scalar(key_event)
+            if not isinstance(key, str):  # `1:` or `true:` as a key; keep the text as written
+                key = key_event.value
+            if key in out:
+                first = self.doc.key_marks[path + (key,)][0]
+                raise self.fail(key_event, f"duplicate key '{key}' (first defined on line {first})")
+            mark = key_event.start_mark
+            self.doc.key_marks[path + (key,)] = (mark.line + 1, mark.column + 1)
+            out[key] = self.value(self.next(), path + (key,), depth + 1)
+            key_event = self.next()
+        return out
+
+    def scalar(self, event):
+        tag = event.tag
+        if tag not in _UNTAGGED and tag not in _IMPLICIT:
+            raise self.fail(event, f"tag '{_short(tag)}' is not allowed: crisisbook reads plain data only")
+        text = event.value
+        if event.style or tag == _TAG + "str":  # plain style is "" from libyaml, None from PyYAML
             return text  # quoted or block scalar, or explicitly !!str: always text
         if text in ("", "~", "null"):
             return None

@@ -5,6 +5,7 @@ no MkDocs hook or custom plugin, so another engine reading mkdocs.yml can take o
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -70,9 +71,20 @@ def handwritten(root: Path, edition: Edition, languages: list[str], note: str) -
     return out
 
 
-def docs_files(root: Path, rendered: Rendered, edition: Edition, languages: list[str], note: str):
-    """Every file of one edition's Markdown folder: pages, hand-written docs, assets."""
-    files = {path: text.encode() for path, text in rendered.pages.items()}
+def docs_files(root: Path, rendered: Rendered, edition: Edition, languages: list[str], note: str,
+               cache: dict | None = None):
+    """Every file of one edition's Markdown folder: pages, hand-written docs, assets. With
+    `cache` (the live preview's), a page that was not rendered again keeps its encoded bytes,
+    whose hash Python remembers, so finding what to rewrite costs nothing for it."""
+    files = {}
+    for path, text in rendered.pages.items():
+        key = ("encoded", edition.lang, path)
+        hit = cache.get(key) if cache is not None else None
+        if hit is None or hit[0] is not text:
+            hit = (text, text.encode())
+            if cache is not None:
+                cache[key] = hit
+        files[path] = hit[1]
     extras = handwritten(root, edition, languages, note)
     assets = root / "templates" / "assets"
     if assets.is_dir():
@@ -85,9 +97,10 @@ def docs_files(root: Path, rendered: Rendered, edition: Edition, languages: list
 
 
 def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, edition: Edition,
-                  offline: bool, userdict: Path | None) -> dict:
+                  offline: bool, userdict: Path | None, files) -> dict:
     """The engine's config for one edition: the project's mkdocs.yml (inherited), plus where the
-    Markdown is, the navigation, the language, search and the language switch."""
+    Markdown is (holding exactly `files`), the navigation, the language, search and the language
+    switch."""
     project = _project_config(root)
     plugins = _plugins(project.get("plugins", ["search"]))
     search = plugins.setdefault("search", {}) or {}
@@ -97,7 +110,9 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
     plugins["search"] = search
     if offline:
         plugins.setdefault("offline", {})
-    pages = [name for name in _nav_pages(docs) if name not in rendered.pages]
+    # hand-written pages follow the generated ones, in file name order
+    pages = sorted(name for name in files if name.endswith(".md") and not name.startswith("assets/")
+                   and name not in rendered.pages)
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "docs_dir": str(docs.resolve()),
@@ -117,11 +132,6 @@ def write_config(config: dict, target: Path) -> Path:
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return target
-
-
-def _nav_pages(docs: Path) -> list[str]:
-    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
-                  if not p.relative_to(docs).as_posix().startswith("assets/"))
 
 
 def _project_config(root: Path) -> dict:
@@ -159,8 +169,13 @@ def jieba_terms(hb: Handbook, extra: Path) -> str:
     texts = [r.title for r in hb.roles] + [k for sc in hb.scenarios for k in sc.keywords]
     for text in texts:
         for value in text.values.values():
-            terms |= {w for w in re.split(r"[\s,，、/]+", value) if re.search(r"[\u3400-\u9fff]", w)}
+            terms |= _chinese_words(value)
     return "".join(f"{term} 100000\n" for term in sorted(terms) if len(term) > 1)
+
+
+@functools.lru_cache(maxsize=65536)  # the live preview asks again on every save
+def _chinese_words(value: str) -> frozenset[str]:
+    return frozenset(w for w in re.split(r"[\s,，、/]+", value) if re.search(r"[\u3400-\u9fff]", w))
 
 
 # Material's offline plugin loads this shim from a CDN; the offline site must load nothing from
