@@ -188,3 +188,20 @@ def test_cache_notices_a_changed_file_and_playbook(small):
     edit(small / SITE, "category: outtage", "category: outage")
     edit(small / ROSTER, "spokesperson: {primary: bo-chan,", "spokesperson: {primary: bo-chen,")
     assert len([p for p in check_cached(small, None, TODAY) if p.is_error]) == 1
+
+
+def test_x_weighted_length_counts_cjk_and_emoji_twice():
+    from hypothesis import given, strategies as st
+
+    from crisisbook.model import post_length
+
+    single = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))  # twitter-text v3's ranges
+
+    @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])))
+    def agrees(text):
+        expected = sum(1 if any(lo <= ord(ch) <= hi for lo, hi in single) else 2 for ch in text)
+        assert post_length(text, "x-weighted") == expected
+
+    agrees()
+    assert post_length("停機 ok 🔥", "x-weighted") == 2 + 2 + 1 + 2 + 1 + 2
+    assert post_length("停機", "characters") == 2

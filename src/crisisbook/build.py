@@ -138,19 +138,32 @@ def write_edition(root: Path, p: Plan, edition: Edition, work: Path, site: Path,
                   known: dict | None = None) -> tuple[Path, list]:
     """Write one edition's Markdown under work/docs/<lang> and its engine config; returns the
     config's path and the pages written."""
-    docs = work / "docs" / edition.lang
-    written = write_docs(p.files[edition.lang], docs, known)
+    written = write_docs(p.files[edition.lang], work / "docs" / edition.lang, known)
+    return edition_config(root, p, edition, work, site, offline, known), written
+
+
+def edition_config(root: Path, p: Plan, edition: Edition, work: Path, site: Path, offline: bool,
+                   known: dict | None = None) -> Path:
+    """Write the engine config of one edition whose Markdown is (or will be) in work/docs/<lang>."""
     userdict = work / "search-terms.txt" if p.userdict else None
     if userdict:
         userdict.write_text(p.userdict, encoding="utf-8")
-    config = engine_config(root, p.rendered[edition.lang], docs, site / edition.prefix, edition,
-                           offline, userdict, p.files[edition.lang])
+    config = engine_config(root, p.rendered[edition.lang], work / "docs" / edition.lang, site / edition.prefix,
+                           edition, offline, userdict, p.files[edition.lang])
     target = work / f"mkdocs.{edition.lang}.yml"
     if known is not None and known.get(target) == config and target.exists():
-        return target, written  # the live preview: unchanged since it was last written
+        return target  # the live preview: unchanged since it was last written
     if known is not None:
         known[target] = config
-    return write_config(config, target), written
+    return write_config(config, target)
+
+
+def _outline(p: Plan, lang: str) -> Plan:
+    """A plan without its page texts: enough to write the engine config again, while the memory
+    of an edition's Markdown is given back as soon as it is on disk."""
+    rendered = p.rendered[lang]
+    return Plan(p.editions, {lang: Rendered(dict.fromkeys(rendered.pages, ""), rendered.nav)},
+                {lang: dict.fromkeys(p.files[lang], b"")}, p.userdict)
 
 
 def build(root: Path, site: Path | None = None, on: dt.date | None = None, strict: bool = False,
@@ -177,10 +190,11 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
         # folder, because MkDocs empties its site_dir first; the others move in afterwards.
         for edition in editions(hb, renderer.strings):
             the_plan = plan(root, hb, day, offline, [edition.lang], renderer)
-            plans.append((edition, the_plan))
             output = staging / "site" if not edition.prefix else staging / "editions"
             config, _ = write_edition(root, the_plan, edition, staging, output, offline)
             engines.start(edition, config, engine, epoch, output / edition.prefix)
+            plans.append((edition, _outline(the_plan, edition.lang)))
+            del the_plan
         for edition, output in engines.finish():
             compact_search_index(output)
             if offline:
@@ -191,8 +205,8 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
         _swap(staging / "site", site)
         _swap(staging / "docs", work / "docs")  # kept for inspection and for `serve`
     # the same configs for build/docs, so any engine can be run by hand on the last good Markdown
-    for edition, the_plan in plans:
-        write_edition(root, the_plan, edition, work, site, offline)
+    for edition, outline in plans:
+        edition_config(root, outline, edition, work, site, offline)
     log.info("built %d language edition(s) into %s", len(plans), site)
     return problems
 
