@@ -211,13 +211,6 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
     return problems
 
 
-def run_engine(config: Path, engine: str = "mkdocs", epoch: int = 0) -> None:
-    """Run the engine on one edition's config and wait for it."""
-    with _Engines() as engines:
-        engines.start(None, config, engine, epoch, None)
-        list(engines.finish())
-
-
 class _Engines:
     """Engine processes running side by side. Their output goes to files, not pipes: a pipe
     nobody reads yet would stall a chatty engine. Leaving the block early (an error, Ctrl-C)

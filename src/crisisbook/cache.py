@@ -14,11 +14,12 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .load import Document, LoadError, Sources, _check_inside, _display, load_bytes, load_project
+from .load import (Document, LoadError, Sources, _check_inside, _display, _scenarios_to_load, load_bytes,
+                   load_project)
 from .report import Problem, sort_key
 from .validate import validate_playbook, validate_scenario
 
-_CODE = ("load.py", "schema.py", "validate.py", "i18n.py", "model.py", "report.py")
+_CODE = ("load.py", "schema.py", "fastcheck.py", "validate.py", "i18n.py", "model.py", "report.py")
 _PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 
 
@@ -28,22 +29,14 @@ def _code_key() -> str:
 
 
 def check_cached(root: Path, only: list[Path] | None, on: dt.date) -> list[Problem]:
-    sources = load_project(root, only=[])  # the playbook only
-    problems, ok = validate_playbook(sources)
-    problems += [p for p in sources.problems if not p.file.startswith("playbook/")]
+    sources, problems, ok = _playbook_checked(root)
     playbook = hashlib.sha1(b"".join((root / "playbook" / f"{s}.yaml").read_bytes()
                                      for s in sorted(sources.playbook))).hexdigest()
     base = f"{_code_key()}:{playbook}:{ok}:{on.isoformat()}"
     store = root / "build" / ".cache" / "validate.pickle"
     cache = _read(store)
-    paths = _paths(root, only)
     todo, keys = [], {}
-    for path in paths:
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            problems.append(Problem(_display(path, root), None, None, "", f"cannot read file: {e.strerror}"))
-            continue
+    for path, raw in _read_scenarios(root, only, problems):
         keys[path] = key = f"{base}:{_display(path, root)}:{hashlib.sha1(raw).hexdigest()}"
         if key in cache:
             problems += cache[key]
@@ -54,33 +47,41 @@ def check_cached(root: Path, only: list[Path] | None, on: dt.date) -> list[Probl
         for (path, _), result in zip(todo, found):
             cache[keys[path]] = result
             problems += result
-        _write(store, {keys[p]: cache[keys[p]] for p in paths if p in keys})
+        _write(store, {key: cache[key] for key in keys.values()})
     return sorted(problems, key=sort_key)
-
-
-def _paths(root: Path, only: list[Path] | None) -> list[Path]:
-    from .load import _scenarios_to_load
-    return _scenarios_to_load(root, only)
 
 
 def check_all(root: Path, on: dt.date) -> tuple[Sources, list[Problem]]:
     """Load and validate the whole project, as validate.check does, scenarios on both cores.
     The scenarios come back as their normalised data only: positions are needed to report
     problems, and those are already reported."""
-    sources = load_project(root, only=[])
-    problems, ok = validate_playbook(sources)
-    problems += [p for p in sources.problems if not p.file.startswith("playbook/")]
-    todo = []
-    for path in _paths(root, None):
-        try:
-            todo.append((path, path.read_bytes()))
-        except OSError as e:
-            problems.append(Problem(_display(path, root), None, None, "", f"cannot read file: {e.strerror}"))
+    sources, problems, ok = _playbook_checked(root)
+    todo = _read_scenarios(root, None, problems)
     for (path, _), (found, data) in zip(todo, _check_many(sources, todo, ok, on, keep=True)):
         problems += found
         if data is not None:
             sources.scenarios[path.stem] = Document(_display(path, root), data)
     return sources, sorted(problems, key=sort_key)
+
+
+def _playbook_checked(root: Path) -> tuple[Sources, list[Problem], bool]:
+    """The playbook loaded and validated (hence normalised), its problems (and those of files
+    that failed to load), and whether scenarios can be checked against it."""
+    sources = load_project(root, only=[])
+    problems, ok = validate_playbook(sources)
+    problems += [p for p in sources.problems if not p.file.startswith("playbook/")]
+    return sources, problems, ok
+
+
+def _read_scenarios(root: Path, only: list[Path] | None, problems: list[Problem]) -> list[tuple[Path, bytes]]:
+    """(path, bytes) of the scenario files to check; a file that cannot be read is a problem."""
+    out = []
+    for path in _scenarios_to_load(root, only):
+        try:
+            out.append((path, path.read_bytes()))
+        except OSError as e:
+            problems.append(Problem(_display(path, root), None, None, "", f"cannot read file: {e.strerror}"))
+    return out
 
 
 def _check_many(sources: Sources, todo: list, ok: bool, on: dt.date, keep: bool) -> list[tuple]:
