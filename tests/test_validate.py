@@ -157,7 +157,7 @@ def test_cached_and_parallel_validation_says_exactly_what_a_full_run_says(small,
     _, expected = check(small, on=TODAY)
     monkeypatch.setattr(cache, "_PARALLEL_FROM", 1)  # both cores even for a few files
     assert check_cached(small, None, TODAY) == expected  # cold: parsed in two processes
-    assert (small / "build" / ".cache" / "validate.pickle").is_file()
+    assert (small / "build" / ".cache" / "validate.json").is_file()
     monkeypatch.setattr(cache, "_check_many", lambda *a, **k: pytest.fail("a cached file was parsed again"))
     assert check_cached(small, None, TODAY) == expected  # warm: nothing parsed
 
@@ -205,3 +205,14 @@ def test_x_weighted_length_counts_cjk_and_emoji_twice():
     agrees()
     assert post_length("停機 ok 🔥", "x-weighted") == 2 + 2 + 1 + 2 + 1 + 2
     assert post_length("停機", "characters") == 2
+
+
+@pytest.mark.parametrize("content", ["not json", "[]", '{"k": [["a", "1", 2, "f", "m", "error"]]}',
+                                     '{"k": [[1, 2]]}', '{"k": 5}'])
+def test_a_damaged_validation_cache_is_ignored(small, content):
+    from crisisbook.cache import check_cached
+
+    expected = check_cached(small, None, TODAY)
+    store = small / "build" / ".cache" / "validate.json"
+    store.write_text(content)
+    assert check_cached(small, None, TODAY) == expected

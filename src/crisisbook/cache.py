@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
-import pickle
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import astuple
 from pathlib import Path
 
 from .load import (Document, LoadError, Sources, _check_inside, _display, _scenarios_to_load, load_bytes,
@@ -33,7 +34,7 @@ def check_cached(root: Path, only: list[Path] | None, on: dt.date) -> list[Probl
     playbook = hashlib.sha1(b"".join((root / "playbook" / f"{s}.yaml").read_bytes()
                                      for s in sorted(sources.playbook))).hexdigest()
     base = f"{_code_key()}:{playbook}:{ok}:{on.isoformat()}"
-    store = root / "build" / ".cache" / "validate.pickle"
+    store = root / "build" / ".cache" / "validate.json"
     cache = _read(store)
     todo, keys = [], {}
     for path, raw in _read_scenarios(root, only, problems):
@@ -118,20 +119,30 @@ def _check_one(job) -> tuple[list[Problem], dict | None]:
 
 
 def _read(store: Path) -> dict:
+    """The remembered problems. JSON, not pickle: CI may restore this folder from a cache, and
+    reading it must never run code; anything malformed is ignored (only a slower run)."""
     try:
-        with open(store, "rb") as handle:
-            data = pickle.load(handle)
-        return data if isinstance(data, dict) else {}
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return {}  # a missing or unreadable cache is only a slower run
+        data = json.loads(store.read_text(encoding="utf-8"))
+        return {key: [_problem(fields) for fields in found] for key, found in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+_SHAPE = (str, (int, type(None)), (int, type(None)), str, str, str)  # Problem's fields
+
+
+def _problem(fields) -> Problem:
+    if len(fields) != len(_SHAPE) or not all(isinstance(f, t) for f, t in zip(fields, _SHAPE)):
+        raise ValueError("not a remembered problem")
+    return Problem(*fields)
 
 
 def _write(store: Path, data: dict) -> None:
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
         tmp = store.with_suffix(".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_text(json.dumps({key: [astuple(p) for p in found] for key, found in data.items()},
+                                  ensure_ascii=False), encoding="utf-8")
         tmp.replace(store)
     except OSError:
         pass  # a read-only checkout still validates, just without remembering
