@@ -216,3 +216,21 @@ def test_a_damaged_validation_cache_is_ignored(small, content):
     store = small / "build" / ".cache" / "validate.json"
     store.write_text(content)
     assert check_cached(small, None, TODAY) == expected
+
+
+def test_translations_are_checked_field_by_field(small):
+    """A missing translation is a warning (the page falls back, marked); a language the handbook
+    does not list and placeholders that differ between languages are errors."""
+    edit(small / "playbook" / "organisation.yaml", "languages: [en]", "languages: [en, zh-Hant]")
+    edit(small / SITE, "title: Shop is down", "title: {en: Shop is down, zh-Hant: 網店停機, fr: Boutique fermée}")
+    edit(small / SITE, "    text: Our shop is down. Updates at {status_page}.",
+         "    text:\n      en: Our shop is down. Updates at {status_page}.\n      zh-Hant: 網店停機，請留意 {website}。")
+    _, problems = check(small, on=TODAY)
+    site = [str(p) for p in problems if p.file == SITE]
+    assert "scenarios/site-down.yaml:1:46: title.fr: language 'fr' is not listed in playbook/organisation.yaml " \
+           "languages (en, zh-Hant)" in site
+    assert "scenarios/site-down.yaml:32:16: statements[0].text.zh-Hant: the zh-Hant text uses placeholders " \
+           "{website} but the en text uses {status_page}" in site
+    assert "scenarios/site-down.yaml:3:10: warning: summary: no zh-Hant translation: the page shows the en " \
+           "text, marked as untranslated" in site
+    assert not any(": title: no zh-Hant translation" in line for line in site)  # it has one

@@ -9,20 +9,23 @@ from .model import placeholders
 from .report import ERROR, WARNING, Problem, field_path
 
 
-def text_fields(schema: dict, data, path=()):
-    """(path, value) of every field the schema types as "text", wherever it is nested."""
+def text_fields(schema: dict, data, path=(), out: list | None = None) -> list:
+    """(path, value) of every field the schema types as "text", wherever it is nested. (A list
+    filled in one recursion: nested generators passed every field up through every level.)"""
+    out = [] if out is None else out
     if schema.get("type") == "text":
-        yield path, data
+        out.append((path, data))
     elif isinstance(data, dict):
         fields = schema.get("schema") if schema.get("type") == "dict" else schema
         for key, value in data.items():
             if isinstance(fields, dict) and key in fields and isinstance(fields[key], dict):
-                yield from text_fields(fields[key], value, path + (key,))
+                text_fields(fields[key], value, path + (key,), out)
             elif "valuesrules" in schema:
-                yield from text_fields(schema["valuesrules"], value, path + (key,))
+                text_fields(schema["valuesrules"], value, path + (key,), out)
     elif isinstance(data, list) and isinstance(schema.get("schema"), dict):
         for i, item in enumerate(data):
-            yield from text_fields(schema["schema"], item, path + (i,))
+            text_fields(schema["schema"], item, path + (i,), out)
+    return out
 
 
 def check_translations(doc: Document, schema: dict, languages: list[str], default: str) -> list[Problem]:
@@ -42,6 +45,8 @@ def check_translations(doc: Document, schema: dict, languages: list[str], defaul
             if lang not in given:
                 report(path, f"no {lang} translation: the page shows the {default} text, marked "
                              f"as untranslated", WARNING)
+        if not any("{" in text for text in given.values()):
+            continue  # no placeholders in any language: nothing to compare
         names = {lang: sorted(set(placeholders(text))) for lang, text in given.items()}
         reference = names.get(default, [])
         for lang, found in names.items():
