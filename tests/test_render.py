@@ -19,6 +19,26 @@ def pages():
     return Renderer(REPO / "templates").render(hb, TODAY).pages
 
 
+@pytest.mark.parametrize("workers", [2, 3])
+def test_rendering_in_several_processes_gives_the_same_pages_in_the_same_order(pages, monkeypatch, workers):
+    from crisisbook import render
+
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    hb, _ = handbook_of(SMALL, TODAY)
+    forked = Renderer(REPO / "templates").render(hb, TODAY, workers=workers).pages
+    assert list(forked.items()) == list(pages.items())
+
+
+def test_a_template_error_in_a_forked_renderer_names_the_template(small, monkeypatch):
+    from crisisbook import render
+
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    (small / "templates" / "pages" / "role.md.j2").write_text("{{ role.no_such_field }}\n")
+    hb, _ = handbook_of(small, TODAY)
+    with pytest.raises(RenderError, match="role.md.j2:1"):
+        Renderer(small / "templates").render(hb, TODAY, workers=2)
+
+
 def test_same_set_of_pages_as_golden(pages):
     golden = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md"))
     assert sorted(pages) == golden

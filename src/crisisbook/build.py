@@ -86,7 +86,7 @@ class Plan:
 
 
 def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: list[str] | None = None,
-         renderer: Renderer | None = None, cache: dict | None = None) -> Plan:
+         renderer: Renderer | None = None, cache: dict | None = None, workers: int = 1) -> Plan:
     """Render every edition (or those in `langs`). The live preview passes its own renderer and
     page cache so that an edit re-renders only what it changed."""
     renderer = renderer or Renderer(root / "templates")
@@ -96,7 +96,7 @@ def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: li
         if langs is not None and edition.lang not in langs:
             continue
         links = lambda page, e=edition: alternates(page, e, all_editions, offline)  # noqa: E731
-        rendered[edition.lang] = renderer.render(hb, on, edition.lang, links, cache)
+        rendered[edition.lang] = renderer.render(hb, on, edition.lang, links, cache, workers)
         note = (renderer.strings.get(edition.lang) or {}).get("untranslated_page", "")
         files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note, cache)
     # the Chinese search dictionary is only needed when a Chinese edition is built
@@ -189,7 +189,7 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
         # single-threaded; this machine class has two cores). Each engine gets its own output
         # folder, because MkDocs empties its site_dir first; the others move in afterwards.
         for edition in editions(hb, renderer.strings):
-            the_plan = plan(root, hb, day, offline, [edition.lang], renderer)
+            the_plan = plan(root, hb, day, offline, [edition.lang], renderer, workers=os.cpu_count() or 1)
             output = staging / "site" if not edition.prefix else staging / "editions"
             config, _ = write_edition(root, the_plan, edition, staging, output, offline)
             engines.start(edition, config, engine, epoch, output / edition.prefix)

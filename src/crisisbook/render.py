@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
 import re
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -168,6 +170,41 @@ def translate(context, value):
     return fallback
 
 
+PARALLEL_FROM = 128  # pages; below this, starting a process costs more than it saves
+_FORK = "fork" in multiprocessing.get_all_start_methods()
+_forked: tuple = ()  # what a forked renderer process inherits: (renderer, base, jobs, alternates)
+
+
+def _render_jobs(renderer, base: dict, jobs, alternates) -> dict[str, str]:
+    return {name: renderer.page(template, **base, **extra, alternates=alternates(name) if alternates else [])
+            for name, template, extra in jobs}
+
+
+def _render_slice(bounds: tuple[int, int]) -> dict[str, str]:
+    renderer, base, jobs, alternates = _forked
+    return _render_jobs(renderer, base, jobs[bounds[0]:bounds[1]], alternates)
+
+
+def _render_forked(renderer, base: dict, jobs: list, alternates, workers: int) -> dict[str, str]:
+    """The pages in `workers` slices: this process renders the first while forked copies of it
+    render the others. Forked, because they then share the handbook and the compiled templates
+    as they are, and only the Markdown comes back (a page's job holds closures that would not
+    pickle)."""
+    global _forked
+    size = -(-len(jobs) // workers)
+    bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    _forked = (renderer, base, jobs, alternates)
+    try:
+        with ProcessPoolExecutor(len(bounds) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            others = [pool.submit(_render_slice, b) for b in bounds[1:]]
+            pages = _render_jobs(renderer, base, jobs[:bounds[0][1]], alternates)
+            for other in others:
+                pages.update(other.result())
+    finally:
+        _forked = ()
+    return pages
+
+
 class _Sandbox(SandboxedEnvironment):
     """Jinja2's sandbox, remembering its verdict per (type, attribute name): the verdict depends
     on nothing else (underscore names, and the internals of functions, methods, classes, frames
@@ -225,10 +262,11 @@ class Renderer:
             raise RenderError(f"template {_where(e, template)}: {e.message}") from e
 
     def render(self, hb: Handbook, today, lang: str | None = None, alternates=None,
-               cache: dict | None = None) -> Rendered:
+               cache: dict | None = None, workers: int = 1) -> Rendered:
         """Every page in one language. `alternates(page)` gives the links to the same page in
         the other languages (none by default). With `cache` (the live preview's), a scenario
-        page whose Scenario object is unchanged is not rendered again."""
+        page whose Scenario object is unchanged is not rendered again. With `workers` > 1 (a
+        build), a large handbook's pages are rendered in that many processes."""
         lang = lang or hb.default_language
         s = self.strings.get(lang) or self.strings[hb.default_language]
         base = dict(hb=hb, s=s, lang=lang, today=today)
@@ -238,6 +276,8 @@ class Renderer:
                 ("review.md", "review.md.j2", {})]
         jobs += [(f"scenarios/{sc.id}.md", "scenario.md.j2", {"sc": sc}) for sc in hb.scenarios]
         jobs += [(f"roles/{role.id}.md", "role.md.j2", {"role": role}) for role in hb.roles]
+        if workers > 1 and cache is None and len(jobs) >= PARALLEL_FROM and _FORK:
+            return Rendered(_render_forked(self, base, jobs, alternates, workers), self.nav(hb, s))
         pages = {}
         for name, template, extra in jobs:
             sc = extra.get("sc")
