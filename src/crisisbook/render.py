@@ -14,6 +14,7 @@ import multiprocessing
 import re
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -23,6 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import RenderError
 from .load import load_file
+from . import model
 from .model import PLACEHOLDER, Handbook, Text
 
 # One pass over inline text: HTML's three special characters become entities, and the characters
@@ -205,6 +207,9 @@ def _render_forked(renderer, base: dict, jobs: list, alternates, workers: int) -
     return pages
 
 
+_MODEL = frozenset(cls for cls in vars(model).values() if dataclasses.is_dataclass(cls) and cls.__module__ == model.__name__)
+
+
 class _Sandbox(SandboxedEnvironment):
     """Jinja2's sandbox, remembering its verdict per (type, attribute name): the verdict depends
     on nothing else (underscore names, and the internals of functions, methods, classes, frames
@@ -220,6 +225,17 @@ class _Sandbox(SandboxedEnvironment):
         if verdict is None:
             verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
         return verdict
+
+    def getattr(self, obj, attribute):
+        """`sc.title` on crisisbook's own model, once judged safe, is a plain attribute read. The
+        sandbox's remaining step, wrapping `str.format` methods, cannot apply: no model class
+        has such a method."""
+        if type(obj) in _MODEL and self._verdicts.get((type(obj), attribute)):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 class Renderer:
