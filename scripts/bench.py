@@ -8,6 +8,7 @@ and the targets are ratios between figures measured in the same run.
 from __future__ import annotations
 
 import argparse
+import math
 import json
 import os
 import platform
@@ -268,7 +269,6 @@ def fmt(s: dict) -> str:
 
 
 def report(results: list[dict], compact: dict | None = None) -> str:
-    import math
     by_n = {r["n"]: r for r in results}
     lines = ["# Benchmarks", "",
              f"Measured by `make bench` (`python scripts/bench.py`) on {platform.node()}: "
@@ -342,9 +342,44 @@ def report(results: list[dict], compact: dict | None = None) -> str:
                   f"- crisisbook's own peak memory: ×{b['own_rss_mb'] / a['own_rss_mb']:.2f} for ×10 scenarios "
                   f"({b['own_rss_mb']:.0f} MB at 1,000; target under 500 MB); the engine's: "
                   f"×{b['engine_rss_mb'] / a['engine_rss_mb']:.2f} ({b['engine_rss_mb']:.0f} MB)"]
+    lines += targets(results, compact)
     lines += ["", "## Where the time goes", "", *WHERE, ""]
     lines += ["Reproduce: `make bench` (about 15 minutes; `python scripts/bench.py --sizes 10 100` for a quick run).", ""]
     return "\n".join(lines)
+
+
+def targets(results: list[dict], compact: dict | None) -> list[str]:
+    """The issue's targets against this run, largest handbook."""
+    r = max(results, key=lambda x: x["n"])
+    st = r["stages"]
+    own = sum(st[k]["median"] for k in ("load_validate_2cores", "model", "render_2cores", "write"))
+    rows = [
+        ("own stages within 10× the I/O floor", f"{own / r['io_floor']['median']:.0f}×", own <= 10 * r["io_floor"]["median"]),
+        ("`validate` of all, cold, under 1.5 s", f"{r['validate_all']['median']:.2f} s",
+         r["validate_all"]["median"] < 1.5),
+        ("`validate` of one file under 0.5 s", f"{r['validate_one']['median']:.2f} s", r["validate_one"]["median"] < 0.5),
+        ("build adds at most 10% to the engine (side by side)",
+         f"×{r['build']['median'] / r['engine_side_by_side']['median']:.2f}",
+         r["build"]["median"] <= 1.10 * r["engine_side_by_side"]["median"]),
+        ("serve: one edit re-rendered under 0.3 s", f"{r['serve_edit']['median']:.2f} s", r["serve_edit"]["median"] < 0.3),
+        ("search index at most 2.5 KB a page", f"{r['sizes']['search_index_bytes_per_page'] / 1024:.2f} KB",
+         r["sizes"]["search_index_bytes_per_page"] <= 2.5 * 1024),
+        ("crisisbook's peak memory under 500 MB", f"{r['own_rss_mb']:.0f} MB", r["own_rss_mb"] < 500),
+        ("the engine's peak memory under 500 MB (one edition)", f"{r['engine_rss_mb']:.0f} MB", r["engine_rss_mb"] < 500),
+    ]
+    by_n = {x["n"]: x for x in results}
+    if 100 in by_n and 1000 in by_n:
+        a, b = by_n[100], by_n[1000]
+        growth = b["sizes"]["scenario_page_html_bytes"] / a["sizes"]["scenario_page_html_bytes"]
+        exponent = math.log(b["build"]["median"] / a["build"]["median"]) / math.log(10)
+        rows[5:5] = [("HTML per scenario page at 1,000 at most 1.5× that at 100", f"×{growth:.2f}", growth <= 1.5),
+                     ("build time no worse than linear, 100 → 1,000", f"exponent {exponent:.2f}", exponent <= 1.0)]
+    if compact:
+        rows.insert(2, (f"… the same with {compact['yaml_bytes'] / 1024:.0f} KB documents",
+                        f"{compact['validate_all']['median']:.2f} s", compact["validate_all"]["median"] < 1.5))
+    out = ["", f"## Targets ({r['n']:,} scenarios, this run)", "", "| target | measured | met |", "|---|---|---|"]
+    out += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in rows]
+    return out
 
 
 # What profiling (cProfile, 1,000 scenarios) found, and what was done about it; kept by hand.
@@ -375,8 +410,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the report from the .json of the last run, measuring nothing")
     args = parser.parse_args()
     SIZES[:] = args.sizes
+    if args.report_only:
+        saved = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
+        args.out.write_text(report(saved["full"], saved["compact"]), encoding="utf-8")
+        return
     results = []
     with tempfile.TemporaryDirectory(prefix="crisisbook-bench-") as tmp:
         for n in args.sizes:
