@@ -417,14 +417,15 @@ WHERE = [
     "Inline escaping is one `str.translate`. A build renders a large edition in two processes "
     "(forked, so they share the handbook and the compiled templates).",
     "- build: each edition's engine starts as soon as its Markdown is written, so the second "
-    "edition renders, and its engine runs, beside the first (MkDocs is single-threaded). At 1,000 "
-    "scenarios the engine's minute hides crisisbook's seconds; for small handbooks the fixed costs "
-    "(two interpreters starting, templates compiled) are what shows in the ratio.",
-    "- the engine's options: the search index costs MkDocs about a fifth of its time and is kept "
-    "(search is how staff find the page in a hurry). `--dirty` rebuilds an unchanged site in about a "
-    "second, but MkDocs warns that navigation, links and the search index may then be stale, so "
-    "the published site is always built clean; `serve` is where incremental work pays, and it is "
-    "crisisbook's own (see the serve column).",
+    "edition renders, and its engine runs, beside the first (MkDocs is single-threaded). The two "
+    "engines then fill both cores, so crisisbook's own CPU time (about 12 s at 1,000 bilingual "
+    "scenarios) adds to the wall time instead of hiding: the build is well under the engine run one "
+    "edition after the other, and 15–45% over the engines run side by side (noisy at n=1).",
+    "- the engine's options: the search index costs MkDocs a fifth to a third of its time (across "
+    "runs) and is kept (search is how staff find the page in a hurry). `--dirty` rebuilds an "
+    "unchanged site in about a second, but MkDocs warns that navigation, links and the search index "
+    "may then be stale, so the published site is always built clean; `serve` is where incremental "
+    "work pays, and it is crisisbook's own (see the serve column).",
     "- memory: the build's own process holds the checked data, the model and one edition's Markdown "
     "at a time (it is dropped once on disk); each engine holds its edition's pages. Peak memory is "
     "read as VmHWM: `ru_maxrss` would count the memory of the process that started it.",
