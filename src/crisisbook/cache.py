@@ -66,11 +66,10 @@ def check_all(root: Path, on: dt.date) -> tuple[Sources, list[Problem]]:
 
 
 def _playbook_checked(root: Path) -> tuple[Sources, list[Problem], bool]:
-    """The playbook loaded and validated (hence normalised), its problems (and those of files
-    that failed to load), and whether scenarios can be checked against it."""
+    """The playbook alone, loaded and validated (hence normalised), its problems, and whether
+    scenarios can be checked against it."""
     sources = load_project(root, only=[])
     problems, ok = validate_playbook(sources)
-    problems += [p for p in sources.problems if not p.file.startswith("playbook/")]
     return sources, problems, ok
 
 

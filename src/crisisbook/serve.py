@@ -21,7 +21,7 @@ from .load import load_project
 from .model import build_handbook
 from .render import Renderer
 from .report import sort_key
-from .validate import today, validate_playbook, validate_scenario
+from .validate import scenario_load_problems, today, validate_playbook, validate_scenario
 
 WATCHED = ("playbook", "scenarios", "templates", "docs")
 
@@ -65,7 +65,7 @@ class Preview:
             self.playbook = (key, validate_playbook(sources))
             self.checked.clear()
         problems, ok = self.playbook[1]
-        problems = list(problems) + [p for p in sources.problems if not p.file.startswith("playbook/")]
+        problems = list(problems) + scenario_load_problems(sources)
         for sid, doc in sources.scenarios.items():
             hit = self.checked.get(sid)
             if not (hit and hit[0] is doc and hit[1] == on):

@@ -194,10 +194,15 @@ class _Checker:
 def validate(sources: Sources, today: dt.date | None = None) -> list[Problem]:
     """All problems of the project, sorted by file and line."""
     problems, playbook_ok = validate_playbook(sources)
-    problems += [p for p in sources.problems if not p.file.startswith("playbook/")]
+    problems += scenario_load_problems(sources)
     for sid, doc in sources.scenarios.items():
         problems += validate_scenario(sid, doc, sources, playbook_ok, today or dt.date.today())
     return sorted(problems, key=sort_key)
+
+
+def scenario_load_problems(sources: Sources) -> list[Problem]:
+    """Scenario files that could not be loaded (validate_playbook reports the playbook's)."""
+    return [p for p in sources.problems if not p.file.startswith("playbook/")]
 
 
 def validate_playbook(sources: Sources) -> tuple[list[Problem], bool]:
