@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 
 from conftest import REPO, SMALL, TODAY
 from crisisbook.errors import CrisisbookError
-from crisisbook.load import LoadError, load_bytes, load_project
+from crisisbook.load import PLAYBOOK_FILES, LoadError, load_bytes, load_file
 from crisisbook.model import build_handbook
 from crisisbook.render import Renderer
 from crisisbook.schema import COMMENT_CATEGORIES, PHASES, STATEMENT_KINDS
-from crisisbook.validate import validate
+from crisisbook.validate import check_playbook, check_scenario
 
-PLAYBOOK = load_project(SMALL, only=[])
+_, _, PLAYBOOK = check_playbook(
+    {stem: load_file(SMALL / "playbook" / f"{stem}.yaml", f"playbook/{stem}.yaml") for stem in PLAYBOOK_FILES}, [])
 RENDERER = Renderer(REPO / "templates")
 ROLES = ["crisis-lead", "spokesperson", "legal"]
 
@@ -108,21 +109,20 @@ MUTATION = st.one_of(
 def check(data) -> list:
     """Dump to YAML as a user's editor might save it, then load and validate it."""
     raw = yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode()
-    sources = load_project(SMALL, only=[])
     try:
-        sources.scenarios["generated"] = load_bytes(raw, "scenarios/generated.yaml")
+        doc = load_bytes(raw, "scenarios/generated.yaml")
     except LoadError:
         return ["load error"]
-    return validate(sources, TODAY), sources
+    problems, _ = check_scenario("generated", doc, PLAYBOOK, TODAY)
+    return problems, doc
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_generated_valid_scenario_validates_and_renders(data):
-    problems, sources = check(data)
+    problems, doc = check(data)
     assert [str(p) for p in problems if p.is_error] == []
-    playbook = {stem: doc.data for stem, doc in sources.playbook.items()}
-    hb = build_handbook(playbook, {sid: (d.file, d.data) for sid, d in sources.scenarios.items()})
+    hb = build_handbook(PLAYBOOK.data, {"generated": (doc.file, doc.data)})
     pages = RENDERER.render(hb, TODAY).pages
     assert "scenarios/generated.md" in pages
 
@@ -140,10 +140,9 @@ def test_mutated_scenario_never_crashes_validate_and_renders_if_valid(data, pick
         return  # crisisbook's own errors are allowed; anything else fails the test
     if result == ["load error"]:
         return
-    problems, sources = result
+    problems, doc = result
     if not any(p.is_error for p in problems):
-        playbook = {stem: doc.data for stem, doc in sources.playbook.items()}
-        hb = build_handbook(playbook, {sid: (d.file, d.data) for sid, d in sources.scenarios.items()})
+        hb = build_handbook(PLAYBOOK.data, {"generated": (doc.file, doc.data)})
         RENDERER.render(hb, TODAY)
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from conftest import SMALL, TODAY, edit
-from crisisbook.validate import check
+from crisisbook.checker import check_project
+
+
+def check(root, only=None, on=TODAY):
+    project = check_project(root, on, only)
+    return project, project.problems
 
 SITE = "scenarios/site-down.yaml"
 KETTLE = "scenarios/kettle-leak.yaml"
@@ -143,51 +148,74 @@ def test_concurrent_validation_keeps_documents_apart():
     assert results == [{"Kettle leaks when full"}, {"Shop is down"}] * 4
 
 
+def remembered(root):
+    """What `validate` says, through the results it keeps in build/.cache."""
+    return check_project(root, TODAY, keep=False, remember=True).problems
+
+
 def test_cached_and_parallel_validation_says_exactly_what_a_full_run_says(small, monkeypatch):
     import shutil
 
     from conftest import REPO
-    from crisisbook import cache
-    from crisisbook.cache import check_cached
+    from crisisbook import checker
 
     for path in (REPO / "tests" / "corpus").glob("*.yaml"):
         if path.name != "EXPECTED.yaml":
             shutil.copy(path, small / "scenarios" / path.name)
     edit(small / SITE, "category: outage", "category: outtage")
     _, expected = check(small, on=TODAY)
-    monkeypatch.setattr(cache, "_PARALLEL_FROM", 1)  # both cores even for a few files
-    assert check_cached(small, None, TODAY) == expected  # cold: parsed in two processes
+    monkeypatch.setattr(checker, "_PARALLEL_FROM", 1)  # both cores even for a few files
+    assert remembered(small) == expected  # cold: parsed in two processes
     assert (small / "build" / ".cache" / "validate.json").is_file()
-    monkeypatch.setattr(cache, "_check_many", lambda *a, **k: pytest.fail("a cached file was parsed again"))
-    assert check_cached(small, None, TODAY) == expected  # warm: nothing parsed
+    monkeypatch.setattr(checker, "_check_one", lambda *a, **k: pytest.fail("a cached file was parsed again"))
+    monkeypatch.setattr(checker, "_PARALLEL_FROM", 10_000)
+    assert remembered(small) == expected  # warm: nothing parsed
 
 
 @pytest.mark.parametrize("parallel_from", [1, 10_000])
 def test_a_builds_load_and_check_on_both_cores_gives_what_a_full_run_gives(small, monkeypatch, parallel_from):
-    from crisisbook import cache
+    from crisisbook import checker
 
     edit(small / SITE, "category: outage", "category: outtage")
     (small / "scenarios" / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
-    sources, expected = check(small, on=TODAY)
-    monkeypatch.setattr(cache, "_PARALLEL_FROM", parallel_from)
-    got_sources, got = cache.check_all(small, TODAY)
-    assert got == expected and any(p.file == "scenarios/broken.yaml" for p in got)
-    assert {k: d.data for k, d in got_sources.scenarios.items()} == {
-        k: d.data for k, d in sources.scenarios.items()}
-    assert {k: d.data for k, d in got_sources.playbook.items()} == {
-        k: d.data for k, d in sources.playbook.items()}
+    monkeypatch.setattr(checker, "_PARALLEL_FROM", 10_000)
+    expected, _ = check(small, on=TODAY)
+    monkeypatch.setattr(checker, "_PARALLEL_FROM", parallel_from)
+    got, _ = check(small, on=TODAY)
+    assert got == expected and any(p.file == "scenarios/broken.yaml" for p in got.problems)
+    assert set(got.scenarios) == {"kettle-leak", "site-down"}
 
 
 def test_cache_notices_a_changed_file_and_playbook(small):
-    from crisisbook.cache import check_cached
-
-    assert [p for p in check_cached(small, None, TODAY) if p.is_error] == []
+    assert [p for p in remembered(small) if p.is_error] == []
     edit(small / SITE, "category: outage", "category: outtage")
-    assert [str(p) for p in check_cached(small, None, TODAY) if p.is_error] == [
+    assert [str(p) for p in remembered(small) if p.is_error] == [
         "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)"]
     edit(small / SITE, "category: outtage", "category: outage")
     edit(small / ROSTER, "spokesperson: {primary: bo-chan,", "spokesperson: {primary: bo-chen,")
-    assert len([p for p in check_cached(small, None, TODAY) if p.is_error]) == 1
+    assert len([p for p in remembered(small) if p.is_error]) == 1
+
+
+def test_one_checker_checks_only_what_changed(small, monkeypatch):
+    from crisisbook import checker
+
+    parsed = []
+    original = checker._check_one
+    monkeypatch.setattr(checker, "_check_one", lambda job: parsed.append(job[0]) or original(job))
+    preview = checker.Checker(small)
+    first = preview.check(TODAY)
+    assert sorted(parsed) == [KETTLE, SITE]
+    parsed.clear()
+    assert preview.check(TODAY) == first and parsed == []
+    edit(small / SITE, "title: Shop is down", "title: Shop is unreachable")
+    again = preview.check(TODAY)
+    assert parsed == [SITE]
+    assert again.scenarios["kettle-leak"][1] is first.scenarios["kettle-leak"][1]  # the same data object
+    assert again.scenarios["site-down"][1]["title"] == "Shop is unreachable"
+    parsed.clear()
+    edit(small / ROSTER, "spokesperson: {primary: bo-chan,", "spokesperson: {primary: bo-chen,")
+    preview.check(TODAY)
+    assert sorted(parsed) == [KETTLE, SITE]  # a playbook edit can change any scenario's problems
 
 
 def test_x_weighted_length_counts_cjk_and_emoji_twice():
@@ -208,14 +236,12 @@ def test_x_weighted_length_counts_cjk_and_emoji_twice():
 
 
 @pytest.mark.parametrize("content", ["not json", "[]", '{"k": [["a", "1", 2, "f", "m", "error"]]}',
-                                     '{"k": [[1, 2]]}', '{"k": 5}'])
+                                     '{"k": [[1, 2]]}', '{"k": 5}', '{"entries": "{}", "mac": 5}'])
 def test_a_damaged_validation_cache_is_ignored(small, content):
-    from crisisbook.cache import check_cached
-
-    expected = check_cached(small, None, TODAY)
+    expected = remembered(small)
     store = small / "build" / ".cache" / "validate.json"
     store.write_text(content)
-    assert check_cached(small, None, TODAY) == expected
+    assert remembered(small) == expected
 
 
 def test_translations_are_checked_field_by_field(small):
@@ -234,3 +260,55 @@ def test_translations_are_checked_field_by_field(small):
     assert "scenarios/site-down.yaml:3:10: warning: summary: no zh-Hant translation: the page shows the en " \
            "text, marked as untranslated" in site
     assert not any(": title: no zh-Hant translation" in line for line in site)  # it has one
+
+
+def test_a_schema_error_does_not_hide_the_files_other_problems(small):
+    edit(small / SITE, "category: outage", "category: outtage")
+    edit(small / SITE, "owner: spokesperson\nlast", "owner: spokesman\nlast")
+    edit(small / SITE, "team: [crisis-lead, spokesperson]", "team: [crisis-lead, spokesperson, cfo]")
+    edit(small / SITE, "owner: spokesperson, by: 1h}", "owner: spokesperson, by: soon}")
+    _, problems = check(small)
+    assert [str(p) for p in problems if p.file == SITE] == [
+        "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)",
+        "scenarios/site-down.yaml:4:8: owner: unknown role 'spokesman' (did you mean 'spokesperson'?); "
+        "see playbook/roles.yaml",
+        "scenarios/site-down.yaml:12:35: team[2]: unknown role 'cfo' (expected one of: crisis-lead, "
+        "spokesperson, legal); see playbook/roles.yaml",
+        "scenarios/site-down.yaml:19:54: steps.respond[0].by: must be a duration such as 15m, 2h, 3d or 2w, "
+        "found 'soon'",
+        "1 check skipped in scenarios/site-down.yaml until line 19 is fixed"]
+
+
+def test_a_playbook_error_does_not_hide_the_scenarios_cross_checks(small):
+    edit(small / "playbook" / "channels.yaml", "limit: 280", "limit: lots")
+    edit(small / SITE, "owner: spokesperson\nlast", "owner: spokesman\nlast")
+    edit(small / KETTLE, "channels: [x, facebook]", "channels: [x, fb]")
+    _, problems = check(small)
+    assert [str(p) for p in problems if not p.severity == "warning"] == [
+        "playbook/channels.yaml:2:23: channels.x.limit: must be a whole number, found 'lots'",
+        "2 checks skipped in 2 files until playbook/channels.yaml line 2 is fixed",
+        "scenarios/kettle-leak.yaml:34:19: statements[0].channels[1]: unknown channel 'fb' (expected one "
+        "of: x, facebook, internal-memo); see playbook/channels.yaml",
+        "scenarios/site-down.yaml:4:8: owner: unknown role 'spokesman' (did you mean 'spokesperson'?); "
+        "see playbook/roles.yaml"]
+
+
+def test_a_missing_playbook_file_says_what_waits_for_it(small):
+    (small / "playbook" / "roles.yaml").unlink()
+    _, problems = check(small)
+    assert [str(p) for p in problems if p.file.startswith("playbook/")] == [
+        "playbook/roles.yaml: file is missing",
+        "10 checks skipped in 4 files until playbook/roles.yaml is fixed"]
+
+
+def test_warnings_are_counted_while_errors_exist(small):
+    from crisisbook.report import summary
+
+    edit(small / KETTLE, "category: product-failure", "category: product")
+    _, problems = check(small)
+    assert [str(p) for p in problems if p.file == KETTLE] == [
+        "scenarios/kettle-leak.yaml:2:11: category: 'product' is not allowed (did you mean "
+        "'product-failure'?)",
+        "scenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review since 2026-04-10 "
+        "(last reviewed 2026-01-10, every 90d)"]
+    assert summary(problems) == "1 error, 1 warning"

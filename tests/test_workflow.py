@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import REPO, TODAY, edit
-from crisisbook.validate import check
+from crisisbook.checker import check_project
 from crisisbook.errors import CrisisbookError
 from crisisbook.scaffold import new_scenario
 from test_cli import run
@@ -50,7 +50,7 @@ def test_strict_fails_on_an_overdue_review(small):
 
 def test_overdue_is_decided_by_the_date(small):
     def overdue(on):
-        _, problems = check(small, on=on)
+        problems = check_project(small, on).problems
         return [p.file for p in problems if "overdue" in p.message]
     assert overdue(dt.date(2026, 4, 10)) == []  # due that day: not yet overdue
     assert overdue(dt.date(2026, 4, 11)) == ["scenarios/kettle-leak.yaml"]
@@ -60,7 +60,7 @@ def test_overdue_is_decided_by_the_date(small):
 def test_new_scenario_passes_validate_with_todo_warnings(example, scaffold):
     category = "outage" if scaffold == "default" else scaffold
     path = new_scenario(example, f"new-{scaffold}", category, "Warehouse: fire", TODAY)
-    _, problems = check(example, [path], on=TODAY)
+    problems = check_project(example, TODAY, [path]).problems
     assert [p for p in problems if p.is_error] == []
     todos = [p for p in problems if "TODO" in p.message]
     assert len(todos) >= 20
@@ -73,7 +73,7 @@ def test_default_scaffold_serves_categories_without_their_own(example):
     (example / "templates" / "scaffold" / "outage.yaml.j2").unlink()
     path = new_scenario(example, "cloud-down", "outage", None, TODAY)
     assert "title: \"Cloud down\"" in path.read_text()
-    _, problems = check(example, [path], on=TODAY)
+    problems = check_project(example, TODAY, [path]).problems
     assert not any(p.is_error for p in problems)
 
 

@@ -26,7 +26,7 @@ from .model import Handbook, build_handbook
 from .render import Rendered, Renderer
 from .site import (Edition, alternates, compact_search_index, docs_files, editions, engine_config, jieba_terms,
                    localise_offline, write_config)
-from .cache import check_all
+from .checker import Project, check_project
 from .validate import today
 
 log = logging.getLogger(__name__)
@@ -67,12 +67,14 @@ def _epoch_date(epoch: int) -> dt.date:
 def handbook_of(root: Path, on: dt.date | None = None, strict: bool = False) -> tuple[Handbook, list]:
     """A validated Handbook and its warnings, or ValidationFailed with every problem
     (warnings count as errors when strict)."""
-    sources, problems = check_all(root, on or today())
-    if any(p.is_error or strict for p in problems):
-        raise ValidationFailed(problems)
-    playbook = {stem: doc.data for stem, doc in sources.playbook.items()}
-    scenarios = {sid: (doc.file, doc.data) for sid, doc in sources.scenarios.items()}
-    return build_handbook(playbook, scenarios), problems
+    return handbook(check_project(root, on or today()), strict)
+
+
+def handbook(project: Project, strict: bool = False, memo: dict | None = None) -> tuple[Handbook, list]:
+    """The Handbook of a checked project, or ValidationFailed with every problem."""
+    if project.failed(strict):
+        raise ValidationFailed(project.problems)
+    return build_handbook(project.playbook, project.scenarios, memo), project.problems
 
 
 @dataclass

@@ -64,18 +64,19 @@ def main(verbose: bool, quiet: bool) -> None:
 def validate_cmd(project: Path, fmt: str, strict: bool, paths: tuple[Path, ...]) -> None:
     """Check the playbook and scenarios (all, or the scenario files given) and print every
     problem, sorted by file and line. Exits 1 if there is any error (or warning, with --strict)."""
-    from .cache import check_cached
+    from .checker import check_project
     from .report import as_github, as_json
     from .validate import today
 
-    problems = check_cached(project, list(paths) or None, today())
+    found = check_project(project, today(), list(paths) or None, keep=False, remember=True)
+    problems = found.problems
     if fmt == "json":
         click.echo(as_json(problems))
     else:
         for problem in problems:
             click.echo(as_github(problem) if fmt == "github" else str(problem))
         click.echo(summary(problems), err=True)
-    if any(p.is_error or strict for p in problems):
+    if found.failed(strict):
         raise SystemExit(1)
 
 

@@ -28,7 +28,10 @@ def text_fields(schema: dict, data, path=(), out: list | None = None) -> list:
     return out
 
 
-def check_translations(doc: Document, schema: dict, languages: list[str], default: str) -> list[Problem]:
+def check_translations(doc: Document, schema: dict, languages: list[str], default: str,
+                       skip: tuple[str, ...] = ()) -> list[Problem]:
+    """Translation problems of every text field, except those under the top-level fields in
+    `skip` (their schema problems come first)."""
     out: list[Problem] = []
 
     def report(path, message, severity):
@@ -36,6 +39,8 @@ def check_translations(doc: Document, schema: dict, languages: list[str], defaul
         out.append(Problem(doc.file, line, col, field_path(path), message, severity))
 
     for path, value in text_fields({"type": "dict", "schema": schema}, doc.data):
+        if path[0] in skip:
+            continue
         given = value if isinstance(value, dict) else {default: value}
         for lang in given:
             if lang not in languages:

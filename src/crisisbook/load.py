@@ -15,7 +15,10 @@ pass, which lets us:
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -244,84 +247,36 @@ def _short(tag: str) -> str:
 PLAYBOOK_FILES = ("organisation", "roles", "roster", "severity", "channels")
 
 
-@dataclass
-class Sources:
-    """Every file of a project, loaded; files that failed to load are in `problems` instead."""
-
-    root: Path
-    playbook: dict[str, Document] = field(default_factory=dict)  # "roles" -> Document
-    scenarios: dict[str, Document] = field(default_factory=dict)  # file stem -> Document
-    problems: list = field(default_factory=list)  # report.Problem
-
-
-def load_project(root: Path, only: list[Path] | None = None, cache: dict | None = None) -> Sources:
-    """Load the playbook and the scenarios (all, or only those in `only`). With `cache` (kept by
-    the live preview), a file whose size and modification time are unchanged is not read again."""
-    from .report import Problem  # local: report is tiny, but keeps load importable alone
-
-    sources = Sources(root)
-
-    def read(path: Path):
-        name = _display(path, root)
-        stamp = _stamp(path) if cache is not None else None
-        if stamp and cache.get(path, (None,))[0] == stamp:
-            doc, problem = cache[path][1]
-        else:
-            try:
-                _check_inside(path, root, name)
-                doc, problem = load_file(path, name), None
-            except LoadError as e:
-                doc, problem = None, Problem(e.file, e.line, e.col, "", e.reason)
-            if stamp:
-                cache[path] = (stamp, (doc, problem))
-        if problem:
-            sources.problems.append(problem)
-        return doc
-
-    for stem in PLAYBOOK_FILES:
-        path = root / "playbook" / f"{stem}.yaml"
-        if not path.exists():
-            sources.problems.append(Problem(_display(path, root), None, None, "", "file is missing"))
-        elif (doc := read(path)) is not None:
-            sources.playbook[stem] = doc
-    for path in _scenarios_to_load(root, only):
-        if (doc := read(path)) is not None:
-            sources.scenarios[path.stem] = doc
-    return sources
-
-
-def _scenarios_to_load(root: Path, only: list[Path] | None) -> list[Path]:
-    """The scenario files named, or all of them when none is named or a playbook file is among
-    the names (a change to the playbook can break any scenario)."""
-    folder = (root / "scenarios").resolve()
-    if only is None or any(p.resolve().parent != folder for p in only):
-        return scenario_files(root)
-    return sorted(only)
-
-
 def scenario_files(root: Path) -> list[Path]:
     folder = root / "scenarios"
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def _display(path: Path, root: Path) -> str:
+def display_name(path: Path, root: Path) -> str:
+    """The path as a user sees it in a message: relative to the project."""
     try:
         return str(path.absolute().relative_to(root.absolute()))
     except ValueError:
         return str(path)
 
 
-def _check_inside(path: Path, root: Path, name: str) -> None:
-    """A symlink may not pull in a file from outside the repository (e.g. /etc/passwd)."""
+def read_source(path: Path, root: Path, name: str) -> bytes:
+    """The bytes of one project file, refused (LoadError) unless it is a regular file inside the
+    project and within the size limit, all decided before a byte is read."""
+    real = os.path.realpath(path)  # never raises, even for a link that loops
+    if os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
+        raise LoadError(name, "file lies outside the project (a symlink?); refusing to read it")
     try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        raise LoadError(name, "file lies outside the project (a symlink?); refusing to read it") from None
-
-
-def _stamp(path: Path):
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size, info.st_ino
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise LoadError(name, "is a symbolic link that loops back on itself; point it at a "
+                                  "file or remove it") from None
+        raise LoadError(name, f"cannot read file: {e.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise LoadError(name, "is not a regular file; refusing to read it")
+        if info.st_size > MAX_BYTES:
+            raise LoadError(name, f"file is {info.st_size:,} bytes; the limit is {MAX_BYTES:,}")
+        return handle.read(MAX_BYTES + 1)  # a file growing while it is read stops at the limit

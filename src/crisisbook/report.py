@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING, NOTE = "error", "warning", "note"  # a note: a check that waits for a fix
 
 
 @dataclass(frozen=True, order=True)
@@ -21,6 +21,8 @@ class Problem:
         return self.severity == ERROR
 
     def __str__(self) -> str:
+        if self.severity == NOTE:  # its message names the file and the line to fix
+            return self.message
         where = self.file if self.line is None else f"{self.file}:{self.line}:{self.col or 1}"
         prefix = "" if self.is_error else "warning: "
         field = f"{self.field}: " if self.field else ""
@@ -36,13 +38,15 @@ def field_path(path) -> str:
 
 
 def sort_key(problem: Problem):
-    return (problem.file, problem.line or 0, problem.col or 0, problem.field, problem.message)
+    # a note of skipped checks follows the problems on the line it waits for
+    return (problem.file, problem.line or 0, problem.severity == NOTE, problem.col or 0, problem.field,
+            problem.message)
 
 
 def summary(problems: list[Problem]) -> str:
     errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    if not problems:
+    warnings = sum(p.severity == WARNING for p in problems)
+    if not errors and not warnings:
         return "no problems found"
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
@@ -51,10 +55,11 @@ def as_json(problems: list[Problem]) -> str:
     import json
 
     errors = sum(p.is_error for p in problems)
+    warnings = sum(p.severity == WARNING for p in problems)
     return json.dumps({
         "problems": [{"file": p.file, "line": p.line, "col": p.col, "field": p.field,
                       "message": p.message, "severity": p.severity} for p in problems],
-        "errors": errors, "warnings": len(problems) - errors,
+        "errors": errors, "warnings": warnings,
     }, indent=2, ensure_ascii=False)
 
 
@@ -71,4 +76,5 @@ def as_github(problem: Problem) -> str:
         props += [f"line={problem.line}", f"col={problem.col or 1}"]
     if problem.field:
         props.append(f"title={_escape(problem.field, True)}")
-    return f"::{problem.severity} {','.join(props)}::{_escape(problem.message)}"
+    command = "notice" if problem.severity == NOTE else problem.severity
+    return f"::{command} {','.join(props)}::{_escape(problem.message)}"

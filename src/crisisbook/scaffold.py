@@ -12,7 +12,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import CrisisbookError
-from .load import load_project
+from .checker import check_project
 from .schema import CATEGORIES, SLUG
 
 # Channels a statement kind goes to when the playbook has them; otherwise its first channel.
@@ -29,18 +29,18 @@ def new_scenario(root: Path, sid: str, category: str, title: str | None, today: 
     target = root / "scenarios" / f"{sid}.yaml"
     if target.exists():
         raise CrisisbookError(f"{target.relative_to(root)} already exists; choose another id")
-    sources = load_project(root, only=[])
-    if sources.problems:
+    project = check_project(root, today, only=[])
+    if project.failed():
         raise CrisisbookError("the playbook has problems; run `crisisbook validate` and fix them first")
-    text = _render(root, sid, category, title, today, sources)
+    text = _render(root, sid, category, title, today, project.playbook)
     target.parent.mkdir(exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
 
 
-def _render(root: Path, sid, category, title, today, sources) -> str:
-    roles = list(sources.playbook["roles"].data["roles"])
-    channels = list(sources.playbook["channels"].data["channels"])
+def _render(root: Path, sid, category, title, today, playbook: dict) -> str:
+    roles = list(playbook["roles"]["roles"])
+    channels = list(playbook["channels"]["channels"])
 
     def pick(*wanted: str) -> str:
         return next((r for r in wanted if r in roles), roles[0])
@@ -62,7 +62,7 @@ def _render(root: Path, sid, category, title, today, sources) -> str:
     try:
         return env.get_template(template).render(
             id=sid, title=title or sid.replace("-", " ").capitalize(), category=category,
-            today=today.isoformat(), levels=list(sources.playbook["severity"].data["levels"]),
+            today=today.isoformat(), levels=list(playbook["severity"]["levels"]),
             statement_channels={k: channels_for(k) for k in kinds}, pick=pick, pick_all=pick_all)
     except jinja2.TemplateError as e:
         raise CrisisbookError(f"templates/scaffold/{template}: {e.message}") from e

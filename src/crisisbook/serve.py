@@ -15,13 +15,11 @@ import click
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import WORK, plan, write_edition
+from .build import WORK, handbook, plan, write_edition
+from .checker import Checker
 from .errors import CrisisbookError, ValidationFailed
-from .load import load_project
-from .model import build_handbook
 from .render import Renderer
-from .report import sort_key
-from .validate import scenario_load_problems, today, validate_playbook, validate_scenario
+from .validate import today
 
 WATCHED = ("playbook", "scenarios", "templates", "docs")
 
@@ -33,9 +31,7 @@ class Preview:
 
     def __init__(self, root: Path, lang: str | None = None):
         self.root, self.lang = root.resolve(), lang
-        self.files: dict = {}  # path -> (stat stamp, (Document, load problem))
-        self.checked: dict = {}  # scenario id -> (Document, date, problems)
-        self.playbook: tuple = (None, None)  # (key, (problems, ok))
+        self.checker = Checker(self.root)  # each file checked again only when its content changed
         self.memo: dict = {}  # model objects (see model.build_handbook)
         self.pages: dict = {}  # rendered scenario pages (see Renderer.render)
         self.templates = (None, None)  # (stamp of templates/, Renderer)
@@ -44,13 +40,8 @@ class Preview:
     def refresh(self) -> tuple[Path, list[str]]:
         """Render one language into build/docs/<lang>; returns the engine config to serve and
         the pages that changed. Raises CrisisbookError (ValidationFailed with every problem)."""
-        sources = load_project(self.root, cache=self.files)
         on = today()
-        problems = self._validate(sources, on)
-        if any(p.is_error for p in problems):
-            raise ValidationFailed(sorted(problems, key=sort_key))
-        hb = build_handbook({k: d.data for k, d in sources.playbook.items()},
-                            {k: (d.file, d.data) for k, d in sources.scenarios.items()}, self.memo)
+        hb, _ = handbook(self.checker.check(on), memo=self.memo)
         lang = self.lang or hb.default_language
         if lang not in hb.languages:
             raise CrisisbookError(f"no language '{lang}' in playbook/organisation.yaml")
@@ -58,20 +49,6 @@ class Preview:
         edition = next(e for e in the_plan.editions if e.lang == lang)
         return write_edition(self.root, the_plan, edition, self.root / WORK, self.root / "site", offline=False,
                              known=self.written)
-
-    def _validate(self, sources, on) -> list:
-        key = tuple(id(doc) for doc in sources.playbook.values())
-        if self.playbook[0] != key:  # playbook files are re-checked only when one of them changed
-            self.playbook = (key, validate_playbook(sources))
-            self.checked.clear()
-        problems, ok = self.playbook[1]
-        problems = list(problems) + scenario_load_problems(sources)
-        for sid, doc in sources.scenarios.items():
-            hit = self.checked.get(sid)
-            if not (hit and hit[0] is doc and hit[1] == on):
-                hit = self.checked[sid] = (doc, on, validate_scenario(sid, doc, sources, ok, on))
-            problems += hit[2]
-        return problems
 
     def _renderer(self) -> Renderer:
         folder = self.root / "templates"

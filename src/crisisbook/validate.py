@@ -1,4 +1,4 @@
-"""Stage 2: check every loaded file, alone (Cerberus) and against the others (cross-checks).
+"""Stage 2: check each loaded file, alone (Cerberus) and against the playbook (cross-checks).
 
 Nothing here raises on bad data: every problem becomes a Problem with file, line, column and
 field, so a PR lead sees all of their mistakes in one run.
@@ -11,16 +11,16 @@ import difflib
 import os
 import re
 import threading
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import cerberus
 
 from . import schema as S
 from .fastcheck import compile_schema, is_duration, is_isodate, is_slug, is_text
 from .i18n import check_translations
-from .load import Document, Sources
+from .load import Document
 from .model import fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
-from .report import ERROR, WARNING, Problem, field_path, sort_key
+from .report import ERROR, NOTE, WARNING, Problem, field_path
 
 _SLUG = re.compile(S.SLUG)
 _TYPE_NAMES = {
@@ -53,7 +53,7 @@ _FAST: dict = {}  # id(schema) -> compiled fast path; stateless, so shared by th
 
 
 def check_schema(doc: Document, schema: dict) -> list[Problem]:
-    """Cerberus problems of one document, each placed on its line. A valid document's data is
+    """Cerberus problems of one document, each placed on its line. The document's data is
     replaced by its normalised form. The compiled fast path vouches for most documents; Cerberus
     checks the rest and explains what is wrong."""
     fast = _FAST.get(id(schema))
@@ -67,10 +67,11 @@ def check_schema(doc: Document, schema: dict) -> list[Problem]:
     v = validators.get(id(schema))
     if v is None:  # building a Validator checks the schema itself: do it once per schema
         v = validators[id(schema)] = Validator(schema)
-    if v.validate(doc.data):
-        doc.data = v.document  # normalised: numeric fields converted, defaults filled in
-        return []
-    return [_problem(doc, v, e) for e in _leaves(v._errors)]
+    valid = v.validate(doc.data)
+    # normalised (numeric fields converted, defaults filled in) even when invalid: the checks
+    # of the sound fields run on it
+    doc.data = v.document
+    return [] if valid else [_problem(doc, v, e) for e in _leaves(v._errors)]
 
 
 def _leaves(errors):
@@ -162,15 +163,14 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def check(root: Path, only: list[Path] | None = None, on: dt.date | None = None):
-    """Load and validate; returns (sources, problems). Never raises on bad data."""
-    from .load import load_project
-
-    sources = load_project(root, only)
-    return sources, validate(sources, on or today())
-
 
 # ---------------------------------------------------------------------------- cross-file checks
+#
+# A check reads some top-level fields of its own file and some parts of the playbook. It runs
+# whenever those are sound, whatever else is wrong, so one run shows every problem; a check
+# that cannot run is counted as skipped, with the place whose fix lets it run (skip_notes).
+
+Skip = tuple  # (file of the skipped check, file to fix, line to fix or None)
 
 
 class _Checker:
@@ -186,41 +186,80 @@ class _Checker:
     def known(self, path, value, known, what: str, where: str) -> bool:
         if value in known:
             return True
-        self.at(path, f"unknown {what} '{value}'{suggest(value, known)}"
-                      f"{'' if value in known else f'; see {where}'}")
+        self.at(path, f"unknown {what} '{value}'{suggest(value, known)}; see {where}")
         return False
 
 
-def validate(sources: Sources, today: dt.date | None = None) -> list[Problem]:
-    """All problems of the project, sorted by file and line."""
-    problems, playbook_ok = validate_playbook(sources)
-    problems += scenario_load_problems(sources)
-    for sid, doc in sources.scenarios.items():
-        problems += validate_scenario(sid, doc, sources, playbook_ok, today or dt.date.today())
-    return sorted(problems, key=sort_key)
+@dataclass(frozen=True)
+class Organisation:
+    """The organisation's languages and facts (in each language), worked out once for all."""
+
+    languages: tuple
+    default: str
+    facts: dict
+    facts_in: dict  # language (None: the default) -> facts
+
+    @classmethod
+    def of(cls, org: dict) -> "Organisation":
+        default = org["default_language"]
+        return cls(tuple(org.get("languages") or [default]), default, organisation_facts(org),
+                   {lang: organisation_facts(org, lang) for lang in [None, *org.get("languages", [])]})
 
 
-def scenario_load_problems(sources: Sources) -> list[Problem]:
-    """Scenario files that could not be loaded (validate_playbook reports the playbook's)."""
-    return [p for p in sources.problems if not p.file.startswith("playbook/")]
+# part -> (playbook file, the field it is read from, whether the whole file must be valid).
+# References to ids need only the ids; limits and organisation facts need sound values.
+_PARTS = {
+    "roles": ("roles", "roles", False),
+    "levels": ("severity", "levels", False),
+    "channel_ids": ("channels", "channels", False),
+    "channels": ("channels", "channels", True),
+    "organisation": ("organisation", None, True),
+}
 
 
-def validate_playbook(sources: Sources) -> tuple[list[Problem], bool]:
-    """The playbook's problems, and whether it is whole enough to check scenarios against."""
-    playbook: list[Problem] = [p for p in sources.problems if p.file.startswith("playbook/")]
-    for stem, doc in sources.playbook.items():
-        playbook += check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
-    playbook_ok = len(sources.playbook) == len(S.PLAYBOOK) and not playbook
-    if playbook_ok:  # cross-checks need a whole, well-formed playbook
-        _check_playbook(sources.playbook, playbook)
-        for stem, doc in sources.playbook.items():
-            playbook += _translations(doc, S.PLAYBOOK[f"{stem}.yaml"], sources)
-    return playbook, playbook_ok
+@dataclass
+class Playbook:
+    """What scenarios are checked against: each part of the playbook sound enough to check
+    against, and for every other part the place to fix. Picklable: a worker gets it once."""
+
+    data: dict = field(default_factory=dict)  # stem -> normalised data of the files that loaded
+    parts: dict = field(default_factory=dict)  # part name (see _PARTS) -> value
+    blocked: dict = field(default_factory=dict)  # part name -> (file, line) to fix
 
 
-def validate_scenario(sid: str, doc: Document, sources: Sources, playbook_ok: bool,
-                      today: dt.date) -> list[Problem]:
-    """One scenario's problems: alone, then against a whole playbook (if it is one)."""
+def check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[list[Problem], list[Skip], Playbook]:
+    """The playbook's problems and skipped checks, and what scenarios are checked against.
+    `docs` holds the files that loaded, `failed` the problems of those that did not."""
+    problems = list(failed)
+    bad = {}
+    for stem, doc in docs.items():
+        found = check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
+        problems += found
+        bad[stem] = _bad_fields(found)
+    pb = Playbook({stem: doc.data for stem, doc in docs.items()})
+    failed_at = {p.file: p.line for p in failed}
+    for part, (stem, key, whole) in _PARTS.items():
+        file = f"playbook/{stem}.yaml"
+        if stem not in docs:
+            pb.blocked[part] = (file, failed_at.get(file))
+        elif whole and bad[stem]:
+            pb.blocked[part] = (file, min(line or 0 for line in bad[stem].values()) or None)
+        elif key and not isinstance(docs[stem].data.get(key), dict):
+            pb.blocked[part] = (file, bad[stem].get(key))
+        else:
+            data = docs[stem].data
+            pb.parts[part] = Organisation.of(data) if part == "organisation" else data[key]
+    skips: list[Skip] = []
+    for stem, fields, needs, check in _PLAYBOOK_CHECKS:
+        if stem in docs:
+            _run(docs[stem], fields, needs, check, bad[stem], pb, problems, skips, docs)
+    for stem, doc in docs.items():
+        _translations(doc, S.PLAYBOOK[f"{stem}.yaml"], bad[stem], pb, problems, skips)
+    return problems, skips, pb
+
+
+def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tuple[list[Problem], list[Skip]]:
+    """One scenario's problems, alone and against the playbook, and its skipped checks."""
     problems = []
     if not _SLUG.fullmatch(sid):
         problems.append(Problem(doc.file, None, None, "",
@@ -228,16 +267,59 @@ def validate_scenario(sid: str, doc: Document, sources: Sources, playbook_ok: bo
                                 f"digits and hyphens, e.g. product-recall.yaml"))
     found = check_schema(doc, S.SCENARIO)
     problems += found + _todos(doc)
-    if playbook_ok and not found:
-        _check_scenario(doc, sources.playbook, problems, today)
-        problems += _translations(doc, S.SCENARIO, sources)
-    return problems
+    bad = _bad_fields(found)
+    skips: list[Skip] = []
+    for fields, needs, check in _SCENARIO_CHECKS:
+        _run(doc, fields, needs, check, bad, pb, problems, skips, today)
+    _translations(doc, S.SCENARIO, bad, pb, problems, skips)
+    return problems, skips
 
 
-def _translations(doc: Document, schema: dict, sources: Sources) -> list[Problem]:
-    org = sources.playbook["organisation"].data
-    default = org["default_language"]
-    return check_translations(doc, schema, org.get("languages") or [default], default)
+def _bad_fields(problems: list[Problem]) -> dict[str, int | None]:
+    """Top-level field -> the first line of a schema problem inside it."""
+    bad: dict = {}
+    for p in problems:
+        top = re.match(r"[^.\[]*", p.field).group()
+        if top and (top not in bad or (p.line or 0) < (bad[top] or 0)):
+            bad[top] = p.line
+    return bad
+
+
+def _run(doc: Document, fields, needs, check, bad: dict, pb: Playbook, out: list, skips: list, extra) -> None:
+    """Run one check, or record it as skipped with the first place that stops it."""
+    stop = next(((doc.file, bad[name]) for name in fields if name in bad), None) \
+        or next((pb.blocked[part] for part in needs if part in pb.blocked), None)
+    if stop:
+        skips.append((doc.file, *stop))
+    else:
+        check(_Checker(doc, out), doc.data, pb.parts, extra)
+
+
+def skip_notes(skips: list[Skip]) -> list[Problem]:
+    """One line per place to fix, e.g. "3 checks skipped in scenarios/x.yaml until line 20 is
+    fixed", placed on that line so it sorts beside the problem it waits for."""
+    by_place: dict = {}
+    for checked, file, line in skips:
+        by_place.setdefault((file, line), []).append(checked)
+    notes = []
+    for (file, line), checked in by_place.items():
+        files = sorted(set(checked))
+        where = files[0] if len(files) == 1 else f"{len(files)} files"
+        place = "" if files == [file] else file
+        if line is not None:
+            place = f"{place} line {line}".strip()
+        notes.append(Problem(file, line, None, "", f"{len(checked)} check{'s' * (len(checked) != 1)} "
+                                                   f"skipped in {where} until {place or 'it'} is fixed", NOTE))
+    return notes
+
+
+def _translations(doc: Document, schema: dict, bad: dict, pb: Playbook, out: list, skips: list) -> None:
+    """Missing and mismatched translations, in every text field that is itself sound."""
+    if "organisation" in pb.blocked:
+        skips.append((doc.file, *pb.blocked["organisation"]))
+        return
+    org = pb.parts["organisation"]
+    out += check_translations(doc, schema, list(org.languages), org.default, skip=tuple(bad))
 
 
 def _todos(doc: Document) -> list[Problem]:
@@ -260,57 +342,72 @@ def _todos(doc: Document) -> list[Problem]:
     return out
 
 
-def _check_playbook(pb: dict[str, Document], out: list[Problem]) -> None:
-    roles = pb["roles"].data["roles"]
-    people = pb["roster"].data["people"]
-    org = _Checker(pb["organisation"], out)
-    langs = pb["organisation"].data.get("languages", [])
-    default = pb["organisation"].data["default_language"]
+# ---------------------------------------------------------------------------- the playbook's checks
+
+
+def _check_languages(c: _Checker, d: dict, parts: dict, _) -> None:
+    langs, default = d.get("languages", []), d["default_language"]
     if langs and default not in langs:
-        org.at(("default_language",), f"'{default}' is not in languages{suggest(default, langs)}")
-    roster = _Checker(pb["roster"], out)
-    assignments = pb["roster"].data["assignments"]
+        c.at(("default_language",), f"'{default}' is not in languages{suggest(default, langs)}")
+
+
+def _check_roster(c: _Checker, d: dict, parts: dict, _) -> None:
+    roles, people, assignments = parts["roles"], d["people"], d["assignments"]
     for rid in assignments:
-        roster.known(("assignments", rid), rid, roles, "role", "playbook/roles.yaml")
+        c.known(("assignments", rid), rid, roles, "role", "playbook/roles.yaml")
     for rid in roles:
         a = assignments.get(rid)
         if a is None:
-            roster.at(("assignments",), f"role '{rid}' has no primary and no backup")
+            c.at(("assignments",), f"role '{rid}' has no primary and no backup")
             continue
         for slot in ("primary", "backup"):
             pid = a[slot]
-            if roster.known(("assignments", rid, slot), pid, people, "person", "people in this file") \
+            if c.known(("assignments", rid, slot), pid, people, "person", "people in this file") \
                     and not people[pid].get("active", True):
-                roster.at(("assignments", rid, slot), f"'{pid}' is marked inactive but is still the {slot}")
+                c.at(("assignments", rid, slot), f"'{pid}' is marked inactive but is still the {slot}")
         if a["primary"] == a["backup"]:
-            roster.at(("assignments", rid, "backup"), f"'{a['backup']}' is both primary and backup of '{rid}'")
-    sev = _Checker(pb["severity"], out)
-    for lid, level in pb["severity"].data["levels"].items():
+            c.at(("assignments", rid, "backup"), f"'{a['backup']}' is both primary and backup of '{rid}'")
+
+
+def _check_levels(c: _Checker, d: dict, parts: dict, _) -> None:
+    roles = parts["roles"]
+    for lid, level in d["levels"].items():
         for i, rid in enumerate(level["activate"]):
-            sev.known(("levels", lid, "activate", i), rid, roles, "role", "playbook/roles.yaml")
-        sev.known(("levels", lid, "approves_statements"), level["approves_statements"], roles,
-                  "role", "playbook/roles.yaml")
+            c.known(("levels", lid, "activate", i), rid, roles, "role", "playbook/roles.yaml")
+        c.known(("levels", lid, "approves_statements"), level["approves_statements"], roles,
+                "role", "playbook/roles.yaml")
 
 
-def _check_scenario(doc: Document, pb: dict[str, Document], out: list[Problem], today: dt.date) -> None:
-    c = _Checker(doc, out)
-    d = doc.data
-    roles = pb["roles"].data["roles"]
-    role = lambda path, rid: c.known(path, rid, roles, "role", "playbook/roles.yaml")  # noqa: E731
-    role(("owner",), d["owner"])
+# (file, fields of its own it reads, playbook parts it reads, check)
+_PLAYBOOK_CHECKS = (
+    ("organisation", ("default_language", "languages"), (), _check_languages),
+    ("roster", ("people", "assignments"), ("roles",), _check_roster),
+    ("severity", ("levels",), ("roles",), _check_levels),
+)
+
+
+# ---------------------------------------------------------------------------- a scenario's checks
+
+
+def _role(c: _Checker, parts: dict, path, rid) -> bool:
+    return c.known(path, rid, parts["roles"], "role", "playbook/roles.yaml")
+
+
+def _check_team(c: _Checker, d: dict, parts: dict, _) -> None:
+    _role(c, parts, ("owner",), d["owner"])
     for i, rid in enumerate(d["team"]):
-        role(("team", i), rid)
-    team = set(d["team"])
-    _check_severity(c, d, pb["severity"].data["levels"])
-    _check_steps(c, d, role, team)
-    _check_statements(c, d, pb)
+        _role(c, parts, ("team", i), rid)
+
+
+def _check_replies(c: _Checker, d: dict, parts: dict, _) -> None:
     for cat, rule in d["comment_replies"].items():
         if rule["action"] == "escalate" and "escalate_to" not in rule:
             c.at(("comment_replies", cat), "action 'escalate' needs 'escalate_to': the role to hand it to")
         if "escalate_to" in rule:
-            role(("comment_replies", cat, "escalate_to"), rule["escalate_to"])
-    if "drill" in d:
-        _check_drill(c, d["drill"], role)
+            _role(c, parts, ("comment_replies", cat, "escalate_to"), rule["escalate_to"])
+
+
+def _check_review(c: _Checker, d: dict, parts: dict, today: dt.date) -> None:
     reviewed = dt.date.fromisoformat(d["last_reviewed"])
     due = reviewed + dt.timedelta(minutes=parse_duration(d["review_interval"]))
     if today > due:
@@ -319,9 +416,12 @@ def _check_scenario(doc: Document, pb: dict[str, Document], out: list[Problem], 
              WARNING)
 
 
-def _check_drill(c: _Checker, drill: dict, role) -> None:
+def _check_drill(c: _Checker, d: dict, parts: dict, _) -> None:
+    if "drill" not in d:
+        return
+    drill = d["drill"]
     for i, rid in enumerate(drill["participants"]):
-        role(("drill", "participants", i), rid)
+        _role(c, parts, ("drill", "participants", i), rid)
     length = parse_duration(drill["duration"])
     previous = -1
     for i, inject in enumerate(drill["injects"]):
@@ -341,7 +441,8 @@ def _check_drill(c: _Checker, drill: dict, role) -> None:
         seen.add(objective["id"])
 
 
-def _check_severity(c: _Checker, d: dict, levels: dict) -> None:
+def _check_severity(c: _Checker, d: dict, parts: dict, _) -> None:
+    levels = parts["levels"]
     for lid in d["severity"]:
         c.known(("severity", lid), lid, levels, "severity level", "playbook/severity.yaml")
     for lid in levels:
@@ -349,37 +450,48 @@ def _check_severity(c: _Checker, d: dict, levels: dict) -> None:
             c.at(("severity",), f"no description for severity level '{lid}'")
 
 
-def _check_steps(c: _Checker, d: dict, role, team: set) -> None:
+def _check_steps(c: _Checker, d: dict, parts: dict, _) -> None:
+    team = set(d["team"])
     first_review = min(d["steps"]["review"], key=lambda s: parse_duration(s["by"]))["by"]
     review_starts = parse_duration(first_review)
     for phase in S.PHASES:
         for i, step in enumerate(d["steps"][phase]):
             path = ("steps", phase, i)
-            if role(path + ("owner",), step["owner"]) and step["owner"] not in team:
+            if _role(c, parts, path + ("owner",), step["owner"]) and step["owner"] not in team:
                 c.at(path + ("owner",), f"'{step['owner']}' owns a step but is not in the team; add it to team")
             if phase != "review" and parse_duration(step["by"]) > review_starts:
                 c.at(path + ("by",), f"deadline {step['by']} is later than the first review step "
                                      f"({first_review}); review comes last")
 
 
-def _check_statements(c: _Checker, d: dict, pb: dict[str, Document]) -> None:
-    channels = pb["channels"].data["channels"]
-    org = pb["organisation"].data
-    facts = organisation_facts(org)
-    # the facts in each language, worked out once per scenario rather than per statement and channel
-    facts_in = {lang: organisation_facts(org, lang) for lang in [None, *org.get("languages", [])]}
-    blanks = d.get("blanks", {})
-    used: set[str] = set()
+def _check_statement_ids(c: _Checker, d: dict, parts: dict, _) -> None:
     seen: dict[str, int] = {}
     for i, st in enumerate(d["statements"]):
-        path = ("statements", i)
         if st["id"] in seen:
-            c.at(path + ("id",), f"duplicate statement id '{st['id']}' (also statements[{seen[st['id']]}])")
+            c.at(("statements", i, "id"), f"duplicate statement id '{st['id']}' (also statements[{seen[st['id']]}])")
         seen.setdefault(st["id"], i)
-        used |= _check_placeholders(c, path + ("text",), st["text"], facts, blanks)
+
+
+def _check_channels(c: _Checker, d: dict, parts: dict, _) -> None:
+    for i, st in enumerate(d["statements"]):
         for j, ch in enumerate(st["channels"]):
-            if c.known(path + ("channels", j), ch, channels, "channel", "playbook/channels.yaml"):
-                _check_length(c, path, st["text"], ch, channels[ch], facts_in)
+            c.known(("statements", i, "channels", j), ch, parts["channel_ids"], "channel", "playbook/channels.yaml")
+
+
+def _check_lengths(c: _Checker, d: dict, parts: dict, _) -> None:
+    channels, facts_in = parts["channels"], parts["organisation"].facts_in
+    for i, st in enumerate(d["statements"]):
+        for ch in st["channels"]:
+            if ch in channels:
+                _check_length(c, ("statements", i), st["text"], ch, channels[ch], facts_in)
+
+
+def _check_blanks(c: _Checker, d: dict, parts: dict, _) -> None:
+    facts = parts["organisation"].facts
+    blanks = d.get("blanks", {})
+    used: set[str] = set()
+    for i, st in enumerate(d["statements"]):
+        used |= _check_placeholders(c, ("statements", i, "text"), st["text"], facts, blanks)
     for cat, rule in d["comment_replies"].items():
         used |= _check_placeholders(c, ("comment_replies", cat, "reply"), rule["reply"], facts, blanks)
     for name in blanks:
@@ -409,3 +521,18 @@ def _check_length(c: _Checker, path, raw, channel: str, spec: dict, facts_in: di
         if length > limit:
             c.at(path + ("text",), f"{length} characters{f' ({lang})' if lang else ''} is "
                                    f"{length - limit} over the {limit}-character limit of '{channel}'")
+
+
+# (fields of the scenario it reads, playbook parts it reads, check); translations run last
+_SCENARIO_CHECKS = (
+    (("owner", "team"), ("roles",), _check_team),
+    (("severity",), ("levels",), _check_severity),
+    (("steps", "team"), ("roles",), _check_steps),
+    (("statements",), (), _check_statement_ids),
+    (("statements",), ("channel_ids",), _check_channels),
+    (("statements",), ("channels", "organisation"), _check_lengths),
+    (("statements", "blanks", "comment_replies"), ("organisation",), _check_blanks),
+    (("comment_replies",), ("roles",), _check_replies),
+    (("drill",), ("roles",), _check_drill),
+    (("last_reviewed", "review_interval"), (), _check_review),
+)
