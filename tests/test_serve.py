@@ -35,28 +35,109 @@ def fetch(url: str) -> str:
         return response.read().decode()
 
 
+class Serving:
+    """`crisisbook serve` running on a project, its output collected."""
+
+    def __init__(self, root, *args):
+        self.port = free_port()
+        self.proc = subprocess.Popen([sys.executable, "-m", "crisisbook", "serve", "-a", f"127.0.0.1:{self.port}",
+                                      *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.output = ""
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+    def stop(self) -> str:
+        self.proc.terminate()
+        self.output = self.proc.communicate(timeout=20)[0]
+        return self.output
+
+
 def test_serve_rerenders_on_save_and_keeps_last_good_pages(small):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/scenarios/site-down/"
-    proc = subprocess.Popen([sys.executable, "-m", "crisisbook", "serve", "-a", f"127.0.0.1:{port}"],
-                            cwd=small, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    serving = Serving(small)
+    url = serving.url("scenarios/site-down/")
     try:
         assert wait_for(lambda: "Shop is down" in fetch(url)), "preview did not start"
         edit(small / "scenarios" / "site-down.yaml", "title: Shop is down", "title: Online shop unreachable")
         assert wait_for(lambda: "Online shop unreachable" in fetch(url)), "edit was not re-rendered"
-        # a broken edit is reported, and the preview keeps the last good page
+        # a broken edit is reported, in the terminal and on the page, and the last good page stays
         edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
+        assert wait_for(lambda: "is not allowed" in fetch(url)), "the problem is not shown on the page"
+        page = fetch(url)
+        assert "Online shop unreachable" in page
+        assert ("scenarios/site-down.yaml:2:11: category: &#x27;outtage&#x27; is not allowed (did you mean "
+                "&#x27;outage&#x27;?)") in page
         markdown = small / "build" / "docs" / "en" / "scenarios" / "site-down.md"
-        time.sleep(1.5)
         assert "Online shop unreachable" in markdown.read_text()
-        assert "Online shop unreachable" in fetch(url)
+        # fixed again: the problems leave the page
+        edit(small / "scenarios" / "site-down.yaml", "category: outtage", "category: outage")
+        assert wait_for(lambda: "is not allowed" not in fetch(url))
     finally:
-        proc.terminate()
-        output = proc.communicate(timeout=10)[0]
+        output = serving.stop()
     assert "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)" in output
     assert "the preview keeps the last good pages" in output
     assert "Traceback" not in output
+
+
+def test_the_preview_shows_the_page_build_publishes(small, monkeypatch):
+    from crisisbook.build import build
+    from crisisbook.live import undecorated
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")  # one date for both: 2026-06-01
+    serving = Serving(small)
+    url = serving.url("scenarios/site-down/")
+    try:
+        assert wait_for(lambda: "Shop is down" in fetch(url)), "preview did not start"
+        edit(small / "scenarios" / "site-down.yaml", "Post an update.", "Post an update on every channel.")
+        assert wait_for(lambda: "Post an update on every channel." in fetch(url))
+        served = {path: undecorated(fetch(serving.url(path)))
+                  for path in ("scenarios/site-down/", "scenarios/kettle-leak/", "roles/spokesperson/")}
+    finally:
+        output = serving.stop()
+    assert "Traceback" not in output
+    build(small)
+    for path, page in served.items():
+        assert page == (small / "site" / path / "index.html").read_text(encoding="utf-8"), path
+    assert served["scenarios/site-down/"] != fetch_file(small / "build" / "preview" / "en" / "index.html")
+
+
+def fetch_file(path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_serve_on_an_invalid_project_prints_every_problem_as_validate_does(small):
+    edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
+    (small / "scenarios" / "loop.yaml").symlink_to("loop.yaml")
+    validate = subprocess.run([sys.executable, "-m", "crisisbook", "validate"], cwd=small,
+                              capture_output=True, text=True)
+    serving = Serving(small)
+    assert serving.proc.wait(timeout=60) == 1
+    output = serving.stop()
+    lines = validate.stdout.splitlines()
+    assert lines == [
+        "scenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review since 2026-04-10 "
+        "(last reviewed 2026-01-10, every 90d)",
+        "scenarios/loop.yaml: is a symbolic link that loops back on itself; point it at a file or remove it",
+        "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)"]
+    assert output.splitlines() == lines + ["Error: 2 errors, 1 warning; nothing was built"]
+
+
+def test_a_symlink_loop_made_while_serving_is_one_line_not_a_traceback(small):
+    serving = Serving(small)
+    url = serving.url("scenarios/site-down/")
+    try:
+        assert wait_for(lambda: "Shop is down" in fetch(url)), "preview did not start"
+        (small / "scenarios" / "loop.yaml").symlink_to("loop.yaml")
+        (small / "templates" / "loop").symlink_to("loop")
+        edit(small / "scenarios" / "site-down.yaml", "title: Shop is down", "title: Shop unreachable")
+        assert wait_for(lambda: "symbolic link that loops" in fetch(url))
+        assert "Shop is down" in fetch(url)
+    finally:
+        output = serving.stop()
+    assert ("scenarios/loop.yaml: is a symbolic link that loops back on itself; point it at a file or "
+            "remove it") in output.splitlines()
+    assert "Traceback" not in output and "internal error" not in output
 
 
 def test_an_edit_re_renders_only_the_scenario_it_changed(small, monkeypatch):

@@ -312,3 +312,66 @@ def test_warnings_are_counted_while_errors_exist(small):
         "scenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review since 2026-04-10 "
         "(last reviewed 2026-01-10, every 90d)"]
     assert summary(problems) == "1 error, 1 warning"
+
+
+def test_a_forged_validation_cache_is_not_trusted(small, tmp_path):
+    """A pull request (or a restored CI cache) can carry build/.cache/validate.json: results
+    that say "no problems" for broken files must not be believed unless this user signed them."""
+    import hashlib
+    import hmac
+    import json
+    import subprocess
+    import sys
+
+    edit(small / SITE, "category: outage", "category: outtage")
+    expected = remembered(small)
+    store = small / "build" / ".cache" / "validate.json"
+    entries = json.loads(json.loads(store.read_text())["entries"])
+    clean = json.dumps({key: [[], []] for key in entries})
+    forgeries = [
+        json.dumps({"entries": clean, "mac": hmac.new(b"k" * 32, clean.encode(), hashlib.sha256).hexdigest()}),
+        json.dumps({"entries": clean, "mac": json.loads(store.read_text())["mac"]}),
+        json.dumps({key: [] for key in entries}),  # the unsigned form of earlier versions
+    ]
+    for forged in forgeries:
+        store.write_text(forged)
+        assert remembered(small) == expected
+    # CI: a fresh runner restores the hostile cache; its own key is new, and validate still fails
+    store.write_text(forgeries[0])
+    fresh = {**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path / "fresh-runner")}
+    result = subprocess.run([sys.executable, "-m", "crisisbook", "validate"], cwd=small, env=fresh,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "'outtage' is not allowed" in result.stdout
+
+
+def test_the_signing_key_is_private_and_never_read_through_a_link(small, tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from crisisbook import checker
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    remembered(small)
+    key = tmp_path / "cache" / "crisisbook" / "key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and key.stat().st_size == 32
+    assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
+    # a key file anyone could have written (a link, or readable by others) is not used
+    (tmp_path / "elsewhere").write_bytes(b"k" * 32)
+    key.unlink()
+    key.symlink_to(tmp_path / "elsewhere")
+    assert checker.signing_key() is None
+    key.unlink()
+    key.write_bytes(b"k" * 32)
+    os.chmod(key, 0o644)
+    assert checker.signing_key() is None
+    edit(small / SITE, "category: outage", "category: outtage")
+    assert any(p.is_error for p in remembered(small))  # still checked, just not remembered
+
+
+def test_the_validation_cache_is_never_written_through_a_link(small, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (small / "build").mkdir()
+    (small / "build" / ".cache").symlink_to(outside)
+    assert [p for p in remembered(small) if p.is_error] == []
+    assert list(outside.iterdir()) == []

@@ -1,12 +1,12 @@
-"""Live preview: crisisbook re-renders the Markdown when a source changes; `mkdocs serve`
-watches the Markdown and reloads the browser. A bad edit prints its problems and keeps the
-last good pages on screen. One language is previewed at a time (the default, or --lang)."""
+"""Live preview: crisisbook re-renders the Markdown when a source changes, the engine (in this
+process, see live.py) builds the pages that changed, and the browser reloads. A bad edit prints
+its problems, in the terminal and above the last good page, which stays on screen. One
+language is previewed at a time (the default, or --lang)."""
 
 from __future__ import annotations
 
+import logging
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,10 +18,14 @@ from watchdog.observers import Observer
 from .build import WORK, handbook, plan, write_edition
 from .checker import Checker
 from .errors import CrisisbookError, ValidationFailed
+from .live import Engine, Server
 from .render import Renderer
 from .validate import today
 
 WATCHED = ("playbook", "scenarios", "templates", "docs")
+log = logging.getLogger(__name__)
+_CHANGES = ("created", "modified", "moved", "deleted", "closed")  # "closed": after writing
+_SOURCES = (".yaml", ".yml", ".j2", ".md", ".css", ".js", ".txt")
 
 
 class Preview:
@@ -65,61 +69,113 @@ def refresh(root: Path, lang: str | None = None) -> tuple[Path, list[str]]:
 
 
 class _Handler(FileSystemEventHandler):
-    """Debounces bursts of events (editors write a file in several steps) into one refresh."""
+    """Debounces bursts of events (editors write a file in several steps) into one refresh,
+    then has the engine build the pages that changed, the saved scenario's first."""
 
-    def __init__(self, preview: Preview, lock: threading.Lock):
-        self.preview, self.timer, self.lock = preview, None, lock
+    def __init__(self, preview: Preview, engine: Engine, server: Server, config: Path):
+        self.preview, self.engine, self.server = preview, engine, server
+        self.timer, self.lock = None, threading.Lock()
+        self.config = config.read_bytes()  # the engine config the engine's state was built from
 
     def on_any_event(self, event):
-        if event.is_directory or not str(event.src_path).endswith((".yaml", ".yml", ".j2", ".md", ".css", ".js")):
+        # only changes: a refresh reads the sources, and reading is an event too ("opened")
+        paths = (str(event.src_path), str(getattr(event, "dest_path", "") or ""))  # an editor's rename
+        if event.event_type not in _CHANGES or event.is_directory or not any(p.endswith(_SOURCES) for p in paths):
             return
         if self.timer:
             self.timer.cancel()
-        self.timer = threading.Timer(0.2, self.refresh)
+        self.timer = threading.Timer(0.1, self.refresh)
         self.timer.start()
 
     def refresh(self) -> None:
         with self.lock:  # a refresh still running when the next save arrives finishes first
-            self._refresh()
+            try:
+                self._refresh()
+            except Exception as e:  # a bug must not end the watcher with a traceback
+                log.debug("refresh failed", exc_info=True)
+                click.echo(f"Error: internal error: {e!r}; run with -v for details and report it", err=True)
 
     def _refresh(self) -> None:
         started = time.perf_counter()
         try:
-            _, written = self.preview.refresh()
+            config, written = self.preview.refresh()
         except ValidationFailed as e:
-            for problem in e.problems:
-                click.echo(str(problem), err=True)
+            lines = [str(problem) for problem in e.problems]
+            for line in lines:
+                click.echo(line, err=True)
             click.echo(f"{e.format_message()}; the preview keeps the last good pages", err=True)
+            self.server.changed(lines)
             return
         except CrisisbookError as e:
             click.echo(f"Error: {e.format_message()}", err=True)
+            self.server.changed([f"Error: {e.format_message()}"])
             return
+        text = config.read_bytes()
+        _, files, _, _ = self.engine.state
+        if text != self.config or any(files.get_file_from_path(name) is None for name in written):
+            # new or removed pages, or the navigation changed: every page shows it
+            click.echo(f"rebuilding every page, about {self.engine.took:.0f} s", err=True)
+            self.engine.build_all()
+            self.config = text
+        else:
+            first = sorted(written, key=lambda name: (not _scenario_page(name), name))
+            self.engine.build_pages(first, done=self.server.changed)
+        self.server.changed()
         click.echo(f"re-rendered {len(written)} page(s) in {time.perf_counter() - started:.2f}s", err=True)
+
+
+def _scenario_page(name: str) -> bool:
+    return name.startswith("scenarios/") and name != "scenarios/index.md"
 
 
 def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
-def serve(root: Path, dev_addr: str, lang: str | None = None) -> None:
+def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkdocs") -> None:
+    """Preview one edition at dev_addr (host:port) until interrupted."""
     root = root.resolve()
     preview = Preview(root, lang)
-    config, _ = preview.refresh()  # the first render must succeed: nothing to preview otherwise
+    try:
+        config, _ = preview.refresh()  # the first render must succeed: nothing to preview otherwise
+    except ValidationFailed as e:
+        for problem in e.problems:
+            click.echo(str(problem), err=True)
+        raise
+    site = _output(root, config)
+    started = time.perf_counter()
+    logging.getLogger(engine).setLevel(logging.WARNING)  # its progress lines, not ours
+    live = Engine(config, site, engine)
+    live.build_all()
+    host, _, port = dev_addr.rpartition(":")
+    server = Server(site, host or "127.0.0.1", int(port))
     observer = Observer()
-    handler = _Handler(preview, threading.Lock())
+    handler = _Handler(preview, live, server, config)
     for folder in WATCHED:
         if (root / folder).is_dir():
             observer.schedule(handler, str(root / folder), recursive=True)
     observer.start()
-    engine = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", dev_addr])
-    # SIGTERM (from a supervisor or a test) must stop the engine too, not orphan it
+    click.echo(f"serving on http://{host or '127.0.0.1'}:{port}/ "
+               f"(ready in {time.perf_counter() - started:.1f}s; Ctrl-C stops)", err=True)
+    # SIGTERM (from a supervisor or a test) stops the server like Ctrl-C
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        engine.wait()
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        engine.terminate()
-        engine.wait()
+        server.shutdown()
         observer.stop()
         observer.join()
+
+
+def _output(root: Path, config: Path) -> Path:
+    """build/preview/<lang>, where the engine writes; never a folder reached through a link
+    (the engine empties it first)."""
+    lang = config.name.removeprefix("mkdocs.").removesuffix(".yml")
+    site = root / WORK / "preview" / lang
+    for folder in (root / WORK, site.parent, site):
+        if folder.is_symlink():
+            raise CrisisbookError(f"refusing to write the preview into {folder}: it is a symbolic link")
+    site.mkdir(parents=True, exist_ok=True)
+    return site

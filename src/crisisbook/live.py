@@ -1,0 +1,221 @@
+"""The live preview's engine and web server.
+
+`mkdocs serve` rebuilds the whole site on every change (115 s at 1,000 bilingual scenarios), so
+the preview runs the engine in this process instead, through the same steps as its `build`
+command (mkdocs/commands/build.py::build), and keeps what the build gathered (files, navigation,
+theme): after a save only the pages crisisbook rewrote are read and built again, with the same
+functions, so each page is the one `build` publishes. Only when the set of pages, the navigation
+or the engine config changed is every page built again, and the terminal says so first.
+
+The server is crisisbook's own: it serves the engine's output folder, adds a small script that
+reloads the page when it changed, and while the last save has problems shows them above the
+last good page. No MkDocs plugin or hook is involved.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import logging
+import mimetypes
+import posixpath
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+log = logging.getLogger(__name__)
+
+START, END = "<!-- crisisbook preview -->", "<!-- /crisisbook preview -->"  # around what the preview adds
+_WAIT = "/.crisisbook/wait"
+_BODY = re.compile(rb"<body[^>]*>")
+
+
+class Engine:
+    """One edition built by the engine in this process, its state kept for partial builds."""
+
+    def __init__(self, config_file: Path, site_dir: Path, engine: str = "mkdocs"):
+        self.config_file, self.site_dir = config_file, site_dir
+        self.api = _Api(engine)
+        self.state = None  # (config, files, nav, env) of the last full build
+        self.took = 0.0  # seconds the last full build took
+
+    def build_all(self) -> None:
+        """Every page, as the engine's build does it (the engine's own steps, in its order)."""
+        started = time.perf_counter()
+        a = self.api
+        config = a.load_config(config_file=str(self.config_file), site_dir=str(self.site_dir))
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        a.utils.clean_directory(config.site_dir)
+        files = a.get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        a.set_exclusions(files, config)
+        nav = a.get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+        for file in files.documentation_pages():
+            if file.page is None:
+                a.Page(None, file, config)
+            a.build._populate_page(file.page, config, files)
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files()
+        for template in config.theme.static_templates:
+            a.build._build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            a.build._build_extra_template(template, files, config, nav)
+        doc_files = files.documentation_pages()
+        for file in doc_files:
+            a.build._build_page(file.page, config, doc_files, nav, env)
+        config.plugins.on_post_build(config=config)
+        self.state = (config, files, nav, env)
+        self.took = time.perf_counter() - started
+
+    def build_pages(self, names: list[str], done=None) -> list[str]:
+        """Read and build again the pages at these docs paths (copy other files); `done` is
+        called after the first, the page the author is looking at. A page whose title changed
+        also rebuilds its neighbours in the navigation, which show that title."""
+        config, files, nav, env = self.state
+        a, built = self.api, []
+        doc_files = files.documentation_pages()
+        for i, name in enumerate(names):
+            file = files.get_file_from_path(name)
+            if file is None:
+                continue
+            if file.page is None:
+                file.copy_file()
+                continue
+            title = file.page.title
+            a.build._populate_page(file.page, config, files)
+            pages = [file.page]
+            if file.page.title != title:
+                pages += _neighbours(file.page)
+            for page in pages:
+                a.build._build_page(page, config, doc_files, nav, env)
+                built.append(page.file.src_uri)
+            if i == 0 and done:
+                done()
+        return built
+
+
+def _neighbours(page) -> list:
+    """The pages whose navigation or footer shows `page`'s title (navigation.prune: its section)."""
+    siblings = page.parent.children if page.parent else []
+    out = [p for p in siblings if getattr(p, "is_page", False) and p is not page]
+    return out + [p for p in (page.previous_page, page.next_page) if p is not None and p not in out]
+
+
+class _Api:
+    """The engine's build functions: MkDocs and ProperDocs, its maintained fork, share them."""
+
+    def __init__(self, engine: str):
+        self.build = importlib.import_module(f"{engine}.commands.build")
+        self.utils = importlib.import_module(f"{engine}.utils")
+        self.load_config = importlib.import_module(f"{engine}.config").load_config
+        files = importlib.import_module(f"{engine}.structure.files")
+        self.get_files, self.set_exclusions = files.get_files, files.set_exclusions
+        self.get_navigation = importlib.import_module(f"{engine}.structure.nav").get_navigation
+        self.Page = importlib.import_module(f"{engine}.structure.pages").Page
+
+
+class Server:
+    """Serves one folder to the browser; pages reload themselves when `changed()` is called."""
+
+    def __init__(self, site_dir: Path, host: str, port: int):
+        self.site_dir = site_dir
+        self.epoch = 1
+        self.problems: list[str] = []  # the last save's problems, shown above every page
+        self.cond = threading.Condition()
+        self.httpd = ThreadingHTTPServer((host, port), _handler(self))
+        self.httpd.daemon_threads = True
+
+    def changed(self, problems: list[str] | None = None) -> None:
+        with self.cond:
+            self.problems = list(problems or [])
+            self.epoch += 1
+            self.cond.notify_all()
+
+    def wait(self, epoch: int, timeout: float = 25.0) -> int:
+        with self.cond:
+            self.cond.wait_for(lambda: self.epoch != epoch, timeout)
+            return self.epoch
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever(poll_interval=0.2)
+
+    def shutdown(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def page(self, url_path: str) -> tuple[int, str, bytes]:
+        """(status, content type, body) for a request path, never outside the folder."""
+        path = posixpath.normpath(unquote(url_path)).lstrip("/")
+        if path.startswith("..") or "\0" in path:
+            return 404, "text/plain", b"not found"
+        target = self.site_dir / path if path not in ("", ".") else self.site_dir
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            status, target = 404, self.site_dir / "404.html"
+            if not target.is_file():
+                return 404, "text/plain", b"not found"
+        else:
+            status = 200
+        body = target.read_bytes()
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            body = self.decorate(body)
+        return status, kind, body
+
+    def decorate(self, page: bytes) -> bytes:
+        """The page with the reload script and, while the last save has problems, the problems."""
+        with self.cond:
+            epoch, problems = self.epoch, list(self.problems)
+        added = START + _script(epoch) + (_banner(problems) if problems else "") + END
+        found = _BODY.search(page)
+        at = found.end() if found else 0
+        return page[:at] + added.encode() + page[at:]
+
+
+def _script(epoch: int) -> str:
+    return ("<script>(function(){var e=%d;function w(){fetch('%s?epoch='+e).then(function(r){return r.text()})"
+            ".then(function(t){if(t!=String(e)){location.reload()}else{w()}})"
+            ".catch(function(){setTimeout(w,1000)})}w()})();</script>" % (epoch, _WAIT))
+
+
+def _banner(problems: list[str]) -> str:
+    lines = "\n".join(html.escape(p) for p in problems)
+    return ('<div class="cb-preview-problems" role="alert" style="position:sticky;top:0;z-index:9;'
+            'background:#b00020;color:#fff;padding:.6em 1em;font:14px/1.4 monospace;white-space:pre-wrap">'
+            f'<strong>The last save has problems; this is the last good page.</strong>\n{lines}</div>')
+
+
+def undecorated(page: str) -> str:
+    """A served page without what the preview adds: the page the engine wrote."""
+    return re.sub(re.escape(START) + ".*?" + re.escape(END), "", page, flags=re.S)
+
+
+def _handler(server: Server):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            url = urlsplit(self.path)
+            if url.path == _WAIT:
+                since = parse_qs(url.query).get("epoch", ["0"])[0]
+                body = str(server.wait(int(since) if since.isdigit() else 0)).encode()
+                status, kind = 200, "text/plain"
+            else:
+                status, kind, body = server.page(url.path)
+            self.send_response(status)
+            self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):  # quiet: the terminal shows what was rebuilt, not each request
+            pass
+
+    return Handler
