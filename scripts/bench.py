@@ -192,6 +192,7 @@ def bench(n: int, repeat: int, work: Path) -> dict:
     if n == max(SIZES):
         result["engine_options"] = engine_options(root, configs[0], env)
     result["serve_edit"] = stats(serve_edit(root, repeat))
+    result["serve_live"] = serve_live(root, 10)
     return result
 
 
@@ -273,6 +274,73 @@ def serve_edit(root: Path, repeat: int) -> list[float]:
     return out
 
 
+def serve_live(root: Path, saves: int) -> dict:
+    """What a PR lead waits for, measured from outside: `crisisbook serve` started until the
+    preview answers, and a save of one scenario until the served page (polled) shows the new
+    text; then one playbook edit, which rebuilds every page."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = root / "serve.log"
+
+    def page(path: str) -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=10) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    def until(predicate, timeout: float = 600.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"serve did not get there; its output:\n{log.read_text()[-2000:]}")
+            time.sleep(0.02)
+
+    def refreshes() -> int:
+        return log.read_text(encoding="utf-8").count("re-rendered")
+
+    target = sorted((root / "scenarios").glob("*.yaml"))[0]
+    url = f"scenarios/{target.stem}/"
+    started = time.perf_counter()
+    with open(log, "w", encoding="utf-8") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "crisisbook", "serve", "-a", f"127.0.0.1:{port}"],
+                                cwd=root, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        until(lambda: "</html>" in page(url))
+        result = {"first_preview": time.perf_counter() - started}
+        original = yaml.safe_load(target.read_text(encoding="utf-8"))
+        edits = []
+        for i in range(saves):
+            data = json.loads(json.dumps(original))
+            data["summary"]["en"] = f"Edit {i} of the summary. {data['summary']['en']}"
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+            before = refreshes()
+            t0 = time.perf_counter()
+            target.write_text(text, encoding="utf-8")
+            until(lambda: f"Edit {i} of the summary." in page(url))
+            edits.append(time.perf_counter() - t0)
+            until(lambda: refreshes() > before)  # the other pages it changed, before the next save
+        result["save_to_page"] = stats(edits)
+        ordered = sorted(edits)
+        result["save_to_page"]["p90"] = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+        roles = root / "playbook" / "roles.yaml"
+        text = roles.read_text(encoding="utf-8")
+        before = refreshes()
+        t0 = time.perf_counter()
+        roles.write_text(text.replace("Crisis lead", "Crisis leader", 1), encoding="utf-8")
+        until(lambda: refreshes() > before)
+        result["playbook_edit"] = time.perf_counter() - t0
+        result["said"] = "rebuilding every page" in log.read_text(encoding="utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    return result
+
+
 def versions() -> str:
     from importlib.metadata import version
     names = ["mkdocs", "mkdocs-material", "Jinja2", "PyYAML", "Cerberus", "jieba"]
@@ -317,6 +385,20 @@ def report(results: list[dict], compact: dict | None = None) -> str:
                      f"{fmt(r['validate_one'])} | {fmt(r['build'])} | {fmt(r['engine'])} | "
                      f"{fmt(r['engine_side_by_side'])} | "
                      f"{r['build']['median'] / r['engine_side_by_side']['median']:.2f} | {fmt(r['serve_edit'])} |")
+    lines += ["", "## Live preview, as the PR lead waits for it", "",
+              "`crisisbook serve` started until the preview answers, then ten saves of one scenario's "
+              "summary, each timed until the served page (polled every 20 ms) shows the new text; then "
+              "one edit of playbook/roles.yaml, which every page shows (the terminal says \"rebuilding "
+              "every page\" first).", "",
+              "| scenarios | first preview up | save → page served, median | p90 | min–max | "
+              "playbook edit → every page rebuilt |", "|---|---|---|---|---|---|"]
+    for r in results:
+        live = r.get("serve_live")
+        if live:
+            s = live["save_to_page"]
+            lines.append(f"| {r['n']} | {live['first_preview']:.1f} s | {s['median']:.2f} s | {s['p90']:.2f} s | "
+                         f"{s['min']:.2f}–{s['max']:.2f} s (n={s['n']}) | {live['playbook_edit']:.1f} s"
+                         f"{'' if live['said'] else ' (not announced!)'} |")
     lines += ["", "## Peak memory", "", "| scenarios | crisisbook's own process (build) | the engine alone, "
               "English edition |", "|---|---|---|"]
     for r in results:
@@ -377,6 +459,10 @@ def targets(results: list[dict], compact: dict | None) -> list[str]:
          f"×{r['build']['median'] / r['engine_side_by_side']['median']:.2f}",
          r["build"]["median"] <= 1.10 * r["engine_side_by_side"]["median"]),
         ("serve: one edit re-rendered under 0.3 s", f"{r['serve_edit']['median']:.2f} s", r["serve_edit"]["median"] < 0.3),
+        ("serve: save → page served, median under 1 s", f"{r['serve_live']['save_to_page']['median']:.2f} s",
+         r["serve_live"]["save_to_page"]["median"] < 1.0),
+        ("serve: save → page served, p90 under 2 s", f"{r['serve_live']['save_to_page']['p90']:.2f} s",
+         r["serve_live"]["save_to_page"]["p90"] < 2.0),
         ("search index at most 2.5 KB a page", f"{r['sizes']['search_index_bytes_per_page'] / 1024:.2f} KB",
          r["sizes"]["search_index_bytes_per_page"] <= 2.5 * 1024),
         ("crisisbook's peak memory under 500 MB", f"{r['own_rss_mb']:.0f} MB", r["own_rss_mb"] < 500),

@@ -25,6 +25,7 @@ from .validate import today
 WATCHED = ("playbook", "scenarios", "templates", "docs")
 log = logging.getLogger(__name__)
 _CHANGES = ("created", "modified", "moved", "deleted", "closed")  # "closed": after writing
+_PARTIAL_UP_TO = 40  # pages rebuilt one by one after a save; beyond, the whole edition at once
 _SOURCES = (".yaml", ".yml", ".j2", ".md", ".css", ".js", ".txt")
 
 
@@ -112,8 +113,10 @@ class _Handler(FileSystemEventHandler):
             return
         text = config.read_bytes()
         _, files, _, _ = self.engine.state
-        if text != self.config or any(files.get_file_from_path(name) is None for name in written):
-            # new or removed pages, or the navigation changed: every page shows it
+        if text != self.config or len(written) > _PARTIAL_UP_TO \
+                or any(files.get_file_from_path(name) is None for name in written):
+            # new or removed pages, or the navigation changed (every page shows it), or most
+            # pages changed (a playbook or template edit): one clean build is faster
             click.echo(f"rebuilding every page, about {self.engine.took:.0f} s", err=True)
             self.engine.build_all()
             self.config = text
