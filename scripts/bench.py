@@ -191,6 +191,7 @@ def bench(n: int, repeat: int, work: Path) -> dict:
     result["own_rss_mb"] = int(proc.stdout.strip().splitlines()[-1]) / 1024
     if n == max(SIZES):
         result["engine_options"] = engine_options(root, configs[0], env)
+        result["profile"] = profile(root, configs[0], env)
     result["serve_edit"] = stats(serve_edit(root, repeat))
     result["serve_live"] = serve_live(root, 10)
     return result
@@ -341,6 +342,44 @@ def serve_live(root: Path, saves: int) -> dict:
     return result
 
 
+# The engine's and the build's own work, as cProfile finds it: (label, file suffix, function).
+_ENGINE_PARTS = [
+    ("read and convert the Markdown (Python-Markdown)", "commands/build.py", "_populate_page"),
+    ("theme templates: one HTML page each (Jinja2)", "commands/build.py", "_build_page"),
+    ("… of which the search plugin, per page", "search/plugin.py", "on_page_context"),
+    ("search index written", "search/plugin.py", "on_post_build"),
+    ("files gathered, navigation built", "structure/files.py", "get_files"),
+    ("static files copied", "structure/files.py", "copy_static_files"),
+]
+_BUILD_PARTS = [
+    ("load and validate (checker)", "crisisbook/checker.py", "check_project"),
+    ("model", "crisisbook/build.py", "handbook"),
+    ("render and write an edition's Markdown", "crisisbook/build.py", "plan"),
+    ("waiting for the engines", "crisisbook/build.py", "finish"),
+]
+
+
+def profile(root: Path, config: Path, env: dict) -> dict:
+    """cProfile of the engine building one edition, and of `crisisbook build`'s own process
+    (its engines are other processes): seconds in each part, as measured, not estimated."""
+    import pstats
+
+    out = {}
+    for name, cmd, parts in (
+            ("engine", ["-m", "mkdocs", "build", "--strict", "-f", str(_own_site_dir(config))], _ENGINE_PARTS),
+            ("build", ["-m", "crisisbook", "-q", "build"], _BUILD_PARTS)):
+        prof = root / f"{name}.prof"
+        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), *cmd], cwd=root, check=True,
+                       capture_output=True, env={**os.environ, **env})
+        stats_ = pstats.Stats(str(prof)).stats
+        total = max(ct for (_, _, fn), (_, _, _, ct, _) in stats_.items() if fn == "<module>")
+        found = [(label, sum(ct for (file, _, fn), (_, _, _, ct, _) in stats_.items()
+                             if fn == func and file.replace("\\", "/").endswith(suffix)))
+                 for label, suffix, func in parts]
+        out[name] = {"total": total, "parts": found}
+    return out
+
+
 def versions() -> str:
     from importlib.metadata import version
     names = ["mkdocs", "mkdocs-material", "Jinja2", "PyYAML", "Cerberus", "jieba"]
@@ -399,6 +438,18 @@ def report(results: list[dict], compact: dict | None = None) -> str:
             lines.append(f"| {r['n']} | {live['first_preview']:.1f} s | {s['median']:.2f} s | {s['p90']:.2f} s | "
                          f"{s['min']:.2f}–{s['max']:.2f} s (n={s['n']}) | {live['playbook_edit']:.1f} s"
                          f"{'' if live['said'] else ' (not announced!)'} |")
+    profiled = next((r for r in reversed(results) if r.get("profile")), None)
+    if profiled:
+        lines += ["", f"## Profiles ({profiled['n']:,} scenarios, cProfile, one run each)", "",
+                  "Seconds inside each part (cumulative, so a part includes what it calls), under the "
+                  "profiler, which slows Python code about twofold: compare the parts, not the totals "
+                  "with the tables above.", "", "| process | part | seconds | share |", "|---|---|---|---|"]
+        for name, title in (("engine", "`mkdocs build`, English edition"),
+                            ("build", "`crisisbook build`, its own process")):
+            p = profiled["profile"][name]
+            for label, seconds in p["parts"]:
+                lines.append(f"| {title} | {label} | {seconds:.1f} s | {seconds / p['total']:.0%} |")
+            lines.append(f"| {title} | **whole process** | {p['total']:.1f} s | 100% |")
     lines += ["", "## Peak memory", "", "| scenarios | crisisbook's own process (build) | the engine alone, "
               "English edition |", "|---|---|---|"]
     for r in results:

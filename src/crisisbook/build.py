@@ -177,7 +177,8 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
     _check_replaceable(site)
     if not (root / "mkdocs.yml").is_file():
         raise BuildError(f"{root / 'mkdocs.yml'} is missing: it holds the site's settings (theme, search)")
-    hb, problems = handbook_of(root, on, strict)
+    project = check_project(root, on or today())  # load and validate every file
+    hb, problems = handbook(project, strict)  # the model, or every problem
     epoch = build_epoch(root, hb)
     day = on or _epoch_date(epoch)
     renderer = Renderer(root / "templates")

@@ -64,11 +64,6 @@ class Preview:
         return self.templates[1]
 
 
-def refresh(root: Path, lang: str | None = None) -> tuple[Path, list[str]]:
-    """One-off render for a preview (see Preview for the repeated, incremental one)."""
-    return Preview(root, lang).refresh()
-
-
 class _Handler(FileSystemEventHandler):
     """Debounces bursts of events (editors write a file in several steps) into one refresh,
     then has the engine build the pages that changed, the saved scenario's first."""
