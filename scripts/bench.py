@@ -565,7 +565,23 @@ WHERE = [
     "runs) and is kept (search is how staff find the page in a hurry). `--dirty` rebuilds an "
     "unchanged site in about a second, but MkDocs warns that navigation, links and the search index "
     "may then be stale, so the published site is always built clean; `serve` is where incremental "
-    "work pays, and it is crisisbook's own (see the serve column).",
+    "work pays, and it is crisisbook's own (see the live preview table).",
+    "- live preview: `mkdocs serve` rebuilt the whole site on every save. `serve` now runs the "
+    "engine in its own process through the engine's build steps and keeps their state (files, "
+    "navigation, theme, every page read), so a save has the engine read and build again only the "
+    "pages crisisbook rewrote, the saved scenario's page first; the browser is told to reload as "
+    "soon as that page is written, the listing pages follow. The first preview is one full build "
+    "of one edition on one core: the engine's time (see the profiles), which a save then never "
+    "pays again unless the navigation or most pages changed (a playbook or template edit), when "
+    "the terminal says \"rebuilding every page, about N s\" first.",
+    "- the build against the engine: the profiles show where the engine is the limit. In "
+    "`crisisbook build`'s own process most of the wall time is spent waiting for the two engine "
+    "processes; inside the engine, Python-Markdown's conversion of the pages (its inline "
+    "processor above all) is most of the time, then the theme's templates and Material's search "
+    "plugin parsing every page's HTML for the index. With both cores busy with one engine each, "
+    "every second of crisisbook's own work (check, model, render: the first table) adds to the "
+    "wall time, which is why the build stays above 1.1× the engines side by side on this 2-core "
+    "machine.",
     "- memory: the build's own process holds the checked data, the model and one edition's Markdown "
     "at a time (it is dropped once on disk); each engine holds its edition's pages. Peak memory is "
     "read as VmHWM: `ru_maxrss` would count the memory of the process that started it.",

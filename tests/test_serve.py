@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -99,11 +100,6 @@ def test_the_preview_shows_the_page_build_publishes(small, monkeypatch):
     build(small)
     for path, page in served.items():
         assert page == (small / "site" / path / "index.html").read_text(encoding="utf-8"), path
-    assert served["scenarios/site-down/"] != fetch_file(small / "build" / "preview" / "en" / "index.html")
-
-
-def fetch_file(path) -> str:
-    return path.read_text(encoding="utf-8")
 
 
 def test_serve_on_an_invalid_project_prints_every_problem_as_validate_does(small):
@@ -163,3 +159,22 @@ def test_an_edit_re_renders_only_the_scenario_it_changed(small, monkeypatch):
     page.write_text(page.read_text() + "\n")
     preview.refresh()
     assert {sid for template, sid in rendered if template == "scenario.md.j2"} == {"kettle-leak", "site-down"}
+
+
+def test_a_template_edit_rebuilds_every_page_and_says_so(small):
+    from crisisbook.serve import _PARTIAL_UP_TO
+
+    site_down = (small / "scenarios" / "site-down.yaml").read_text()
+    for i in range(_PARTIAL_UP_TO):  # more pages than a save rebuilds one by one
+        (small / "scenarios" / f"copy-{i}.yaml").write_text(site_down)
+    serving = Serving(small)
+    url = serving.url("scenarios/kettle-leak/")
+    try:
+        assert wait_for(lambda: "Kettle leaks when full" in fetch(url)), "preview did not start"
+        page = small / "templates" / "pages" / "scenario.md.j2"
+        page.write_text(page.read_text() + "\nReviewed in the preview.\n")
+        assert wait_for(lambda: "Reviewed in the preview." in fetch(url))
+        assert "Reviewed in the preview." in fetch(serving.url("scenarios/site-down/"))
+    finally:
+        output = serving.stop()
+    assert re.search(r"^rebuilding every page, about \d+ s$", output, re.M), output

@@ -20,6 +20,7 @@ import logging
 import mimetypes
 import posixpath
 import re
+import shutil
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,20 +37,26 @@ _BODY = re.compile(rb"<body[^>]*>")
 class Engine:
     """One edition built by the engine in this process, its state kept for partial builds."""
 
-    def __init__(self, config_file: Path, site_dir: Path, engine: str = "mkdocs"):
-        self.config_file, self.site_dir = config_file, site_dir
+    def __init__(self, config_file: Path, folder: Path, engine: str = "mkdocs"):
+        self.config_file, self.folder = config_file, folder
+        self.site_dir: Path | None = None  # the folder of the last full build, served
         self.api = _Api(engine)
         self.state = None  # (config, files, nav, env) of the last full build
         self.took = 0.0  # seconds the last full build took
+        self.builds = 0
 
-    def build_all(self) -> None:
-        """Every page, as the engine's build does it (the engine's own steps, in its order)."""
+    def build_all(self) -> Path:
+        """Every page, as the engine's build does it (the engine's own steps, in its order),
+        into a new folder: the last one is served, whole, until this one is done. Returns it."""
         started = time.perf_counter()
         a = self.api
-        config = a.load_config(config_file=str(self.config_file), site_dir=str(self.site_dir))
+        self.builds += 1
+        target = self.folder / str(self.builds)
+        _remove(target)
+        target.mkdir(parents=True)
+        config = a.load_config(config_file=str(self.config_file), site_dir=str(target))
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
-        a.utils.clean_directory(config.site_dir)
         files = a.get_files(config)
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
@@ -71,8 +78,15 @@ class Engine:
         for file in doc_files:
             a.build._build_page(file.page, config, doc_files, nav, env)
         config.plugins.on_post_build(config=config)
+        previous, self.site_dir = self.site_dir, target
         self.state = (config, files, nav, env)
         self.took = time.perf_counter() - started
+        return previous
+
+    def drop(self, folder: Path | None) -> None:
+        """Remove a folder an earlier full build wrote (once nothing serves it)."""
+        if folder is not None:
+            _remove(folder)
 
     def build_pages(self, names: list[str], done=None) -> list[str]:
         """Read and build again the pages at these docs paths (copy other files); `done` is
@@ -99,6 +113,14 @@ class Engine:
             if i == 0 and done:
                 done()
         return built
+
+
+def _remove(folder: Path) -> None:
+    """A preview output folder of ours, gone; a link in its place is removed, never followed."""
+    if folder.is_symlink() or folder.is_file():
+        folder.unlink()
+    elif folder.exists():
+        shutil.rmtree(folder)
 
 
 def _neighbours(page) -> list:
@@ -152,14 +174,15 @@ class Server:
 
     def page(self, url_path: str) -> tuple[int, str, bytes]:
         """(status, content type, body) for a request path, never outside the folder."""
+        site = self.site_dir  # one folder for the whole answer (a full rebuild switches it)
         path = posixpath.normpath(unquote(url_path)).lstrip("/")
         if path.startswith("..") or "\0" in path:
             return 404, "text/plain", b"not found"
-        target = self.site_dir / path if path not in ("", ".") else self.site_dir
+        target = site / path if path not in ("", ".") else site
         if target.is_dir():
             target = target / "index.html"
         if not target.is_file():
-            status, target = 404, self.site_dir / "404.html"
+            status, target = 404, site / "404.html"
             if not target.is_file():
                 return 404, "text/plain", b"not found"
         else:

@@ -6,6 +6,7 @@ language is previewed at a time (the default, or --lang)."""
 from __future__ import annotations
 
 import logging
+import shutil
 import signal
 import threading
 import time
@@ -113,7 +114,9 @@ class _Handler(FileSystemEventHandler):
             # new or removed pages, or the navigation changed (every page shows it), or most
             # pages changed (a playbook or template edit): one clean build is faster
             click.echo(f"rebuilding every page, about {self.engine.took:.0f} s", err=True)
-            self.engine.build_all()
+            previous = self.engine.build_all()  # the last full build is served until it is done
+            self.server.site_dir = self.engine.site_dir
+            self.engine.drop(previous)
             self.config = text
         else:
             first = sorted(written, key=lambda name: (not _scenario_page(name), name))
@@ -146,7 +149,7 @@ def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkd
     live = Engine(config, site, engine)
     live.build_all()
     host, _, port = dev_addr.rpartition(":")
-    server = Server(site, host or "127.0.0.1", int(port))
+    server = Server(live.site_dir, host or "127.0.0.1", int(port))
     observer = Observer()
     handler = _Handler(preview, live, server, config)
     for folder in WATCHED:
@@ -168,12 +171,17 @@ def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkd
 
 
 def _output(root: Path, config: Path) -> Path:
-    """build/preview/<lang>, where the engine writes; never a folder reached through a link
-    (the engine empties it first)."""
+    """build/preview/<lang>, where the engine writes (a numbered folder per full build); never
+    a folder reached through a link. What earlier previews left there is removed."""
     lang = config.name.removeprefix("mkdocs.").removesuffix(".yml")
     site = root / WORK / "preview" / lang
     for folder in (root / WORK, site.parent, site):
         if folder.is_symlink():
             raise CrisisbookError(f"refusing to write the preview into {folder}: it is a symbolic link")
     site.mkdir(parents=True, exist_ok=True)
+    for old in site.iterdir():
+        if old.is_symlink() or not old.is_dir():
+            old.unlink()
+        else:
+            shutil.rmtree(old)
     return site
