@@ -15,8 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple
 from pathlib import Path
 
-from .load import (Document, LoadError, Sources, _check_inside, _display, _scenarios_to_load, load_bytes,
-                   load_project)
+from . import fsguard
+from .children import die_with_parent
+from .errors import CrisisbookError
+from .load import (Document, LoadError, Sources, _display, _scenarios_to_load, load_bytes, load_project,
+                   read_scenario)
 from .report import Problem, sort_key
 from .validate import validate_playbook, validate_scenario
 
@@ -31,11 +34,11 @@ def _code_key() -> str:
 
 def check_cached(root: Path, only: list[Path] | None, on: dt.date) -> list[Problem]:
     sources, problems, ok = _playbook_checked(root)
-    playbook = hashlib.sha1(b"".join((root / "playbook" / f"{s}.yaml").read_bytes()
+    playbook = hashlib.sha1(b"".join(read_scenario(root, root / "playbook" / f"{s}.yaml")
                                      for s in sorted(sources.playbook))).hexdigest()
     base = f"{_code_key()}:{playbook}:{ok}:{on.isoformat()}"
     store = root / "build" / ".cache" / "validate.json"
-    cache = _read(store)
+    cache = _read(root, store)
     todo, keys = [], {}
     for path, raw in _read_scenarios(root, only, problems):
         keys[path] = key = f"{base}:{_display(path, root)}:{hashlib.sha1(raw).hexdigest()}"
@@ -48,7 +51,7 @@ def check_cached(root: Path, only: list[Path] | None, on: dt.date) -> list[Probl
         for (path, _), result in zip(todo, found):
             cache[keys[path]] = result
             problems += result
-        _write(store, {key: cache[key] for key in keys.values()})
+        _write(root, store, {key: cache[key] for key in keys.values()})
     return sorted(problems, key=sort_key)
 
 
@@ -78,9 +81,9 @@ def _read_scenarios(root: Path, only: list[Path] | None, problems: list[Problem]
     out = []
     for path in _scenarios_to_load(root, only):
         try:
-            out.append((path, path.read_bytes()))
-        except OSError as e:
-            problems.append(Problem(_display(path, root), None, None, "", f"cannot read file: {e.strerror}"))
+            out.append((path, read_scenario(root, path)))
+        except LoadError as e:
+            problems.append(Problem(e.file, None, None, "", e.reason))
     return out
 
 
@@ -93,14 +96,17 @@ def _check_many(sources: Sources, todo: list, ok: bool, on: dt.date, keep: bool)
         _worker_playbook(sources)
         return [_check_one(job) for job in jobs]
     # each worker receives the caller's playbook once, not with every file
-    with ProcessPoolExecutor(workers, initializer=_worker_playbook, initargs=(sources,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_worker_playbook,
+                             initargs=(sources, os.getpid())) as pool:
         return list(pool.map(_check_one, jobs, chunksize=32))
 
 
 _playbook: list = []  # in a worker (or this process): the Sources holding the playbook checked against
 
 
-def _worker_playbook(sources: Sources) -> None:
+def _worker_playbook(sources: Sources, parent: int | None = None) -> None:
+    if parent:
+        die_with_parent(parent)
     _playbook[:] = [Sources(sources.root, sources.playbook)]
 
 
@@ -109,21 +115,21 @@ def _check_one(job) -> tuple[list[Problem], dict | None]:
     root, path = _playbook[0].root, Path(path)
     name = _display(path, root)
     try:
-        _check_inside(path, root, name)
-        doc = load_bytes(raw, name)
+        doc = load_bytes(raw, name)  # read by read_scenario, which checked the path first
     except LoadError as e:
         return [Problem(e.file, e.line, e.col, "", e.reason)], None
     checking = Sources(root, _playbook[0].playbook, {path.stem: doc})
     return validate_scenario(path.stem, doc, checking, ok, on), doc.data if keep else None
 
 
-def _read(store: Path) -> dict:
+def _read(root: Path, store: Path) -> dict:
     """The remembered problems. JSON, not pickle: CI may restore this folder from a cache, and
-    reading it must never run code; anything malformed is ignored (only a slower run)."""
+    reading it must never run code; anything malformed, or linked elsewhere, is ignored (only a
+    slower run)."""
     try:
-        data = json.loads(store.read_text(encoding="utf-8"))
+        data = json.loads(fsguard.read_bytes(root.resolve(), store, 100 * fsguard.MAX_TEXT))
         return {key: [_problem(fields) for fields in found] for key, found in data.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (CrisisbookError, ValueError, TypeError, AttributeError):
         return {}
 
 
@@ -136,12 +142,9 @@ def _problem(fields) -> Problem:
     return Problem(*fields)
 
 
-def _write(store: Path, data: dict) -> None:
+def _write(root: Path, store: Path, data: dict) -> None:
     try:
-        store.parent.mkdir(parents=True, exist_ok=True)
-        tmp = store.with_suffix(".tmp")
-        tmp.write_text(json.dumps({key: [astuple(p) for p in found] for key, found in data.items()},
-                                  ensure_ascii=False), encoding="utf-8")
-        tmp.replace(store)
-    except OSError:
+        fsguard.write_bytes(root.resolve(), store, json.dumps(
+            {key: [astuple(p) for p in found] for key, found in data.items()}, ensure_ascii=False).encode())
+    except (OSError, CrisisbookError):
         pass  # a read-only checkout still validates, just without remembering

@@ -15,12 +15,14 @@ pass, which lets us:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from . import fsguard
 from .errors import LoadError
 
 try:  # libyaml's parser is ~8x faster; the pure-Python one gives the same events and marks
@@ -36,7 +38,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             Scanner.__init__(self)
             _PyParser.__init__(self)
 
-MAX_BYTES = 1_000_000  # a large scenario is ~80 KB; anything near this limit is a mistake or an attack
+MAX_BYTES = fsguard.MAX_TEXT  # a large scenario is ~80 KB; anything near this limit is a mistake or an attack
 MAX_DEPTH = 32  # real files nest 6 levels; deeper flow nesting is refused before libyaml sees it
 
 Mark = tuple[int, int]  # (line, column), both 1-based
@@ -67,14 +69,12 @@ class Document:
         return (1, 1)
 
 
-def load_file(path: Path, display: str | None = None) -> Document:
-    """Read one YAML file that must hold a mapping. Raises LoadError naming file and line."""
-    name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise LoadError(name, f"cannot read file: {e.strerror}") from e
-    return load_bytes(raw, name)
+def load_file(path: Path, display: str | None = None, root: Path | None = None) -> Document:
+    """Read one YAML file that must hold a mapping, from the project `root` (by default the
+    file's own folder): see fsguard. Raises LoadError naming file and line."""
+    root = Path(root or path.parent).resolve()
+    raw = fsguard.read_bytes(root, path, MAX_BYTES)
+    return load_bytes(raw, display or fsguard.shown(path, root))
 
 
 def load_bytes(raw: bytes, name: str) -> Document:
@@ -268,8 +268,7 @@ def load_project(root: Path, only: list[Path] | None = None, cache: dict | None 
             doc, problem = cache[path][1]
         else:
             try:
-                _check_inside(path, root, name)
-                doc, problem = load_file(path, name), None
+                doc, problem = load_file(path, name, root), None
             except LoadError as e:
                 doc, problem = None, Problem(e.file, e.line, e.col, "", e.reason)
             if stamp:
@@ -280,7 +279,7 @@ def load_project(root: Path, only: list[Path] | None = None, cache: dict | None 
 
     for stem in PLAYBOOK_FILES:
         path = root / "playbook" / f"{stem}.yaml"
-        if not path.exists():
+        if not os.path.lexists(path):
             sources.problems.append(Problem(_display(path, root), None, None, "", "file is missing"))
         elif (doc := read(path)) is not None:
             sources.playbook[stem] = doc
@@ -311,12 +310,10 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _check_inside(path: Path, root: Path, name: str) -> None:
-    """A symlink may not pull in a file from outside the repository (e.g. /etc/passwd)."""
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        raise LoadError(name, "file lies outside the project (a symlink?); refusing to read it") from None
+def read_scenario(root: Path, path: Path) -> bytes:
+    """A scenario file's bytes, read as fsguard reads every project file: inside the project, a
+    regular file, within the size limit checked before a byte is read."""
+    return fsguard.read_bytes(root.resolve(), path, MAX_BYTES)
 
 
 def _stamp(path: Path):

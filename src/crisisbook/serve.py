@@ -5,7 +5,6 @@ last good pages on screen. One language is previewed at a time (the default, or 
 from __future__ import annotations
 
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -15,6 +14,7 @@ import click
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
+from . import children
 from .build import WORK, plan, write_edition
 from .errors import CrisisbookError, ValidationFailed
 from .load import load_project
@@ -134,7 +134,7 @@ def serve(root: Path, dev_addr: str, lang: str | None = None) -> None:
         if (root / folder).is_dir():
             observer.schedule(handler, str(root / folder), recursive=True)
     observer.start()
-    engine = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", dev_addr])
+    engine = children.popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", dev_addr])
     # SIGTERM (from a supervisor or a test) must stop the engine too, not orphan it
     signal.signal(signal.SIGTERM, _interrupt)
     try:
