@@ -282,7 +282,7 @@ def test_an_unrelated_d_old_is_never_removed_or_renamed(small, tmp_path):
         assert [p.name for p in old.iterdir()] == ["photos.txt"]
 
 
-def test_a_site_that_was_moved_aside_is_brought_back_only_if_crisisbook_built_it(small, tmp_path):
+def test_a_site_moved_aside_by_a_killed_build_is_brought_back(small, tmp_path):
     site = tmp_path / "www"
     assert run("build", "-d", str(site), cwd=small).returncode == 0
     site.rename(tmp_path / "www.old")  # as if a build was killed after moving the old site aside
@@ -290,6 +290,23 @@ def test_a_site_that_was_moved_aside_is_brought_back_only_if_crisisbook_built_it
     assert run("build", "-d", str(site), cwd=small).returncode == 1  # the engine fails ...
     assert (site / "index.html").is_file()  # ... and D serves the previous site
     assert not (tmp_path / "www.old").exists()
+
+
+def test_without_an_atomic_exchange_the_swap_still_touches_only_its_own_folders(small, tmp_path, monkeypatch):
+    """Where renameat2 cannot exchange (another kernel, some file systems) the swap is two
+    renames; the old site goes aside under crisisbook's own name, never to an existing D.old."""
+    from crisisbook import build as build_module, fsguard
+
+    monkeypatch.setattr(fsguard, "exchange", lambda a, b: False)
+    site, old = tmp_path / "www", tmp_path / "www.old"
+    old.mkdir()
+    (old / "photos.txt").write_text("mine")
+    for title in ("Shop is down", "Shop is down again"):
+        edit(small / "scenarios" / "site-down.yaml", "title: Shop is down", f"title: {title}")
+        build_module.build(small, site)
+        assert title in (site / "scenarios" / "site-down" / "index.html").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small", "www", "www.old"]
+    assert [p.name for p in old.iterdir()] == ["photos.txt"]
 
 
 def other_file_system() -> Path | None:
