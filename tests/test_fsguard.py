@@ -7,6 +7,7 @@ that puts a corpus file into a project)."""
 from __future__ import annotations
 
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -157,47 +158,48 @@ def test_the_size_limit_is_checked_before_reading(small, monkeypatch):
 
 # --- item 3: serve and build never write through a linked output folder --------------------
 
-@pytest.mark.parametrize("link", ["build/docs/en", "build/docs/en/scenarios", "build"])
-def test_serve_never_empties_or_writes_into_a_linked_output_folder(small, tmp_path, link):
-    from crisisbook.errors import UnsafePath
-    from crisisbook.serve import Preview
+LINKED_FOLDER = "{}: is a link; crisisbook writes nothing into a linked folder: remove the link"
 
+
+def link_to_precious(small: Path, tmp_path: Path, link: str) -> Path:
+    """Make `link` in the project a link to a folder outside it holding one file."""
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "thesis.md").write_text("years of work")
     (small / link).parent.mkdir(parents=True, exist_ok=True)
     (small / link).symlink_to(precious)
-    with pytest.raises(UnsafePath, match=f"^{link}: is a link; crisisbook writes nothing into a linked "
-                                         f"folder: remove the link$"):
+    return precious
+
+
+def untouched(precious: Path) -> bool:
+    return [p.name for p in precious.iterdir()] == ["thesis.md"] and (precious / "thesis.md").read_text() == "years of work"
+
+
+@pytest.mark.parametrize("link", ["build/docs/en", "build/docs/en/scenarios", "build"])
+def test_serve_never_empties_or_writes_into_a_linked_output_folder(small, tmp_path, link):
+    from crisisbook.errors import UnsafePath
+    from crisisbook.serve import Preview
+
+    precious = link_to_precious(small, tmp_path, link)
+    with pytest.raises(UnsafePath, match=f"^{re.escape(LINKED_FOLDER.format(link))}$"):
         Preview(small).refresh()
-    assert [p.name for p in precious.iterdir()] == ["thesis.md"]
-    assert (precious / "thesis.md").read_text() == "years of work"
+    assert untouched(precious)
 
 
 @pytest.mark.parametrize("link", ["build", "build/docs"])
 def test_build_never_writes_into_a_linked_folder(small, tmp_path, link):
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "keep.txt").write_text("keep")
-    (small / link).parent.mkdir(parents=True, exist_ok=True)
-    (small / link).symlink_to(outside)
+    precious = link_to_precious(small, tmp_path, link)
     result = run("build", cwd=small)
     assert result.returncode == 1
-    assert result.stderr == (f"Error: {link}: is a link; crisisbook writes nothing into a linked folder: "
-                             f"remove the link\n")
-    assert [p.name for p in outside.iterdir()] == ["keep.txt"]
-    assert not (small / "site").exists()
+    assert result.stderr == f"Error: {LINKED_FOLDER.format(link)}\n"
+    assert untouched(precious) and not (small / "site").exists()
 
 
 def test_a_link_inside_the_last_markdown_is_discarded_not_followed(small, tmp_path):
     """build/docs is replaced as a whole: a link planted inside it goes with it, its target stays."""
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "keep.txt").write_text("keep")
-    (small / "build" / "docs" / "en").mkdir(parents=True)
-    (small / "build" / "docs" / "en" / "scenarios").symlink_to(outside)
+    precious = link_to_precious(small, tmp_path, "build/docs/en/scenarios")
     assert run("build", cwd=small).returncode == 0
-    assert [p.name for p in outside.iterdir()] == ["keep.txt"]
+    assert untouched(precious)
     assert (small / "build" / "docs" / "en" / "scenarios" / "site-down.md").is_file()
 
 
@@ -237,8 +239,7 @@ def test_printing_replaces_a_link_at_a_pdf_and_never_writes_through_it(small, tm
     assert (folder / "checklist.pdf").read_bytes().startswith(b"%PDF")
     result = run("drill", "kettle-leak", cwd=small)
     assert result.returncode == 1
-    assert result.stderr == ("Error: print/en/kettle-leak: is a link; crisisbook writes nothing into a linked "
-                             "folder: remove the link\n")
+    assert result.stderr == f"Error: {LINKED_FOLDER.format('print/en/kettle-leak')}\n"
     assert not list(tmp_path.glob("*.pdf"))
 
 

@@ -3,7 +3,9 @@
 A build killed on its own (SIGKILL to its pid, as a CI runner's timeout or the OOM killer does)
 runs no cleanup code, so its engines would go on writing into a staging folder nobody will swap
 in, and its workers would wait for work forever. Linux's parent-death signal ends them with
-their parent whatever killed it. (Elsewhere only a normal exit or Ctrl-C stops them.)
+their parent whatever killed it. (Elsewhere only a normal exit or Ctrl-C stops them.) Linux
+sends the signal when the *thread* that started the child ends, so children are started from
+the main thread (build, serve) or from the pool that owns them.
 """
 
 from __future__ import annotations
