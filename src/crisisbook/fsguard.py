@@ -162,24 +162,22 @@ def read_trees(root: Path, folders: dict[str, Path], limit: int = MAX_ASSET) -> 
 
 def _top(root: Path, target: Path, top: Path | None) -> Path:
     """Where the checks of a write start: the project root for a path inside the project, else
-    the folder the user named (or the target's own folder)."""
+    the output folder the user named (`top`), else the target's own folder."""
     target = Path(os.path.abspath(target))
-    if top is None:
-        return root if target.is_relative_to(root) else target.parent
-    top = Path(os.path.abspath(top))
-    return root if top.is_relative_to(root) and target.is_relative_to(root) else top
+    if target.is_relative_to(root):
+        return root
+    return Path(os.path.abspath(top)) if top is not None else target.parent
 
 
 def make_dirs(root: Path, folder: Path, top: Path | None = None) -> Path:
     """Create `folder` and the folders between `top` and it, refusing any that is a link or a
-    file; returns `folder`. Outside the project with no `top`, the folder the user named is
-    created as it is."""
+    file; returns `folder`. A folder outside the project that the user named is taken as it is."""
     folder = Path(os.path.abspath(folder))
     start = _top(root, folder / "x", top)
-    if not start.is_relative_to(root):
+    if start != root:
         os.makedirs(start, exist_ok=True)
     current = start
-    for part in folder.relative_to(start).parts if folder != start else ():
+    for part in folder.relative_to(start).parts:
         current = current / part
         with contextlib.suppress(FileExistsError):
             os.mkdir(current)
