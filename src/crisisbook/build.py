@@ -12,7 +12,6 @@ import fcntl
 import logging
 import os
 import posixpath
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+from . import children, fsguard
 from .errors import BuildError, ValidationFailed
 from .model import Handbook, build_handbook
 from .render import Rendered, Renderer
@@ -32,8 +32,11 @@ from .validate import today
 log = logging.getLogger(__name__)
 
 MARKER = ".crisisbook-site"  # in every site we build: only such a folder is ever replaced
-WORK = "build"
-STAGING = ".staging-"  # prefix of the folders a build assembles its output in  # git-ignored: generated Markdown, the engine's config, staging folders
+WORK = "build"  # git-ignored: generated Markdown, the engine's config, staging folders
+STAGING = ".staging-"  # prefix of the folders under build/ a build writes its Markdown in
+SITE_STAGING = ".crisisbook-staging-"  # .<site>.crisisbook-staging-*: the new site, beside the old one
+STAGED = ".crisisbook-staging"  # the marker in such a folder: only marked ones are cleared
+ASIDE = ".crisisbook-old-"  # .<site>.crisisbook-old-*: the previous site, while a swap cannot be atomic
 # The site engine is one command. MkDocs 1.x is unmaintained; ProperDocs, its maintained fork,
 # reads the same config and Markdown (tested), so moving engines is a change of this table.
 ENGINES = {
@@ -103,28 +106,30 @@ def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: li
         files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note, cache)
     # the Chinese search dictionary is only needed when a Chinese edition is built
     chinese = any(e.lang.split("-")[0] in ("zh", "ja", "ko") for e in all_editions)
-    userdict = jieba_terms(hb, root / "templates" / "search-terms.txt") if chinese else ""
+    userdict = jieba_terms(root, hb, root / "templates" / "search-terms.txt") if chinese else ""
     return Plan(all_editions, rendered, files, userdict)
 
 
-def write_docs(files: dict[str, bytes], docs: Path, known: dict | None = None) -> list[str]:
-    """Make `docs` hold exactly `files`; only files whose bytes changed are rewritten (so a live
-    preview reloads just those). Returns the paths written. `known` (the live preview's) maps
-    each file this process wrote to a hash of its bytes, which spares reading them back."""
-    written = []
+def write_docs(root: Path, files: dict[str, bytes], docs: Path, known: dict | None = None) -> list[str]:
+    """Make `docs` (inside the project `root`) hold exactly `files`; only files whose bytes
+    changed are rewritten (so a live preview reloads just those). Returns the paths written.
+    `known` (the live preview's) maps each file this process wrote to a hash of its bytes, which
+    spares reading them back. No folder on the way may be a link (fsguard)."""
+    written, folders = [], set()
     for name, data in sorted(files.items()):
         target = _inside(docs, name)
-        if known is not None and known.get(target) == hash(data) and target.exists():
+        if known is not None and known.get(target) == hash(data) and fsguard.is_file(target):
             continue
         if known is not None:
             known[target] = hash(data)
-        if not target.exists() or target.read_bytes() != data:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        if not fsguard.same_bytes(target, data):
+            if target.parent not in folders:
+                folders.add(fsguard.make_dirs(root, target.parent))
+            fsguard.write_bytes(root, target, data, folders_checked=True)
             written.append(name)
-    for stale in (p for p in docs.rglob("*") if p.is_file()):
+    for stale in fsguard.entries(fsguard.make_dirs(root, docs)):
         if stale.relative_to(docs).as_posix() not in files:
-            stale.unlink()
+            fsguard.remove(stale)  # a link is removed, never what it points at
     return written
 
 
@@ -140,7 +145,7 @@ def write_edition(root: Path, p: Plan, edition: Edition, work: Path, site: Path,
                   known: dict | None = None) -> tuple[Path, list]:
     """Write one edition's Markdown under work/docs/<lang> and its engine config; returns the
     config's path and the pages written."""
-    written = write_docs(p.files[edition.lang], work / "docs" / edition.lang, known)
+    written = write_docs(root, p.files[edition.lang], work / "docs" / edition.lang, known)
     return edition_config(root, p, edition, work, site, offline, known), written
 
 
@@ -148,8 +153,8 @@ def edition_config(root: Path, p: Plan, edition: Edition, work: Path, site: Path
                    known: dict | None = None) -> Path:
     """Write the engine config of one edition whose Markdown is (or will be) in work/docs/<lang>."""
     userdict = work / "search-terms.txt" if p.userdict else None
-    if userdict:
-        userdict.write_text(p.userdict, encoding="utf-8")
+    if userdict and not fsguard.same_bytes(userdict, p.userdict.encode()):
+        fsguard.write_bytes(root, userdict, p.userdict.encode())
     config = engine_config(root, p.rendered[edition.lang], work / "docs" / edition.lang, site / edition.prefix,
                            edition, offline, userdict, p.files[edition.lang])
     target = work / f"mkdocs.{edition.lang}.yml"
@@ -157,7 +162,7 @@ def edition_config(root: Path, p: Plan, edition: Edition, work: Path, site: Path
         return target  # the live preview: unchanged since it was last written
     if known is not None:
         known[target] = config
-    return write_config(config, target)
+    return write_config(root, config, target)
 
 
 def _outline(p: Plan, lang: str) -> Plan:
@@ -173,9 +178,9 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
     """Build the handbook into `site` (default: root/site). Returns the warnings.
     `on` is the date review banners are judged by (default: the build epoch's date)."""
     root = root.resolve()
-    site = (site or root / "site").absolute()
+    site = Path(os.path.abspath(site or root / "site"))
     _check_replaceable(site)
-    if not (root / "mkdocs.yml").is_file():
+    if not os.path.lexists(root / "mkdocs.yml"):
         raise BuildError(f"{root / 'mkdocs.yml'} is missing: it holds the site's settings (theme, search)")
     project = check_project(root, on or today())  # load and validate every file
     hb, problems = handbook(project, strict)  # the model, or every problem
@@ -183,9 +188,10 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
     day = on or _epoch_date(epoch)
     renderer = Renderer(root / "templates")
     plans: list[tuple[Edition, Plan]] = []
-    work = root / WORK
-    work.mkdir(exist_ok=True)
-    with _lock(work), tempfile.TemporaryDirectory(dir=work, prefix=STAGING) as tmp, _Engines() as engines:
+    work = fsguard.make_dirs(root, root / WORK)  # `build/` may arrive as a link in a pull request
+    fsguard.check_folder(root, work / "docs")
+    with _lock(root, work, site), tempfile.TemporaryDirectory(dir=work, prefix=STAGING) as tmp, \
+            _staging_beside(root, site) as staged, _Engines() as engines:
         staging = Path(tmp)
         # Editions are independent sites: each one's engine starts as soon as its Markdown is
         # written, so the next edition renders, and its engine runs, beside it (the engine is
@@ -193,7 +199,7 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
         # folder, because MkDocs empties its site_dir first; the others move in afterwards.
         for edition in editions(hb, renderer.strings):
             the_plan = plan(root, hb, day, offline, [edition.lang], renderer, workers=os.cpu_count() or 1)
-            output = staging / "site" if not edition.prefix else staging / "editions"
+            output = staged / "site" if not edition.prefix else staged / "editions"
             config, _ = write_edition(root, the_plan, edition, staging, output, offline)
             engines.start(edition, config, engine, epoch, output / edition.prefix)
             plans.append((edition, _outline(the_plan, edition.lang)))
@@ -203,10 +209,11 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
             if offline:
                 localise_offline(output)
             if edition.prefix:
-                output.rename(staging / "site" / edition.prefix)
-        (staging / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n")
-        _swap(staging / "site", site)
-        _swap(staging / "docs", work / "docs")  # kept for inspection and for `serve`
+                output.rename(staged / "site" / edition.prefix)
+        (staged / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n")
+        (staging / "docs" / MARKER).write_text("written by crisisbook; replaced on every build\n")
+        _swap_in(staged / "site", site)
+        _swap_in(staging / "docs", work / "docs")  # kept for inspection and for `serve`
     # the same configs for build/docs, so any engine can be run by hand on the last good Markdown
     for edition, outline in plans:
         edition_config(root, outline, edition, work, site, offline)
@@ -228,8 +235,9 @@ class _Engines:
     def start(self, edition, config: Path, engine: str, epoch: int, output) -> None:
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}  # the engine's sitemap dates, gzip headers
         log_file = tempfile.TemporaryFile("w+", encoding="utf-8")
-        proc = subprocess.Popen([*ENGINES[engine], "-f", str(config)], stdout=log_file,
-                                stderr=subprocess.STDOUT, text=True, env=env)
+        # the engine dies with this process, however it ends (children.py)
+        proc = children.popen([*ENGINES[engine], "-f", str(config)], stdout=log_file,
+                              stderr=subprocess.STDOUT, text=True, env=env)
         self.running.append((edition, output, proc, log_file))
 
     def finish(self):
@@ -259,40 +267,80 @@ class _Engines:
 def _check_replaceable(site: Path) -> None:
     """Never replace a folder crisisbook did not build: --site-dir could point anywhere."""
     _recover(site)
-    if site.is_dir() and not (site / MARKER).exists() and any(site.iterdir()):
-        raise BuildError(f"refusing to replace {site}: it is not a site crisisbook built "
-                         f"(no {MARKER} file); remove it or choose another --site-dir")
+    if os.path.islink(site):
+        raise BuildError(f"refusing to replace {site}: it is a link; give the folder itself as --site-dir")
     if site.exists() and not site.is_dir():
         raise BuildError(f"refusing to replace {site}: it is a file, not a folder")
+    if site.is_dir() and not _ours(site) and any(site.iterdir()):
+        raise BuildError(f"refusing to replace {site}: it is not a site crisisbook built "
+                         f"(no {MARKER} file); remove it or choose another --site-dir")
 
 
-def _swap(new: Path, dest: Path) -> None:
-    """Put `new` in place of `dest`: two renames on one file system, the old copy removed last."""
-    old = dest.with_name(dest.name + ".old")
-    _recover(dest)
-    if dest.exists():
-        dest.rename(old)
-    new.rename(dest)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _recover(dest: Path) -> None:
-    """A build killed between the two renames leaves only `dest.old`: bring it back."""
-    old = dest.with_name(dest.name + ".old")
-    if old.exists() and not dest.exists():
-        old.rename(dest)
-    shutil.rmtree(old, ignore_errors=True)
+def _ours(folder: Path) -> bool:
+    """A real folder (not a link) that crisisbook marked as its own."""
+    return (folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file()
+            and not (folder / MARKER).is_symlink())
 
 
 @contextmanager
-def _lock(work: Path):
-    """One build per project at a time; the holder also clears what killed builds left behind."""
-    with open(work / ".lock", "w") as handle:
+def _staging_beside(root: Path, site: Path):
+    """A fresh folder in the site's own parent, hence on its file system, for the engines to
+    build into: the swap is then renames there, wherever the project is. Removed afterwards."""
+    try:
+        fsguard.make_dirs(root, site.parent)
+        staged = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}{SITE_STAGING}"))
+    except OSError as e:
+        raise BuildError(f"cannot create a staging folder beside {site}: {e.strerror}") from None
+    (staged / STAGED).write_text("a crisisbook build in progress; removed when it ends\n")
+    try:
+        yield staged
+    finally:
+        fsguard.remove(staged)
+
+
+def _swap_in(new: Path, dest: Path) -> None:
+    """Put the folder `new` in place of `dest`, its sibling. Where Linux can exchange two folders
+    in one step, `dest` always holds a whole site, the old or the new; elsewhere it is two
+    renames, the old site moved aside under a name of crisisbook's own (an unrelated `dest.old`
+    is never touched), and a build killed between them is recovered by the next one."""
+    if not os.path.lexists(dest):
+        new.rename(dest)
+    elif fsguard.exchange(new, dest):
+        fsguard.remove(new)  # now the previous site
+    else:
+        aside = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}{ASIDE}"))
+        dest.rename(aside)  # rename(2) replaces the empty folder
+        new.rename(dest)
+        fsguard.remove(aside)
+
+
+def _recover(dest: Path) -> None:
+    """A build killed between the two renames of a swap leaves no `dest`: bring the previous
+    site back from where it was moved aside, if crisisbook marked it as its own."""
+    if os.path.lexists(dest):
+        return
+    moved = [dest.with_name(dest.name + ".old")] + sorted(dest.parent.glob(f".{dest.name}{ASIDE}*"))
+    found = next((folder for folder in moved if _ours(folder)), None)
+    if found:
+        found.rename(dest)
+
+
+@contextmanager
+def _lock(root: Path, work: Path, site: Path):
+    """One build per project at a time; the holder also clears what killed builds left behind
+    (only folders crisisbook named and marked as its staging)."""
+    with fsguard.open_lock(root, work / ".lock") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildError("another crisisbook build is running in this project; "
                              "wait for it to finish") from None
         for stale in work.glob(STAGING + "*"):
-            shutil.rmtree(stale, ignore_errors=True)
+            fsguard.remove(stale)
+        for stale in site.parent.glob(f".{site.name}{SITE_STAGING}*"):
+            if (stale / STAGED).is_file() and not stale.is_symlink():
+                fsguard.remove(stale)
+        for stale in site.parent.glob(f".{site.name}{ASIDE}*"):
+            if _ours(stale) or (stale.is_dir() and not stale.is_symlink() and not any(stale.iterdir())):
+                fsguard.remove(stale)
         yield

@@ -9,6 +9,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from . import fsguard
 from .build import WORK, build, build_epoch, handbook_of
 
 
@@ -29,19 +30,18 @@ def bundle(root: Path, out: Path) -> Path:
     hb, _ = handbook_of(root)
     epoch = build_epoch(root, hb)
     stamp = version(root, epoch)
-    (root / WORK).mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=root / WORK, prefix=".bundle-") as tmp:
-        site = Path(tmp) / "site"
+    work = fsguard.make_dirs(root, root / WORK)
+    with tempfile.TemporaryDirectory(dir=work, prefix=".bundle-") as tmp:
+        site = Path(tmp).resolve() / "site"
         build(root, site, offline=True)
-        out.mkdir(parents=True, exist_ok=True)
-        target = out / f"handbook-{stamp}.zip"
+        target = fsguard.make_dirs(root, out) / f"handbook-{stamp}.zip"
         # fixed timestamps and order: the same commit gives the same zip
         when = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.timezone.utc).timetuple()[:6]
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        with fsguard.replacing(root, target) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
             info = zipfile.ZipInfo("handbook/VERSION.txt", when)
             archive.writestr(info, f"{stamp}\nOpen handbook/index.html in a browser.\n")
-            for path in sorted(p for p in site.rglob("*") if p.is_file()):
+            for path in fsguard.files(site, site):  # only what the build put there, no link out of it
                 info = zipfile.ZipInfo(f"handbook/{path.relative_to(site).as_posix()}", when)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes())
-    return target
+                archive.writestr(info, fsguard.read_bytes(site, path, fsguard.MAX_ASSET))
+    return out / target.name

@@ -24,6 +24,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from .errors import LoadError
+from .children import die_with_parent
 from .load import PLAYBOOK_FILES, Document, display_name, load_bytes, read_source, scenario_files
 from .report import WARNING, Problem, sort_key
 from .validate import Playbook, check_playbook, check_scenario, skip_notes
@@ -174,15 +175,17 @@ def _check_many(pb: Playbook, jobs: list, on: dt.date, keep: bool) -> list[_Outc
     if workers == 1:
         _worker_playbook(pb)
         return [_check_one(job) for job in jobs]
-    # each worker receives the playbook once, not with every file
-    with ProcessPoolExecutor(workers, initializer=_worker_playbook, initargs=(pb,)) as pool:
+    # each worker receives the playbook once, not with every file, and dies with this process
+    with ProcessPoolExecutor(workers, initializer=_worker_playbook, initargs=(pb, os.getpid())) as pool:
         return list(pool.map(_check_one, jobs, chunksize=32))
 
 
 _playbook: list = []  # in a worker (or this process): the Playbook checked against
 
 
-def _worker_playbook(pb: Playbook) -> None:
+def _worker_playbook(pb: Playbook, parent: int | None = None) -> None:
+    if parent:
+        die_with_parent(parent)
     _playbook[:] = [pb]
 
 

@@ -93,14 +93,8 @@ def build(project: Path, site_dir: Path | None, strict: bool, engine: str, offli
     """Validate, render and build the handbook into site/. On any error the previous site/ is
     left exactly as it was."""
     from .build import build as run
-    from .errors import ValidationFailed
 
-    try:
-        warnings = run(project, site_dir, strict=strict, engine=engine, offline=offline)
-    except ValidationFailed as e:
-        for problem in e.problems:
-            click.echo(str(problem), err=True)
-        raise
+    warnings = run(project, site_dir, strict=strict, engine=engine, offline=offline)  # errors print their problems
     for problem in warnings:
         click.echo(str(problem), err=True)
     click.echo(f"Handbook built into {site_dir or project / 'site'}", err=True)
@@ -154,18 +148,21 @@ def new_scenario_cmd(project: Path, scenario_id: str, category: str, title: str 
 @click.option("--check", is_flag=True, help="Exit 1 if the file is not up to date, instead of writing it.")
 def codeowners_cmd(project: Path, out: Path, check: bool) -> None:
     """Write CODEOWNERS so each scenario's owner role reviews changes to it."""
+    import os
+
+    from . import fsguard
     from .build import handbook_of
     from .codeowners import codeowners
 
     hb, _ = handbook_of(project)
-    text, target = codeowners(hb), project / out
-    current = target.read_text(encoding="utf-8") if target.exists() else None
+    root = project.resolve()
+    text, target = codeowners(hb), root / out
+    current = fsguard.read_text(root, target) if os.path.lexists(target) else None
     if check:
         if current != text:
             raise click.ClickException(f"{out} is out of date: run `crisisbook codeowners` and commit it")
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    fsguard.write_bytes(root, target, text.encode())
     click.echo(f"wrote {out}", err=True)
 
 

@@ -27,4 +27,4 @@ def drill_pack(root: Path, scenario: str, out: Path, lang: str | None = None) ->
         raise CrisisbookError(f"scenarios/{scenario}.yaml has no drill: section "
                               f"(scenarios with one: {', '.join(with_drills) or 'none'})")
     folder = out / p.lang / scenario
-    return [p.pdf(template, folder / name, sc=sc) for name, template in DOCUMENTS.items()]
+    return [p.pdf(template, folder / name, out, sc=sc) for name, template in DOCUMENTS.items()]

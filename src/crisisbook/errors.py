@@ -25,6 +25,15 @@ class LoadError(CrisisbookError):
         where = file if line is None else f"{file}:{line}:{col or 1}"
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # a forked worker's error travels back to the parent pickled
+        return type(self), (self.file, self.reason, self.line, self.col)
+
+
+class UnsafePath(LoadError):
+    """A file crisisbook will not read or write: a link out of the project or into .git, a
+    device, pipe or folder where a file belongs, a file over its size limit, or a link where
+    output goes (see fsguard.py)."""
+
 
 class ValidationFailed(CrisisbookError):
     """The project has problems; they have been reported one per line already."""
@@ -34,6 +43,12 @@ class ValidationFailed(CrisisbookError):
         from .report import summary
 
         super().__init__(f"{summary(problems)}; nothing was built")
+
+    def show(self, file=None) -> None:
+        """Every problem on its own line, then the summary: whichever command ran into them."""
+        for problem in self.problems:
+            click.echo(str(problem), err=True)
+        super().show(file)
 
 
 class RenderError(CrisisbookError):

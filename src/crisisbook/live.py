@@ -20,12 +20,13 @@ import logging
 import mimetypes
 import posixpath
 import re
-import shutil
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import fsguard
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class Engine:
         a = self.api
         self.builds += 1
         target = self.folder / str(self.builds)
-        _remove(target)
+        fsguard.remove(target)
         target.mkdir(parents=True)
         config = a.load_config(config_file=str(self.config_file), site_dir=str(target))
         config = config.plugins.on_config(config)
@@ -86,7 +87,7 @@ class Engine:
     def drop(self, folder: Path | None) -> None:
         """Remove a folder an earlier full build wrote (once nothing serves it)."""
         if folder is not None:
-            _remove(folder)
+            fsguard.remove(folder)
 
     def build_pages(self, names: list[str], done=None) -> list[str]:
         """Read and build again the pages at these docs paths (copy other files); `done` is
@@ -114,13 +115,6 @@ class Engine:
                 done()
         return built
 
-
-def _remove(folder: Path) -> None:
-    """A preview output folder of ours, gone; a link in its place is removed, never followed."""
-    if folder.is_symlink() or folder.is_file():
-        folder.unlink()
-    elif folder.exists():
-        shutil.rmtree(folder)
 
 
 def _neighbours(page) -> list:

@@ -15,15 +15,14 @@ pass, which lets us:
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from . import fsguard
 from .errors import LoadError
 
 try:  # libyaml's parser is ~8x faster; the pure-Python one gives the same events and marks
@@ -39,7 +38,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             Scanner.__init__(self)
             _PyParser.__init__(self)
 
-MAX_BYTES = 1_000_000  # a large scenario is ~80 KB; anything near this limit is a mistake or an attack
+MAX_BYTES = fsguard.MAX_TEXT  # a large scenario is ~80 KB; anything near this limit is a mistake or an attack
 MAX_DEPTH = 32  # real files nest 6 levels; deeper flow nesting is refused before libyaml sees it
 
 Mark = tuple[int, int]  # (line, column), both 1-based
@@ -70,14 +69,12 @@ class Document:
         return (1, 1)
 
 
-def load_file(path: Path, display: str | None = None) -> Document:
-    """Read one YAML file that must hold a mapping. Raises LoadError naming file and line."""
-    name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise LoadError(name, f"cannot read file: {e.strerror}") from e
-    return load_bytes(raw, name)
+def load_file(path: Path, display: str | None = None, root: Path | None = None) -> Document:
+    """Read one YAML file that must hold a mapping, from the project `root` (by default the
+    file's own folder): see fsguard. Raises LoadError naming file and line."""
+    root = Path(root or path.parent).resolve()
+    raw = fsguard.read_bytes(root, path, MAX_BYTES)
+    return load_bytes(raw, display or fsguard.shown(path, root))
 
 
 def load_bytes(raw: bytes, name: str) -> Document:
@@ -261,22 +258,6 @@ def display_name(path: Path, root: Path) -> str:
 
 
 def read_source(path: Path, root: Path, name: str) -> bytes:
-    """The bytes of one project file, refused (LoadError) unless it is a regular file inside the
-    project and within the size limit, all decided before a byte is read."""
-    real = os.path.realpath(path)  # never raises, even for a link that loops
-    if os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
-        raise LoadError(name, "file lies outside the project (a symlink?); refusing to read it")
-    try:
-        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-    except OSError as e:
-        if e.errno == errno.ELOOP:
-            raise LoadError(name, "is a symbolic link that loops back on itself; point it at a "
-                                  "file or remove it") from None
-        raise LoadError(name, f"cannot read file: {e.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise LoadError(name, "is not a regular file; refusing to read it")
-        if info.st_size > MAX_BYTES:
-            raise LoadError(name, f"file is {info.st_size:,} bytes; the limit is {MAX_BYTES:,}")
-        return handle.read(MAX_BYTES + 1)  # a file growing while it is read stops at the limit
+    """The bytes of one project file, read as fsguard reads every project file: inside the
+    project, a regular file, within the size limit checked before a byte is read."""
+    return fsguard.read_bytes(Path(os.path.realpath(root)), path, MAX_BYTES)

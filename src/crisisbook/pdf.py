@@ -6,16 +6,26 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .errors import RenderError
+from . import fsguard
+from .errors import CrisisbookError, RenderError
 from .model import Handbook, Text
-from .render import _where
+from .render import TemplateLoader, _where
+
+
+# WeasyPrint reports each step of every PDF at INFO, which `crisisbook print` (INFO by default)
+# would show as noise around the one line per file it writes
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,8 @@ class Printer:
         self.hb, self.lang, self.stamp = hb, lang, stamp
         self.s = strings.get(lang) or strings[hb.default_language]
         self.base = Path(templates) / "print"
-        self.env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(self.base),
+        self.root = Path(templates).resolve().parent
+        self.env = SandboxedEnvironment(loader=TemplateLoader(self.root, [self.base]),
                                         undefined=jinja2.StrictUndefined, autoescape=True,
                                         trim_blocks=True, lstrip_blocks=True)
         self.env.filters["t"] = lambda v: v.get(lang) if isinstance(v, Text) else v
@@ -61,10 +72,43 @@ class Printer:
         except jinja2.TemplateError as e:
             raise RenderError(f"template {_where(e, template)}: {e.message}") from e
 
-    def pdf(self, template: str, target: Path, **context) -> Path:
+    def pdf(self, template: str, target: Path, top: Path | None = None, **context) -> Path:
+        """Write one PDF to `target` (below the output folder `top`), through fsguard: the folders
+        on the way may not be links, and a link at the file itself is replaced."""
         from weasyprint import HTML  # imported here: it loads Pango, which validate never needs
 
         html = self.html(template, **context)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        HTML(string=html, base_url=str(self.base)).write_pdf(target)
+        fetcher = _project_fetcher(self.root)
+        with fsguard.replacing(self.root, target, top) as handle:
+            HTML(string=html, base_url=str(self.base.resolve()) + "/", url_fetcher=fetcher).write_pdf(handle)
+            if fetcher.refused:  # the PDF is not put in place
+                raise fetcher.refused[0]
         return target
+
+
+def _project_fetcher(root: Path):
+    """WeasyPrint's resources (the stylesheet, images) read as project files through fsguard;
+    nothing is fetched from a network or from outside the project. Refusals are kept in
+    `refused`: WeasyPrint logs a failed fetch and carries on without the resource."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ProjectFiles(URLFetcher):
+        def __init__(self):
+            super().__init__()
+            self.refused: list[CrisisbookError] = []
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            try:
+                if not url.startswith("file:"):
+                    raise RenderError(f"the print templates load {url}: only files of the project may be used")
+                path = Path(url2pathname(urlsplit(url).path))
+                data = fsguard.read_bytes(root, path, fsguard.MAX_ASSET)
+            except CrisisbookError as e:
+                self.refused.append(e)
+                raise
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, data, {"Content-Type": kind})
+
+    return ProjectFiles()

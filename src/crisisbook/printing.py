@@ -34,9 +34,9 @@ def print_scenarios(root: Path, ids: list[str], out: Path, lang: str | None = No
     written = []
     for sc in (known[i] for i in ids) if ids else p.hb.scenarios:
         folder = out / p.lang / sc.id
-        written += [p.pdf("checklist.html.j2", folder / "checklist.pdf", sc=sc),
-                    p.pdf("cards.html.j2", folder / "action-cards.pdf", sc=sc),
-                    p.pdf("scenario.html.j2", folder / "scenario.pdf", sc=sc)]
+        written += [p.pdf("checklist.html.j2", folder / "checklist.pdf", out, sc=sc),
+                    p.pdf("cards.html.j2", folder / "action-cards.pdf", out, sc=sc),
+                    p.pdf("scenario.html.j2", folder / "scenario.pdf", out, sc=sc)]
     if not ids:
-        written.append(p.pdf("handbook.html.j2", out / p.lang / "handbook.pdf"))
+        written.append(p.pdf("handbook.html.j2", out / p.lang / "handbook.pdf", out))
     return written

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import multiprocessing
+import os
 import re
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -22,6 +23,8 @@ from urllib.parse import quote
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import fsguard
+from .children import die_with_parent
 from .errors import RenderError
 from .load import load_file
 from . import model
@@ -197,7 +200,8 @@ def _render_forked(renderer, base: dict, jobs: list, alternates, workers: int) -
     bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     _forked = (renderer, base, jobs, alternates)
     try:
-        with ProcessPoolExecutor(len(bounds) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(len(bounds) - 1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             others = [pool.submit(_render_slice, b) for b in bounds[1:]]
             pages = _render_jobs(renderer, base, jobs[:bounds[0][1]], alternates)
             for other in others:
@@ -238,19 +242,49 @@ class _Sandbox(SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
+class TemplateLoader(jinja2.BaseLoader):
+    """Jinja2's FileSystemLoader, reading through fsguard: a template that is a link out of the
+    project, a device or a folder is refused like any other project file."""
+
+    def __init__(self, root: Path, folders: list[Path]):
+        self.root, self.folders = root, [Path(f) for f in folders]
+
+    def get_source(self, environment, template: str):
+        parts = jinja2.loaders.split_template_path(template)  # refuses ".." and absolute names
+        for folder in self.folders:
+            path = folder.joinpath(*parts)
+            if os.path.lexists(path) and not (path.is_dir() and not path.is_symlink()):
+                source = fsguard.read_text(self.root, path)
+                stamp = os.stat(path).st_mtime_ns
+                return source, str(path), lambda: _mtime(path) == stamp
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        return sorted({p.relative_to(folder).as_posix() for folder in self.folders
+                       for p in fsguard.files(self.root, folder)})
+
+
+def _mtime(path: Path):
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
 class Renderer:
     """Compiles the project's templates once and renders every page of a handbook."""
 
     def __init__(self, templates: Path):
+        root = Path(templates).resolve().parent
         self.env = _Sandbox(
-            loader=jinja2.FileSystemLoader([templates / "pages", templates]), undefined=jinja2.StrictUndefined,
+            loader=TemplateLoader(root, [templates / "pages", templates]), undefined=jinja2.StrictUndefined,
             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
                                 page_title=page_title, t=translate)
         self.env.globals["inflections"] = inflections
         self.env.globals["parts"] = self.parts
         self.parts_cache: dict = {}  # (part, scenario id, language, arguments) -> (Scenario, Markdown)
-        strings = load_file(templates / "strings.yaml", "templates/strings.yaml").data
+        strings = load_file(templates / "strings.yaml", "templates/strings.yaml", root).data
         self.strings = strings
 
     @jinja2.pass_context

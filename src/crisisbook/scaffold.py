@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import fsguard
 from .errors import CrisisbookError
 from .checker import check_project
+from .render import TemplateLoader
 from .schema import CATEGORIES, SLUG
 
 # Channels a statement kind goes to when the playbook has them; otherwise its first channel.
@@ -26,16 +29,17 @@ def new_scenario(root: Path, sid: str, category: str, title: str | None, today: 
                               f"e.g. warehouse-fire")
     if category not in CATEGORIES:
         raise CrisisbookError(f"unknown category '{category}'; choose one of: {', '.join(CATEGORIES)}")
+    given, root = root, root.resolve()
     target = root / "scenarios" / f"{sid}.yaml"
-    if target.exists():
-        raise CrisisbookError(f"{target.relative_to(root)} already exists; choose another id")
+    if os.path.lexists(target):  # a broken link too: writing through it would create its target
+        kind = " (a link)" if target.is_symlink() else ""
+        raise CrisisbookError(f"{target.relative_to(root)} already exists{kind}; choose another id")
     project = check_project(root, today, only=[])
     if project.failed():
         raise CrisisbookError("the playbook has problems; run `crisisbook validate` and fix them first")
     text = _render(root, sid, category, title, today, project.playbook)
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    return target
+    fsguard.create(root, target, text.encode())
+    return given / "scenarios" / f"{sid}.yaml"
 
 
 def _render(root: Path, sid, category, title, today, playbook: dict) -> str:
@@ -52,7 +56,7 @@ def _render(root: Path, sid, category, title, today, playbook: dict) -> str:
         found = [c for c in _PREFERRED.get(kind, _PUBLIC) if c in channels]
         return found or channels[:1]
 
-    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(root / "templates" / "scaffold"),
+    env = SandboxedEnvironment(loader=TemplateLoader(root, [root / "templates" / "scaffold"]),
                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True)
     env.filters["yaml"] = json.dumps  # a JSON string is a valid YAML scalar, safely quoted

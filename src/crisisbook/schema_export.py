@@ -120,9 +120,13 @@ def dumps(schema: dict) -> str:
 
 
 def write(out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the schemas into `out`, through fsguard: a link there is replaced, never followed."""
+    from . import fsguard
+
+    here = Path.cwd().resolve()
+    fsguard.make_dirs(here, out)
     written = []
     for name, schema in sorted(schemas().items()):
-        (out / name).write_text(dumps(schema), encoding="utf-8")
+        fsguard.write_bytes(here, out / name, dumps(schema).encode(), folders_checked=True)
         written.append(out / name)
     return written

@@ -6,7 +6,6 @@ language is previewed at a time (the default, or --lang)."""
 from __future__ import annotations
 
 import logging
-import shutil
 import signal
 import threading
 import time
@@ -18,6 +17,7 @@ from watchdog.observers import Observer
 
 from .build import WORK, handbook, plan, write_edition
 from .checker import Checker
+from . import fsguard
 from .errors import CrisisbookError, ValidationFailed
 from .live import Engine, Server
 from .render import Renderer
@@ -180,8 +180,5 @@ def _output(root: Path, config: Path) -> Path:
             raise CrisisbookError(f"refusing to write the preview into {folder}: it is a symbolic link")
     site.mkdir(parents=True, exist_ok=True)
     for old in site.iterdir():
-        if old.is_symlink() or not old.is_dir():
-            old.unlink()
-        else:
-            shutil.rmtree(old)
+        fsguard.remove(old)
     return site

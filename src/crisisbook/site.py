@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from . import fsguard
 from .errors import BuildError
 from .model import Handbook
 from .render import Rendered
@@ -50,24 +52,20 @@ def alternates(page: str, current: Edition, all_editions: list[Edition], offline
             for e in all_editions if e.lang != current.lang]
 
 
-def handwritten(root: Path, edition: Edition, languages: list[str], note: str) -> dict[str, bytes]:
+def handwritten(docs: dict[str, bytes], edition: Edition, languages: list[str], note: str) -> dict[str, bytes]:
     """docs/name.md, or its translation docs/name.<lang>.md; an untranslated page gets a note."""
-    folder = root / "docs"
-    if not folder.is_dir():
-        return {}
     suffixes = tuple(f".{lang}.md" for lang in languages)
     out = {}
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.name.endswith(suffixes):
+    for name, data in docs.items():
+        if name.endswith(suffixes):
             continue
-        name = path.relative_to(folder).as_posix()
-        translated = path.with_name(path.name.removesuffix(".md") + f".{edition.lang}.md")
-        if path.suffix == ".md" and edition.prefix and translated.exists():
-            out[name] = translated.read_bytes()
-        elif path.suffix == ".md" and edition.prefix:
-            out[name] = f'!!! note ""\n    {note}\n\n'.encode() + path.read_bytes()
+        translated = name.removesuffix(".md") + f".{edition.lang}.md"
+        if name.endswith(".md") and edition.prefix and translated in docs:
+            out[name] = docs[translated]
+        elif name.endswith(".md") and edition.prefix:
+            out[name] = f'!!! note ""\n    {note}\n\n'.encode() + data
         else:
-            out[name] = path.read_bytes()
+            out[name] = data
     return out
 
 
@@ -85,11 +83,11 @@ def docs_files(root: Path, rendered: Rendered, edition: Edition, languages: list
             if cache is not None:
                 cache[key] = hit
         files[path] = hit[1]
-    extras = handwritten(root, edition, languages, note)
-    assets = root / "templates" / "assets"
-    if assets.is_dir():
-        extras |= {f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes()
-                   for p in sorted(assets.rglob("*")) if p.is_file()}
+    # everything copied into the site is read through fsguard: a link out of the project is refused
+    copied = fsguard.read_trees(root, {"": root / "docs", "assets/": root / "templates" / "assets"})
+    docs = {name: data for name, data in copied.items() if not name.startswith("assets/")}
+    extras = handwritten(docs, edition, languages, note)
+    extras |= {name: data for name, data in copied.items() if name.startswith("assets/")}
     for name in extras:
         if name in files:
             raise BuildError(f"docs/{name}: clashes with a generated page of the same name")
@@ -127,20 +125,20 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
     }
 
 
-def write_config(config: dict, target: Path) -> Path:
-    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+def write_config(root: Path, config: dict, target: Path) -> Path:
+    data = yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
+    if not fsguard.same_bytes(target, data):
+        fsguard.write_bytes(root, target, data)
     return target
 
 
 def _project_config(root: Path) -> dict:
     from mkdocs.utils.yaml import get_yaml_loader  # understands mkdocs.yml's own tags (!ENV)
 
+    text = fsguard.read_text(root, root / "mkdocs.yml")
     try:
-        with open(root / "mkdocs.yml", encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=get_yaml_loader()) or {}
-    except (OSError, yaml.YAMLError) as e:
+        return yaml.load(text, Loader=get_yaml_loader()) or {}
+    except yaml.YAMLError as e:
         raise BuildError(f"mkdocs.yml: {e}") from e
 
 
@@ -158,13 +156,13 @@ def _plugins(listed) -> dict:
     return out
 
 
-def jieba_terms(hb: Handbook, extra: Path) -> str:
+def jieba_terms(root: Path, hb: Handbook, extra: Path) -> str:
     """A jieba user dictionary: terms readers search for, kept whole in the search index
     (a query is matched against whole indexed words). From the shipped list and the data:
     monitoring keywords, role titles and scenario tags in every language."""
     terms: set[str] = set()
-    if extra.is_file():
-        terms |= {line.split()[0] for line in extra.read_text(encoding="utf-8").splitlines()
+    if os.path.lexists(extra):
+        terms |= {line.split()[0] for line in fsguard.read_text(root, extra).splitlines()
                   if line.strip() and not line.startswith("#")}
     texts = [r.title for r in hb.roles] + [k for sc in hb.scenarios for k in sc.keywords]
     for text in texts:
