@@ -85,6 +85,8 @@ INVALID = {
     "reply action not allowed": ("complaint: {action: reply,", "complaint: {action: shout,"),
     "missing comment category": ("  praise: {action: reply, reply: Thanks.}\n", ""),
     "statement kind not allowed": ("kind: update", "kind: rant"),
+    "pattern with a trailing newline": ("keywords: [kettleworks down]",
+                                        'keywords: [kettleworks down]\nblanks: {"a\\n": x}'),
     "hashtag without #": ("keywords: [kettleworks down]", "keywords: [kettleworks down]\n  hashtags: [down]"),
     "bad language code in a translation": ("title: Shop is down", "title: {EN: Shop is down}"),
 }

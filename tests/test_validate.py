@@ -65,6 +65,14 @@ CASES = [
      "    email: cy@kettleworks.example\n    active: no\n", [
         "playbook/roster.yaml:18:13: people.cy-ho.active: must be true or false, found 'no'; "
         "write true or false (yes and no are read as text)"]),
+    ("pattern with a trailing newline", ROSTER, "    email: cy@kettleworks.example\n",
+     '    email: cy@kettleworks.example\n    github: "cy-ho\\n"\n', [
+        "playbook/roster.yaml:18:13: people.cy-ho.github: 'cy-ho\\n' is not in the expected form; "
+        "the GitHub user name, without @"]),
+    ("blank name with a trailing newline", KETTLE, "  model: Model number on the base",
+     '  "model\\n": Model number on the base', [
+        "scenarios/kettle-leak.yaml:16:14: blanks.model\\n: 'model\\n' is not in the expected form; "
+        "blank names are lower_snake_case"]),
     ("unknown person", ROSTER, "spokesperson: {primary: bo-chan,", "spokesperson: {primary: bo-chen,", [
         "playbook/roster.yaml:20:27: assignments.spokesperson.primary: unknown person 'bo-chen' "
         "(did you mean 'bo-chan'?); see people in this file"]),

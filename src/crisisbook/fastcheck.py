@@ -47,6 +47,11 @@ def is_isodate(value) -> bool:
         return False
 
 
+def full_match(pattern: str, value: str) -> bool:
+    """A schema pattern matches the whole value: `$` would also accept a final newline."""
+    return re.fullmatch(pattern, value) is not None
+
+
 CUSTOM_TYPES = {"text": is_text, "slug": is_slug, "duration": is_duration, "isodate": is_isodate}
 
 # Cerberus' own types, narrowed to exactly the Python types the loader produces: `True` is an
@@ -124,10 +129,9 @@ def _field(rules: dict) -> Callable:
     if "allowed" in rules:
         allowed = frozenset(rules["allowed"])
         tests.append(lambda v: v in allowed)
-    if "regex" in rules:  # Cerberus appends '$' and uses match(): keep its exact semantics
-        pattern = rules["regex"]
-        compiled = re.compile(pattern if pattern.endswith("$") else pattern + "$")
-        tests.append(lambda v: bool(compiled.match(v)))
+    if "regex" in rules:  # the whole value, as validate.Validator checks it
+        compiled = re.compile(rules["regex"])
+        tests.append(lambda v: compiled.fullmatch(v) is not None)
     if "minlength" in rules:
         least = rules["minlength"]
         tests.append(lambda v: len(v) >= least)

@@ -37,7 +37,10 @@ _SIMPLE = {"string": "string", "integer": "integer", "boolean": "boolean"}
 
 
 def _anchored(regex: str) -> str:
-    return f"^(?:{regex})$"  # Cerberus matches the whole value; JSON Schema searches
+    """crisisbook matches the whole value; JSON Schema searches. `(?![\\s\\S])` ends the value
+    in ECMA-262 (editors) and in Python (the tests) alike, where `$` would let Python's
+    validators accept a final newline."""
+    return f"^(?:{regex})(?![\\s\\S])"
 
 
 def _text() -> dict:

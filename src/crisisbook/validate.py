@@ -16,7 +16,7 @@ from pathlib import Path
 import cerberus
 
 from . import schema as S
-from .fastcheck import compile_schema, is_duration, is_isodate, is_slug, is_text
+from .fastcheck import compile_schema, full_match, is_duration, is_isodate, is_slug, is_text
 from .i18n import check_translations
 from .load import Document, Sources
 from .model import fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
@@ -44,6 +44,13 @@ class Validator(cerberus.Validator):
 
     def _validate_type_isodate(self, value):
         return is_isodate(value)
+
+    def _validate_regex(self, pattern, field, value):
+        """{'type': 'string'}"""
+        # Cerberus appends '$' and uses match(), which accepts a final newline ("name\n" as a
+        # GitHub name broke CODEOWNERS): a pattern must match the whole value.
+        if isinstance(value, str) and not full_match(pattern, value):
+            self._error(field, cerberus.errors.REGEX_MISMATCH)
 
 
 # A Validator keeps the document it checks: one per schema and thread (serve validates in a
