@@ -118,6 +118,33 @@ def test_broken_yaml_does_not_hide_other_files(small):
     assert len(errors(small)) == 2
 
 
+def test_an_id_that_would_replace_a_handbook_page_is_refused(small):
+    (small / "scenarios" / "index.yaml").write_text((small / SITE).read_text())
+    with open(small / "playbook" / "roles.yaml", "a") as roles:
+        roles.write("  index:\n    title: Index keeper\n    summary: Keeps the index.\n    duties: [Keep it.]\n")
+    with open(small / ROSTER, "a") as roster:
+        roster.write("  index: {primary: cy-ho, backup: ann-lee}\n")
+    assert errors(small) == [
+        "playbook/roles.yaml:15:3: roles.index: role id 'index' is reserved: its page would replace the "
+        "handbook's own roles/index.md; choose another id",
+        "scenarios/index.yaml: file name 'index' is reserved: its page would replace the handbook's own "
+        "scenarios/index.md; choose another id"]
+
+
+def test_reserved_ids_are_the_renderers_own_page_names(monkeypatch):
+    from crisisbook import pages
+
+    assert pages.reserved("scenario") == {"index": "scenarios/index.md"}
+    assert pages.reserved("role") == {"index": "roles/index.md"}
+    assert pages.reserved("person") == {}  # no page per person: any id will do
+    # a page added to the renderer is reserved at once, for every kind with pages beside it
+    monkeypatch.setitem(pages.FIXED, "scenarios/by-tag.md", "tags.md.j2")
+    monkeypatch.setitem(pages.PER_ID, "person", ("people/{}.md", "person-page.md.j2"))
+    monkeypatch.setitem(pages.FIXED, "people/index.md", "people.md.j2")
+    assert pages.reserved("scenario") == {"index": "scenarios/index.md", "by-tag": "scenarios/by-tag.md"}
+    assert pages.reserved("person") == {"index": "people/index.md"}
+
+
 def test_missing_playbook_file(small):
     (small / "playbook" / "channels.yaml").unlink()
     assert errors(small) == ["playbook/channels.yaml: file is missing"]

@@ -20,7 +20,7 @@ from .load import (Document, LoadError, Sources, _check_inside, _display, _scena
 from .report import Problem, sort_key
 from .validate import validate_playbook, validate_scenario
 
-_CODE = ("load.py", "schema.py", "fastcheck.py", "validate.py", "i18n.py", "model.py", "report.py")
+_CODE = ("load.py", "schema.py", "fastcheck.py", "pages.py", "validate.py", "i18n.py", "model.py", "report.py")
 _PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 
 

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from .errors import RenderError
 from .load import load_file
 from . import model
+from .pages import FIXED, PER_ID, page_of
 from .model import PLACEHOLDER, Handbook, Text
 
 # One pass over inline text: HTML's three special characters become entities, and the characters
@@ -336,12 +337,9 @@ class Renderer:
         s = self.strings.get(lang) or self.strings[hb.default_language]
         safe = self.page_strings.get(lang) or self.page_strings[hb.default_language]
         base = dict(hb=hb, s=safe, lang=lang, today=today)
-        jobs = [("index.md", "home.md.j2", {}), ("scenarios/index.md", "scenarios.md.j2", {}),
-                ("roles/index.md", "roles.md.j2", {}), ("severity.md", "severity.md.j2", {}),
-                ("roster.md", "roster.md.j2", {}), ("statements.md", "statements.md.j2", {}),
-                ("review.md", "review.md.j2", {})]
-        jobs += [(f"scenarios/{sc.id}.md", "scenario.md.j2", {"sc": sc}) for sc in hb.scenarios]
-        jobs += [(f"roles/{role.id}.md", "role.md.j2", {"role": role}) for role in hb.roles]
+        jobs = [(page, template, {}) for page, template in FIXED.items()]
+        jobs += [(page_of("scenario", sc.id), PER_ID["scenario"][1], {"sc": sc}) for sc in hb.scenarios]
+        jobs += [(page_of("role", role.id), PER_ID["role"][1], {"role": role}) for role in hb.roles]
         if workers > 1 and cache is None and len(jobs) >= PARALLEL_FROM and _FORK:
             return Rendered(_render_forked(self, base, jobs, alternates, workers), self.nav(hb, s))
         pages = {}

@@ -19,10 +19,14 @@ from . import schema as S
 from .fastcheck import compile_schema, full_match, is_duration, is_isodate, is_slug, is_text
 from .i18n import check_translations
 from .load import Document, Sources
+from .pages import reserved
 from .model import fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
 from .report import ERROR, WARNING, Problem, field_path, sort_key
 
 _SLUG = re.compile(S.SLUG)
+# Where each kind of id is declared (playbook file, mapping of ids in it). An id of a kind that
+# has pages of its own (pages.PER_ID) may not take the name of a fixed page beside them.
+_DECLARED_IDS = {"role": ("roles", "roles"), "person": ("roster", "people")}
 _TYPE_NAMES = {
     "text": "text", "string": "text", "slug": "an id (lowercase letters, digits and hyphens, e.g. crisis-lead)",
     "duration": "a duration such as 15m, 2h, 3d or 2w", "isodate": "a date written YYYY-MM-DD",
@@ -233,6 +237,8 @@ def validate_scenario(sid: str, doc: Document, sources: Sources, playbook_ok: bo
         problems.append(Problem(doc.file, None, None, "",
                                 f"file name '{sid}' is not a slug: use lowercase letters, "
                                 f"digits and hyphens, e.g. product-recall.yaml"))
+    if sid in reserved("scenario"):
+        problems.append(Problem(doc.file, None, None, "", _reserved_message("file name", sid, "scenario")))
     found = check_schema(doc, S.SCENARIO)
     problems += found + _todos(doc)
     if playbook_ok and not found:
@@ -267,7 +273,21 @@ def _todos(doc: Document) -> list[Problem]:
     return out
 
 
+def _reserved_message(what: str, id_: str, kind: str) -> str:
+    return (f"{what} '{id_}' is reserved: its page would replace the handbook's own "
+            f"{reserved(kind)[id_]}; choose another id")
+
+
+def _check_reserved_ids(pb: dict[str, Document], out: list[Problem]) -> None:
+    for kind, (stem, key) in _DECLARED_IDS.items():
+        taken = reserved(kind)
+        for id_ in pb[stem].data[key]:
+            if id_ in taken:
+                _Checker(pb[stem], out).at((key, id_), _reserved_message(f"{kind} id", id_, kind), key=True)
+
+
 def _check_playbook(pb: dict[str, Document], out: list[Problem]) -> None:
+    _check_reserved_ids(pb, out)
     roles = pb["roles"].data["roles"]
     people = pb["roster"].data["people"]
     org = _Checker(pb["organisation"], out)
