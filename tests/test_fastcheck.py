@@ -73,6 +73,17 @@ def test_a_trailing_newline_breaks_a_pattern_on_both_paths(name, data):
     assert not Validator(SCHEMAS[name]).validate(copy.deepcopy(data))
 
 
+@pytest.mark.parametrize("name, data", [
+    ("roles.yaml", {"roles": {"a": {"title": "T", "summary": "S", "duties": ["d"] * (S.MAX_ITEMS + 1)}}}),
+    ("roles.yaml", {"roles": {"a": {"title": "T" * (S.MAX_CHARS + 1), "summary": "S", "duties": ["d"]}}}),
+    ("roles.yaml", {"roles": {"a": {"title": {"en": "T", "zh-Hant": "網" * (S.MAX_CHARS + 1)},
+                                    "summary": "S", "duties": ["d"]}}}),
+])
+def test_past_a_limit_on_both_paths(name, data):
+    assert FAST[name](copy.deepcopy(data)) is None
+    assert not Validator(SCHEMAS[name]).validate(copy.deepcopy(data))
+
+
 @pytest.mark.parametrize("field,value", [(f, v) for f in ("limit", "count", "name") for v in CORNERS])
 def test_channel_corners(field, value):
     data = {"channels": {"x": {"name": "X", "limit": "280", "count": "x-weighted"}}}

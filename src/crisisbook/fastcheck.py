@@ -32,6 +32,13 @@ def is_text(value) -> bool:
         for k, v in value.items())
 
 
+def text_lengths(value) -> list[tuple[str | None, int]]:
+    """(language or None for a plain string, characters) of each string of a text field."""
+    if isinstance(value, str):
+        return [(None, len(value))]
+    return [(k, len(v)) for k, v in value.items() if isinstance(v, str)] if isinstance(value, dict) else []
+
+
 def is_slug(value) -> bool:
     return isinstance(value, str) and bool(_SLUG.fullmatch(value))
 
@@ -65,7 +72,7 @@ _TYPES: dict[str, Callable] = {
     **CUSTOM_TYPES,
 }
 
-_RULES = {"type", "required", "allowed", "regex", "minlength", "min", "empty", "schema",
+_RULES = {"type", "required", "allowed", "regex", "minlength", "maxlength", "maxchars", "min", "empty", "schema",
           "keysrules", "valuesrules", "default", "coerce", "meta"}
 
 
@@ -135,6 +142,12 @@ def _field(rules: dict) -> Callable:
     if "minlength" in rules:
         least = rules["minlength"]
         tests.append(lambda v: len(v) >= least)
+    if "maxlength" in rules:
+        most = rules["maxlength"]
+        tests.append(lambda v: len(v) <= most)
+    if "maxchars" in rules:
+        chars = rules["maxchars"]
+        tests.append(lambda v: all(length <= chars for _, length in text_lengths(v)))
     if "min" in rules:
         lowest = rules["min"]
         tests.append(lambda v: v >= lowest)

@@ -38,5 +38,5 @@ def print_scenarios(root: Path, ids: list[str], out: Path, lang: str | None = No
                     p.pdf("cards.html.j2", folder / "action-cards.pdf", sc=sc),
                     p.pdf("scenario.html.j2", folder / "scenario.pdf", sc=sc)]
     if not ids:
-        written.append(p.pdf("handbook.html.j2", out / p.lang / "handbook.pdf"))
+        written.append(p.pdf("handbook.html.j2", out / p.lang / "handbook.pdf", scenarios=len(p.hb.scenarios)))
     return written

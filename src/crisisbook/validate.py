@@ -16,8 +16,8 @@ from pathlib import Path
 import cerberus
 
 from . import schema as S
-from .fastcheck import compile_schema, full_match, is_duration, is_isodate, is_slug, is_text
-from .i18n import check_translations
+from .fastcheck import compile_schema, full_match, is_duration, is_isodate, is_slug, is_text, text_lengths
+from .i18n import check_translations, text_fields
 from .load import Document, Sources
 from .pages import reserved
 from .model import fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
@@ -34,6 +34,10 @@ _TYPE_NAMES = {
 }
 
 
+# a text field longer than its limit; the error's info is (language or None, length)
+MAX_CHARS = cerberus.errors.ErrorDefinition(0x70, "maxchars")  # below 0x80: not a group error
+
+
 class Validator(cerberus.Validator):
     """Cerberus with crisisbook's own types (shared with the fast path)."""
 
@@ -48,6 +52,13 @@ class Validator(cerberus.Validator):
 
     def _validate_type_isodate(self, value):
         return is_isodate(value)
+
+    def _validate_maxchars(self, limit, field, value):
+        """{'type': 'integer'}"""
+        for lang, length in text_lengths(value):
+            if length > limit:
+                self._error(field, MAX_CHARS, (lang, length))
+                return
 
     def _validate_regex(self, pattern, field, value):
         """{'type': 'string'}"""
@@ -132,6 +143,12 @@ def _message(e, rules) -> str:
         return f"'{value}' is not in the expected form"
     if e.rule == "minlength":
         return f"needs at least {e.constraint} item{'s' * (e.constraint != 1)}"
+    if e.rule == "maxlength":
+        unit = "characters" if isinstance(value, str) else "items"
+        return f"has {len(value):,} {unit}; the limit is {e.constraint:,}"
+    if e.rule == "maxchars":
+        lang, length = e.info[0]
+        return f"is {length:,} characters long{f' ({lang})' if lang else ''}; the limit is {e.constraint:,}"
     if e.rule == "min":
         return f"must be at least {e.constraint}"
     if e.rule == "empty":
@@ -240,11 +257,28 @@ def validate_scenario(sid: str, doc: Document, sources: Sources, playbook_ok: bo
     if sid in reserved("scenario"):
         problems.append(Problem(doc.file, None, None, "", _reserved_message("file name", sid, "scenario")))
     found = check_schema(doc, S.SCENARIO)
+    if not found:
+        found = _too_much_text(doc)
     problems += found + _todos(doc)
     if playbook_ok and not found:
         _check_scenario(doc, sources.playbook, problems, today)
         problems += _translations(doc, S.SCENARIO, sources)
     return problems
+
+
+def _too_much_text(doc: Document) -> list[Problem]:
+    """A scenario's text, per language, within MAX_SCENARIO_CHARS (a plain string is shown in
+    every language, so it counts in each)."""
+    per_lang: dict = {}
+    for _, value in text_fields({"type": "dict", "schema": S.SCENARIO}, doc.data):
+        for lang, length in text_lengths(value):
+            per_lang[lang] = per_lang.get(lang, 0) + length
+    plain = per_lang.pop(None, 0)
+    totals = {lang: n + plain for lang, n in per_lang.items()} or {None: plain}
+    return [Problem(doc.file, None, None, "",
+                    f"holds {n:,} characters of text{f' ({lang})' if lang else ''}; the limit is "
+                    f"{S.MAX_SCENARIO_CHARS:,} per language: split it into scenarios of their own")
+            for lang, n in totals.items() if n > S.MAX_SCENARIO_CHARS]
 
 
 def _translations(doc: Document, schema: dict, sources: Sources) -> list[Problem]:
