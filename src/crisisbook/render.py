@@ -295,6 +295,8 @@ class Renderer:
             loader=jinja2.FileSystemLoader([templates / "pages", templates]), undefined=jinja2.StrictUndefined,
             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             finalize=_finalize)
+        for name in ("safe", "urlize"):  # they mark data as markup: the escaping hook would pass it
+            del self.env.filters[name]
         self.env.filters.update(md=md, code=code, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
                                 page_title=page_title, t=translate)
         self.env.globals["inflections"] = inflections
