@@ -39,6 +39,9 @@ PAYLOAD = (
     "# pwned\n"
     "</code></pre></td></tr></table></div></span></title><pwned-el> {model}"
 )
+# The payload's worst, for one-line fields with a length limit (schema.MAX_NAME_CHARS).
+SHORT = ('<script>pwned(1)</script><img src=x onerror=pwned(2)>\n\n<pwned-el>\n\n'
+         '[pwned](javascript:pwned(3)) {: onclick=pwned(6) }')
 # Fields with a pattern carry the most hostile value their pattern allows: the pattern is then
 # what proves them inert (a slug, a language tag or a GitHub name cannot hold markup at all).
 PATTERNED = {
@@ -82,6 +85,9 @@ def poison(rules: dict, value, translated: bool, path: str = "", filled: set | N
         filled.add(path)
         if "regex" in rules:
             return PATTERNED[rules["regex"]]
+        if "maxlength" in rules:
+            assert len(SHORT) <= rules["maxlength"]
+            return SHORT
         if rules["type"] == "text" and translated:
             return {lang: payload(lang) for lang in LANGS}
         return payload("plain")
