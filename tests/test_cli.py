@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
+
+import pytest
 
 from conftest import edit
 
@@ -89,3 +93,30 @@ def test_a_folder_crisisbook_did_not_build_is_never_replaced(small):
     assert result.stderr == (f"Error: refusing to replace {small / 'mine'}: it is not a site crisisbook built "
                              f"(no .crisisbook-site file); remove it or choose another --site-dir\n")
     assert (small / "mine" / "notes.txt").read_text() == "precious"
+
+
+CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # all but \n
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_terminal_control_characters_in_data_cannot_forge_a_clean_run(small, fmt):
+    edit(small / "scenarios" / "site-down.yaml", "category: outage",
+         'category: "outage\\e[2K\\r\\e[1Ano problems found\\u202e"')
+    edit(small / "scenarios" / "kettle-leak.yaml", "channels: [x, facebook]",
+         'channels: [x, "fb\\e]0;pwned\\a\\x9b2J"]')
+    result = run("validate", "--format", fmt, cwd=small)
+    assert result.returncode == 1
+    assert CONTROLS.findall(result.stdout + result.stderr) == []
+    if fmt == "json":
+        messages = [p["message"] for p in json.loads(result.stdout)["problems"]]
+        assert "'outage\x1b[2K\r\x1b[1Ano problems found\u202e' is not allowed" in messages[-1]  # as written
+    else:
+        assert "'outage\\x1b[2K\\r\\x1b[1Ano problems found\\u202e' is not allowed" in result.stdout
+        assert "found 'fb\\x1b]0;pwned\\x07\\x9b2J'" in result.stdout
+        assert result.stderr == "2 errors, 0 warnings\n"
+
+
+def test_terminal_control_characters_in_an_error_message_are_escaped(small):
+    result = run("print", "site-down\x1b[2K\r", cwd=small)
+    assert result.returncode == 1
+    assert result.stderr == ("Error: no scenario 'site-down\\x1b[2K\\r'; known: site-down, kettle-leak\n")

@@ -59,7 +59,29 @@ def test_a_broken_document_is_left_to_cerberus(schema):
 
 # Values where Cerberus' rules have corners: null replaced by a default, True as an integer,
 # digits coerced, '$' matching before a final newline, empty text and lists.
-CORNERS = [None, True, False, "12", "0", "-3", "abc\n", "", " ", [], {}, ["x"], {"en": "x"}, 7]
+CORNERS = [None, True, False, "12", "0", "-3", "abc\n", "abc\r\n", "a@b\n", "", " ", [], {}, ["x"], {"en": "x"}, 7]
+
+
+@pytest.mark.parametrize("name, data", [
+    ("roster.yaml", {"people": {"a": {"name": "A", "job_title": "J", "phone": "1", "email": "a@b",
+                                      "github": "name\n"}}, "assignments": {}}),
+    ("organisation.yaml", {"brand": "B", "legal_name": "L", "website": "https://x", "status_page": "https://x",
+                           "support_hotline": "1", "support_email": "a@b", "default_language": "en\n"}),
+])
+def test_a_trailing_newline_breaks_a_pattern_on_both_paths(name, data):
+    assert FAST[name](copy.deepcopy(data)) is None
+    assert not Validator(SCHEMAS[name]).validate(copy.deepcopy(data))
+
+
+@pytest.mark.parametrize("name, data", [
+    ("roles.yaml", {"roles": {"a": {"title": "T", "summary": "S", "duties": ["d"] * (S.MAX_ITEMS + 1)}}}),
+    ("roles.yaml", {"roles": {"a": {"title": "T" * (S.MAX_CHARS + 1), "summary": "S", "duties": ["d"]}}}),
+    ("roles.yaml", {"roles": {"a": {"title": {"en": "T", "zh-Hant": "網" * (S.MAX_CHARS + 1)},
+                                    "summary": "S", "duties": ["d"]}}}),
+])
+def test_past_a_limit_on_both_paths(name, data):
+    assert FAST[name](copy.deepcopy(data)) is None
+    assert not Validator(SCHEMAS[name]).validate(copy.deepcopy(data))
 
 
 @pytest.mark.parametrize("field,value", [(f, v) for f in ("limit", "count", "name") for v in CORNERS])

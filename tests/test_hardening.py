@@ -113,6 +113,7 @@ def live_markup(page: str) -> list[str]:
 def test_markup_in_yaml_is_inert_in_the_built_page(small):
     shutil.copy(CORPUS / "markup-injection.yaml", small / "scenarios" / "markup-injection.yaml")
     shutil.copy(CORPUS / "template-syntax-is-text.yaml", small / "scenarios" / "template-syntax-is-text.yaml")
+    shutil.copy(CORPUS / "keyword-html-block.yaml", small / "scenarios" / "keyword-html-block.yaml")
     build(small, on=TODAY)
     for page in (small / "site").rglob("*.html"):
         assert live_markup(page.read_text()) == [], page
@@ -120,6 +121,8 @@ def test_markup_in_yaml_is_inert_in_the_built_page(small):
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page  # shown as text
     assert "[click me](javascript:window.pwned=3)" in page
     assert "&lt;/title&gt;&lt;script&gt;window.pwned=8" in page
+    keywords = (small / "site" / "scenarios" / "keyword-html-block" / "index.html").read_text()
+    assert "<code>kettleworks down &lt;img src=x onerror=\"window.pwned=10\"&gt; &lt;script&gt;" in keywords
     templated = (small / "site" / "scenarios" / "template-syntax-is-text" / "index.html").read_text()
     assert "{{ 7*7 }} {% if true %}x{% endif %}" in templated and ">49<" not in templated
 

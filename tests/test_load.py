@@ -70,3 +70,27 @@ def test_marks_point_at_values_and_keys():
     assert doc.marks[("steps", "respond", 0, "owner")] == (4, 14)
     assert doc.key_marks[("steps", "respond", 0, "owner")] == (4, 7)
     assert doc.mark(("steps", "respond", 0, "by")) == (3, 7)  # missing: nearest existing parent
+
+
+QUOTED_BRACKETS = [
+    ("single-quoted", "a: 'an unclosed [ in prose " + "[" * 40 + "'\n", "an unclosed [ in prose " + "[" * 40),
+    ("double-quoted with escapes", 'a: "say \\"[\\" ' + "{" * 40 + '"\n', 'say "[" ' + "{" * 40),
+    ("single quote doubled", "a: 'it''s [" + "[" * 40 + "'\n", "it's [" + "[" * 40),
+    ("quoted in a flow list", "a: ['[" + "[" * 40 + "', \"]\"]\n", ["[" + "[" * 40, "]"]),
+    ("multi-line quoted", "a: \"one [\n  " + "[" * 40 + " two\"\n", "one [ " + "[" * 40 + " two"),
+    ("comment", "a: b  # see [" + "[" * 40 + "\n", "b"),
+]
+
+
+@pytest.mark.parametrize("text, value", [c[1:] for c in QUOTED_BRACKETS], ids=[c[0] for c in QUOTED_BRACKETS])
+def test_brackets_in_quoted_text_and_comments_are_not_nesting(text, value):
+    assert load_bytes(text.encode(), "x.yaml").data == {"a": value}
+
+
+def test_deep_nesting_after_quoted_text_is_still_refused():
+    text = "a: 'it''s [ fine'  # [ [\nb: " + "[" * 60_000
+    with pytest.raises(LoadError, match=r"^x.yaml:2:36: nested more than 32 levels deep$"):
+        load_bytes(text.encode(), "x.yaml")
+    # an apostrophe inside plain text does not open a quote that would hide the nesting
+    with pytest.raises(LoadError, match=r"^x.yaml:1:42: nested more than 32 levels deep$"):
+        load_bytes(("a: don't " + "[" * 60_000).encode(), "x.yaml")

@@ -5,6 +5,8 @@ When a template change is intended, run `make golden` and review `git diff tests
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from conftest import GOLDEN, REPO, SMALL, TODAY
@@ -104,3 +106,20 @@ def test_large_categories_are_split_in_the_navigation():
     sections = _chunked(large)
     assert [list(section) for section in sections] == [["1–30"], ["31–60"], ["61–65"]]
     assert sum((pages for section in sections for pages in section.values()), []) == large
+
+
+def test_a_field_written_without_a_filter_is_escaped_all_the_same(tmp_path):
+    """The escaping hook: `{{ x }}` is `{{ x|md }}`; what a filter such as `replace` gives back is
+    escaped again; safe markup comes only from crisisbook's own filters."""
+    (tmp_path / "pages").mkdir()
+    shutil.copy(REPO / "templates" / "strings.yaml", tmp_path / "strings.yaml")
+    (tmp_path / "pages" / "t.md.j2").write_text(
+        '{{ x }}|{{ x|replace("a", "b") }}|{{ x|md }}|{{ x|code }}|{{ ", " }}|{{ n }}\n')
+    renderer = Renderer(tmp_path)
+    x = "<b>[a](javascript:x)</b>\n\n!!! note"
+    inert = "&lt;b&gt;\\[a\\]\\(javascript:x\\)&lt;/b&gt; \\!\\!\\! note"
+    replaced = inert.replace("a", "b")  # replace gave a plain str: escaped after it
+    assert renderer.page("t.md.j2", x=x, n=3) == f"{inert}|{replaced}|{inert}|<code>{inert}</code>|, |3\n"
+    (tmp_path / "pages" / "u.md.j2").write_text("{{ x|safe }}\n")
+    with pytest.raises(RenderError, match="(?i)no filter named .safe."):
+        renderer.page("u.md.j2", x="<b>")

@@ -85,6 +85,11 @@ INVALID = {
     "reply action not allowed": ("complaint: {action: reply,", "complaint: {action: shout,"),
     "missing comment category": ("  praise: {action: reply, reply: Thanks.}\n", ""),
     "statement kind not allowed": ("kind: update", "kind: rant"),
+    "pattern with a trailing newline": ("keywords: [kettleworks down]",
+                                        'keywords: [kettleworks down]\nblanks: {"a\\n": x}'),
+    "more items than the limit": ("keywords: [kettleworks down]", "keywords: [" + "k, " * 30 + "k]"),
+    "longer text than the limit": ("title: Shop is down", "title: " + "x" * 2001),
+    "longer translation than the limit": ("title: Shop is down", "title: {en: x, zh-Hant: " + "網" * 2001 + "}"),
     "hashtag without #": ("keywords: [kettleworks down]", "keywords: [kettleworks down]\n  hashtags: [down]"),
     "bad language code in a translation": ("title: Shop is down", "title: {EN: Shop is down}"),
 }
@@ -100,6 +105,8 @@ VALID = {
     "number where text is expected": ("title: Shop is down", "title: 1984"),
     "yes where text is expected": ("title: Shop is down", "title: yes"),
     "translated text": ("title: Shop is down", "title: {en: Shop is down, zh-Hant: 網店停機}"),
+    "text at the limit": ("title: Shop is down", "title: " + "x" * 2000),
+    "items at the limit": ("keywords: [kettleworks down]", "keywords: [" + "k, " * 29 + "k]"),
 }
 
 

@@ -70,6 +70,14 @@ CASES = [
      "    email: cy@kettleworks.example\n    active: no\n", [
         "playbook/roster.yaml:18:13: people.cy-ho.active: must be true or false, found 'no'; "
         "write true or false (yes and no are read as text)"]),
+    ("pattern with a trailing newline", ROSTER, "    email: cy@kettleworks.example\n",
+     '    email: cy@kettleworks.example\n    github: "cy-ho\\n"\n', [
+        "playbook/roster.yaml:18:13: people.cy-ho.github: 'cy-ho\\n' is not in the expected form; "
+        "the GitHub user name, without @"]),
+    ("blank name with a trailing newline", KETTLE, "  model: Model number on the base",
+     '  "model\\n": Model number on the base', [
+        "scenarios/kettle-leak.yaml:16:14: blanks.model\\n: 'model\\n' is not in the expected form; "
+        "blank names are lower_snake_case"]),
     ("unknown person", ROSTER, "spokesperson: {primary: bo-chan,", "spokesperson: {primary: bo-chen,", [
         "playbook/roster.yaml:20:27: assignments.spokesperson.primary: unknown person 'bo-chen' "
         "(did you mean 'bo-chan'?); see people in this file"]),
@@ -113,6 +121,33 @@ def test_broken_yaml_does_not_hide_other_files(small):
     (small / KETTLE).write_bytes(b"title: [unclosed\n")
     edit(small / SITE, "category: outage", "category: outtage")
     assert len(errors(small)) == 2
+
+
+def test_an_id_that_would_replace_a_handbook_page_is_refused(small):
+    (small / "scenarios" / "index.yaml").write_text((small / SITE).read_text())
+    with open(small / "playbook" / "roles.yaml", "a") as roles:
+        roles.write("  index:\n    title: Index keeper\n    summary: Keeps the index.\n    duties: [Keep it.]\n")
+    with open(small / ROSTER, "a") as roster:
+        roster.write("  index: {primary: cy-ho, backup: ann-lee}\n")
+    assert errors(small) == [
+        "playbook/roles.yaml:15:3: roles.index: role id 'index' is reserved: its page would replace the "
+        "handbook's own roles/index.md; choose another id",
+        "scenarios/index.yaml: file name 'index' is reserved: its page would replace the handbook's own "
+        "scenarios/index.md; choose another id"]
+
+
+def test_reserved_ids_are_the_renderers_own_page_names(monkeypatch):
+    from crisisbook import pages
+
+    assert pages.reserved("scenario") == {"index": "scenarios/index.md"}
+    assert pages.reserved("role") == {"index": "roles/index.md"}
+    assert pages.reserved("person") == {}  # no page per person: any id will do
+    # a page added to the renderer is reserved at once, for every kind with pages beside it
+    monkeypatch.setitem(pages.FIXED, "scenarios/by-tag.md", "tags.md.j2")
+    monkeypatch.setitem(pages.PER_ID, "person", ("people/{}.md", "person-page.md.j2"))
+    monkeypatch.setitem(pages.FIXED, "people/index.md", "people.md.j2")
+    assert pages.reserved("scenario") == {"index": "scenarios/index.md", "by-tag": "scenarios/by-tag.md"}
+    assert pages.reserved("person") == {"index": "people/index.md"}
 
 
 def test_missing_playbook_file(small):

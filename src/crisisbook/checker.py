@@ -31,7 +31,7 @@ from .validate import Playbook, check_playbook, check_scenario, skip_notes
 
 log = logging.getLogger(__name__)
 
-_CODE = ("load.py", "schema.py", "fastcheck.py", "validate.py", "i18n.py", "model.py", "report.py", "checker.py")
+_CODE = ("load.py", "schema.py", "fastcheck.py", "pages.py", "validate.py", "i18n.py", "model.py", "report.py", "checker.py")
 _PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 STORE = Path("build") / ".cache" / "validate.json"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .report import summary
+from .report import printable, summary
 
 project_option = click.option(
     "-p", "--project", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -22,10 +22,13 @@ class _Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+        except click.ClickException as e:  # the message may quote data: file names, values
+            e.message = printable(e.message)
+            raise
+        except (click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except OSError as e:
-            raise click.ClickException(f"{e.filename or 'file'}: {e.strerror}") from e
+            raise click.ClickException(printable(f"{e.filename or 'file'}: {e.strerror}")) from e
         except Exception as e:
             if logging.getLogger().isEnabledFor(logging.DEBUG):
                 raise
@@ -52,6 +55,14 @@ def main(verbose: bool, quiet: bool) -> None:
     tune_gc()
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_printable_record)
+
+
+def _printable_record(record: logging.LogRecord) -> bool:
+    """Log messages may quote data too: written with their control characters escaped."""
+    record.msg, record.args = printable(record.getMessage()), ()
+    return True
 
 
 @main.command(name="validate")

@@ -55,5 +55,9 @@ class RenderError(CrisisbookError):
     """A template failed: a bug in a template, reported with its name and line."""
 
 
+class PrintError(CrisisbookError):
+    """A document is past the limits of what crisisbook prints (pages or time)."""
+
+
 class BuildError(CrisisbookError):
     """The site engine failed, or the output could not be put in place."""

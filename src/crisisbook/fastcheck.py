@@ -32,6 +32,13 @@ def is_text(value) -> bool:
         for k, v in value.items())
 
 
+def text_lengths(value) -> list[tuple[str | None, int]]:
+    """(language or None for a plain string, characters) of each string of a text field."""
+    if isinstance(value, str):
+        return [(None, len(value))]
+    return [(k, len(v)) for k, v in value.items() if isinstance(v, str)] if isinstance(value, dict) else []
+
+
 def is_slug(value) -> bool:
     return isinstance(value, str) and bool(_SLUG.fullmatch(value))
 
@@ -47,6 +54,11 @@ def is_isodate(value) -> bool:
         return False
 
 
+def full_match(pattern: str, value: str) -> bool:
+    """A schema pattern matches the whole value: `$` would also accept a final newline."""
+    return re.fullmatch(pattern, value) is not None
+
+
 CUSTOM_TYPES = {"text": is_text, "slug": is_slug, "duration": is_duration, "isodate": is_isodate}
 
 # Cerberus' own types, narrowed to exactly the Python types the loader produces: `True` is an
@@ -60,7 +72,7 @@ _TYPES: dict[str, Callable] = {
     **CUSTOM_TYPES,
 }
 
-_RULES = {"type", "required", "allowed", "regex", "minlength", "min", "empty", "schema",
+_RULES = {"type", "required", "allowed", "regex", "minlength", "maxlength", "maxchars", "min", "empty", "schema",
           "keysrules", "valuesrules", "default", "coerce", "meta"}
 
 
@@ -124,13 +136,18 @@ def _field(rules: dict) -> Callable:
     if "allowed" in rules:
         allowed = frozenset(rules["allowed"])
         tests.append(lambda v: v in allowed)
-    if "regex" in rules:  # Cerberus appends '$' and uses match(): keep its exact semantics
-        pattern = rules["regex"]
-        compiled = re.compile(pattern if pattern.endswith("$") else pattern + "$")
-        tests.append(lambda v: bool(compiled.match(v)))
+    if "regex" in rules:  # the whole value, as validate.Validator checks it
+        compiled = re.compile(rules["regex"])
+        tests.append(lambda v: compiled.fullmatch(v) is not None)
     if "minlength" in rules:
         least = rules["minlength"]
         tests.append(lambda v: len(v) >= least)
+    if "maxlength" in rules:
+        most = rules["maxlength"]
+        tests.append(lambda v: len(v) <= most)
+    if "maxchars" in rules:
+        chars = rules["maxchars"]
+        tests.append(lambda v: all(length <= chars for _, length in text_lengths(v)))
     if "min" in rules:
         lowest = rules["min"]
         tests.append(lambda v: v >= lowest)

@@ -47,7 +47,15 @@ Path_ = tuple  # a field path such as ("steps", "respond", 2, "owner")
 _TAG = "tag:yaml.org,2002:"
 _UNTAGGED = (None, "!")  # no tag, or YAML's non-specific one: the walk decides what it is
 _IMPLICIT = {_TAG + t for t in ("bool", "int", "float", "null", "timestamp", "str", "value")}
-_BRACKETS = re.compile(r"[\[\]{}]")
+# What the flow-depth scan must see past: a quoted scalar (only where a value can start: at a
+# line's indentation, after "- ", ": ", "? ", or after [ { , in a flow), and a comment (# at a
+# line's start or after a space). An apostrophe inside plain text ("don't") opens nothing.
+_FLOW_TOKENS = re.compile(r"""
+    (?P<quote>(?:^[ \t]*|[-:?][ \t]+|[\[{,][ \t]*)
+        (?:"(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?))
+  | (?P<comment>(?:^|(?<=[ \t]))\#[^\n]*)
+  | (?P<bracket>[\[\]{}])
+""", re.MULTILINE | re.VERBOSE | re.DOTALL)
 
 
 @dataclass
@@ -107,12 +115,21 @@ def _decode(raw: bytes, name: str) -> str:
 
 def _check_flow_depth(text: str, name: str) -> None:
     """Refuse deeply nested [ ] / { } before libyaml sees them: one cheap scan, and no parser
-    state 100,000 levels deep (PyYAML's C composer, used before, crashed the process there)."""
+    state 100,000 levels deep (PyYAML's C composer, used before, crashed the process there).
+    Brackets in quoted text and comments are text, not nesting. Should the scan ever count too
+    few (it reads YAML's syntax only this far), the walker's own depth limit still refuses the
+    file at the 33rd level, as libyaml hands over the events one by one."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return
     depth = 0
-    for m in _BRACKETS.finditer(text):
-        depth = depth + 1 if m.group() in "[{" else max(depth - 1, 0)
+    for m in _FLOW_TOKENS.finditer(text):
+        if m.lastgroup == "comment":
+            continue
+        token = m.group()[0]  # a quote may be led by the flow opener before it: `['[x'`
+        if token in ("[", "{"):
+            depth += 1
+        elif token in ("]", "}"):
+            depth = max(depth - 1, 0)
         if depth > MAX_DEPTH:
             before = text[: m.start()]
             line, col = before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1

@@ -4,10 +4,13 @@ WeasyPrint. Shared by `crisisbook print` (checklists, action cards, handbooks) a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import logging
 import mimetypes
+import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from . import fsguard
-from .errors import CrisisbookError, RenderError
+from .errors import CrisisbookError, PrintError, RenderError
 from .model import Handbook, Text
 from .render import TemplateLoader, _where
 
@@ -26,6 +29,34 @@ from .render import TemplateLoader, _where
 # WeasyPrint reports each step of every PDF at INFO, which `crisisbook print` (INFO by default)
 # would show as noise around the one line per file it writes
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+# Bounds on one document, past validate's limits on what a scenario holds (README, "Limits"): a
+# scenario at those limits prints in seconds and some dozens of pages; layout time grows with
+# the text, so these stop whatever still gets through before it takes the machine.
+MAX_PAGES_PER_SCENARIO = 100  # a document of n scenarios (the handbook) may have n times as many
+MAX_SECONDS = 300  # laying out and writing one document
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, name: str):
+    """PrintError when the block runs longer than `seconds` (a timer signal, so only where
+    signals can be handled: the main thread of a POSIX process; elsewhere, no limit)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise PrintError(f"{name}: printing took longer than {seconds:g} s, the limit for one "
+                         f"document; shorten the scenario (see Limits in the README)")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -72,17 +103,26 @@ class Printer:
         except jinja2.TemplateError as e:
             raise RenderError(f"template {_where(e, template)}: {e.message}") from e
 
-    def pdf(self, template: str, target: Path, top: Path | None = None, **context) -> Path:
-        """Write one PDF to `target` (below the output folder `top`), through fsguard: the folders
-        on the way may not be links, and a link at the file itself is replaced."""
+    def pdf(self, template: str, target: Path, top: Path | None = None, scenarios: int = 1,
+            **context) -> Path:
+        """Print one document of `scenarios` scenarios into `target` (below the output folder
+        `top`), through fsguard: the folders on the way may not be links, and a link at the file
+        itself is replaced. Nothing is written past MAX_PAGES_PER_SCENARIO or MAX_SECONDS."""
         from weasyprint import HTML  # imported here: it loads Pango, which validate never needs
 
         html = self.html(template, **context)
         fetcher = _project_fetcher(self.root)
-        with fsguard.replacing(self.root, target, top) as handle:
-            HTML(string=html, base_url=str(self.base.resolve()) + "/", url_fetcher=fetcher).write_pdf(handle)
+        with _time_limit(MAX_SECONDS, str(target)):
+            document = HTML(string=html, base_url=str(self.base.resolve()) + "/",
+                            url_fetcher=fetcher).render()
             if fetcher.refused:  # the PDF is not put in place
                 raise fetcher.refused[0]
+            limit = MAX_PAGES_PER_SCENARIO * max(scenarios, 1)
+            if len(document.pages) > limit:
+                raise PrintError(f"{target}: {len(document.pages):,} pages is over the limit of "
+                                 f"{limit:,}; shorten the scenario (see Limits in the README)")
+            with fsguard.replacing(self.root, target, top) as handle:
+                document.write_pdf(handle)
         return target
 
 

@@ -38,5 +38,6 @@ def print_scenarios(root: Path, ids: list[str], out: Path, lang: str | None = No
                     p.pdf("cards.html.j2", folder / "action-cards.pdf", out, sc=sc),
                     p.pdf("scenario.html.j2", folder / "scenario.pdf", out, sc=sc)]
     if not ids:
-        written.append(p.pdf("handbook.html.j2", out / p.lang / "handbook.pdf", out))
+        written.append(p.pdf("handbook.html.j2", out / p.lang / "handbook.pdf", out,
+                             scenarios=len(p.hb.scenarios)))
     return written

@@ -1,9 +1,12 @@
 """Stage 4: Handbook -> {relative path: Markdown}, through the project's Jinja2 templates.
 
 Templates run in Jinja2's sandbox with StrictUndefined: a typo in a template is an error naming
-the template and line, never an empty string on a page. Scenario text is data, not markup: every
-string from YAML passes through `md` (inline Markdown/HTML escaped) or `statement` (an escaped
-<pre> block) before it reaches a page, so `<script>` or `[x](javascript:…)` shows as inert text.
+the template and line, never an empty string on a page. Scenario text is data, not markup, and a
+template cannot forget to say so: every `{{ … }}` goes through `_finalize`, which escapes anything
+that is not already `Markdown` (made safe by `md`, `code`, `statement` and the other filters, or
+the interface strings of templates/strings.yaml). So `<script>` or `[x](javascript:…)` shows as
+inert text in whatever field it is written, and a template that writes `{{ field }}` gets it
+escaped exactly as `{{ field|md }}`. In raw HTML (attributes, hidden blocks) `|e` escapes for HTML.
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from jinja2.filters import do_truncate
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from . import fsguard
 from .children import die_with_parent
 from .errors import RenderError
 from .load import load_file
 from . import model
+from .pages import FIXED, PER_ID, page_of
 from .model import PLACEHOLDER, Handbook, Text
 
 # One pass over inline text: HTML's three special characters become entities, and the characters
@@ -51,15 +57,48 @@ class Fallback(str):
     lang: str
 
 
-def md(value) -> str:
-    """Inline text from data, made inert: HTML-escaped, Markdown syntax backslash-escaped."""
-    text = " ".join(str(value).split()).translate(_INLINE)  # one line: table cells, list items
+class Markdown(str):
+    """Text that is safe to put on a page as it is: data already escaped by a filter here, or
+    crisisbook's own interface strings. Anything else a template outputs is escaped by
+    `_finalize`. (An operation on it, such as `+` or `replace`, gives a plain str again, which is
+    then escaped: the safe direction.)"""
+
+
+def md(value, truncate: int | None = None) -> Markdown:
+    """Inline text from data, made inert: HTML-escaped, Markdown syntax backslash-escaped, on one
+    line (table cells, list items). `truncate` shortens the text before it is escaped, so an
+    escape or an entity is never cut in half."""
+    text = " ".join(str(value).split())
+    if truncate is not None:
+        text = do_truncate(None, text, truncate, leeway=5)  # Jinja's `truncate`, same result
+    text = text.translate(_INLINE)
     if text[:1] in _LEADERS:  # rare: spare the regular expression on most text
         text = _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
-    return _mark_fallback(value, text)
+    return Markdown(_mark_fallback(value, text))
 
 
-def statement(value, blanks=()) -> str:
+def code(value) -> Markdown:
+    """Inline text from data shown as code (keywords, hashtags, tags). Not a Markdown code span:
+    its content cannot be escaped, and a blank line in it would end the span and the paragraph,
+    leaving the rest as live Markdown and HTML. The same escaping as `md`, in a <code> element."""
+    return Markdown(f"<code>{md(value)}</code>")
+
+
+def _finalize(value) -> str:
+    """Every `{{ … }}` of a page template ends here: what a filter made safe passes, Markup
+    (`|e`, for raw HTML) passes, anything else (a field written without a filter, text a filter
+    such as `replace` gave back as a plain string, a number) is escaped as `md` does. Leading and
+    trailing spaces are kept: templates write separators such as `", "`."""
+    if isinstance(value, (Markdown, Markup)):
+        return value
+    text = str(value)
+    escaped = md(text)
+    lead = " " if text[:1].isspace() and escaped else ""
+    trail = " " if text[-1:].isspace() else ""
+    return f"{lead}{escaped}{trail}"
+
+
+def statement(value, blanks=()) -> Markdown:
     """A statement as a copyable <pre><code> block, its blanks highlighted as fill-in fields."""
     descriptions = {name: str(desc) for name, desc in blanks}
     out, pos = [], 0
@@ -75,7 +114,7 @@ def statement(value, blanks=()) -> str:
     body = "".join(out).replace("\n\n", "\n&#10;")
     marked = f' cb-untranslated" lang="{value.lang}' if isinstance(value, Fallback) else ""
     # the text is long and the page's search entry is its title: keep the index small
-    return f'<pre class="cb-statement{marked}" data-search-exclude><code>{body}</code></pre>'
+    return Markdown(f'<pre class="cb-statement{marked}" data-search-exclude><code>{body}</code></pre>')
 
 
 def _mark_fallback(value, escaped: str) -> str:
@@ -86,11 +125,11 @@ def _mark_fallback(value, escaped: str) -> str:
     return f'<span class="cb-untranslated" lang="{value.lang}">{escaped}</span>'
 
 
-def page_title(value) -> str:
+def page_title(value) -> Markdown:
     """A YAML-safe, HTML-escaped title for a page's front matter. MkDocs copies the page title
     unescaped into <title>, the navigation and search results; taking it from the H1 would turn
     `</title><script>` in a scenario title into markup there."""
-    return json.dumps(html.escape(" ".join(str(value).split())), ensure_ascii=False)
+    return Markdown(json.dumps(html.escape(" ".join(str(value).split())), ensure_ascii=False))
 
 
 _WORD = re.compile(r"[A-Za-z]{4,}")
@@ -129,16 +168,26 @@ def inflections(*texts) -> str:
     return " ".join(sorted(forms - words))
 
 
-def tel(phone: str) -> str:
-    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+def tel(phone: str) -> Markdown:
+    return Markdown("tel:" + re.sub(r"[^0-9+]", "", phone))
 
 
-def mailto(email: str) -> str:
-    return "mailto:" + quote(email, safe="@.+-_")
+def mailto(email: str) -> Markdown:
+    return Markdown("mailto:" + quote(email, safe="@.+-_"))  # percent-encoded: inert in a link
 
 
-def deadline(by: str) -> str:
-    return f"T+{by}"
+def deadline(by: str) -> Markdown:
+    return Markdown(f"T+{md(by)}")
+
+
+def _trusted(strings):
+    """templates/strings.yaml, the handbook's interface text, is part of the templates (reviewed
+    as code) and may be written as Markdown: each string marked safe."""
+    if isinstance(strings, dict):
+        return {key: _trusted(value) for key, value in strings.items()}
+    if isinstance(strings, list):
+        return [_trusted(value) for value in strings]
+    return Markdown(strings) if isinstance(strings, str) else strings
 
 
 NAV_SECTION = 30  # most scenarios one navigation section lists; larger categories are split
@@ -278,14 +327,17 @@ class Renderer:
         root = Path(templates).resolve().parent
         self.env = _Sandbox(
             loader=TemplateLoader(root, [templates / "pages", templates]), undefined=jinja2.StrictUndefined,
-            autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-        self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
+            autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            finalize=_finalize)
+        for name in ("safe", "urlize"):  # they mark data as markup: the escaping hook would pass it
+            del self.env.filters[name]
+        self.env.filters.update(md=md, code=code, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
                                 page_title=page_title, t=translate)
         self.env.globals["inflections"] = inflections
         self.env.globals["parts"] = self.parts
         self.parts_cache: dict = {}  # (part, scenario id, language, arguments) -> (Scenario, Markdown)
-        strings = load_file(templates / "strings.yaml", "templates/strings.yaml", root).data
-        self.strings = strings
+        self.strings = load_file(templates / "strings.yaml", "templates/strings.yaml", root).data
+        self.page_strings = _trusted(self.strings)  # what templates see as `s`
 
     @jinja2.pass_context
     def parts(self, context, name: str, scenarios, **args) -> str:
@@ -303,7 +355,7 @@ class Renderer:
                 text = self.page(f"parts/{name}.md.j2", s=context["s"], lang=lang, sc=sc, **args)
                 hit = self.parts_cache[key] = (sc, text)
             out.append(hit[1])
-        return "".join(out)
+        return Markdown("".join(out))
 
     def page(self, template: str, **context) -> str:
         try:
@@ -319,13 +371,11 @@ class Renderer:
         build), a large handbook's pages are rendered in that many processes."""
         lang = lang or hb.default_language
         s = self.strings.get(lang) or self.strings[hb.default_language]
-        base = dict(hb=hb, s=s, lang=lang, today=today)
-        jobs = [("index.md", "home.md.j2", {}), ("scenarios/index.md", "scenarios.md.j2", {}),
-                ("roles/index.md", "roles.md.j2", {}), ("severity.md", "severity.md.j2", {}),
-                ("roster.md", "roster.md.j2", {}), ("statements.md", "statements.md.j2", {}),
-                ("review.md", "review.md.j2", {})]
-        jobs += [(f"scenarios/{sc.id}.md", "scenario.md.j2", {"sc": sc}) for sc in hb.scenarios]
-        jobs += [(f"roles/{role.id}.md", "role.md.j2", {"role": role}) for role in hb.roles]
+        safe = self.page_strings.get(lang) or self.page_strings[hb.default_language]
+        base = dict(hb=hb, s=safe, lang=lang, today=today)
+        jobs = [(page, template, {}) for page, template in FIXED.items()]
+        jobs += [(page_of("scenario", sc.id), PER_ID["scenario"][1], {"sc": sc}) for sc in hb.scenarios]
+        jobs += [(page_of("role", role.id), PER_ID["role"][1], {"role": role}) for role in hb.roles]
         if workers > 1 and cache is None and len(jobs) >= PARALLEL_FROM and _FORK:
             return Rendered(_render_forked(self, base, jobs, alternates, workers), self.nav(hb, s))
         pages = {}

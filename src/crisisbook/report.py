@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 ERROR, WARNING, NOTE = "error", "warning", "note"  # a note: a check that waits for a fix
+
+# What a terminal would act on rather than show: C0 and C1 controls (ESC starts a sequence that
+# can erase the line; CR returns to its start), DEL, and the Unicode bidi controls and line
+# separators that reorder or break what is shown. Data reaches the terminal in messages ("'x' is
+# not allowed"), field names and file names, so `\x1b[2K\rno problems found` in a YAML value
+# could forge a clean run.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NOT_C0 = re.compile(_CONTROL.pattern.replace("\x00-\x1f", ""))  # JSON escapes C0 itself
+
+
+def _escaped(m: re.Match) -> str:
+    c = m.group()
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def printable(text: str) -> str:
+    r"""The text with every control character written as an escape (`\x1b`, `\r`, `\u202e`):
+    on a terminal it shows what the data holds and does nothing else."""
+    return _CONTROL.sub(_escaped, text) if _CONTROL.search(text) else text
 
 
 @dataclass(frozen=True, order=True)
@@ -26,7 +47,7 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}:{self.col or 1}"
         prefix = "" if self.is_error else "warning: "
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: {prefix}{field}{self.message}"
+        return printable(f"{where}: {prefix}{field}{self.message}")
 
 
 def field_path(path) -> str:
@@ -56,16 +77,18 @@ def as_json(problems: list[Problem]) -> str:
 
     errors = sum(p.is_error for p in problems)
     warnings = sum(p.severity == WARNING for p in problems)
-    return json.dumps({
+    text = json.dumps({
         "problems": [{"file": p.file, "line": p.line, "col": p.col, "field": p.field,
                       "message": p.message, "severity": p.severity} for p in problems],
         "errors": errors, "warnings": warnings,
     }, indent=2, ensure_ascii=False)
+    # the rest (DEL, C1, bidi) only occur inside its strings, where \uXXXX means the same
+    return _NOT_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _escape(text: str, property_: bool = False) -> str:
     """GitHub workflow commands' escaping (actions/toolkit: escapeData / escapeProperty)."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = printable(text).replace("%", "%25")
     return text.replace(":", "%3A").replace(",", "%2C") if property_ else text
 
 

@@ -20,18 +20,27 @@ CATEGORIES = (
 )
 CRITERIA = ("negative_mentions", "spread", "media", "harm", "business")
 
+# What one scenario may hold (README, "Limits"). The largest shipped scenario uses about half of
+# each; past them a scenario is no longer a page a person can act on, and printing it takes
+# minutes and gigabytes (a valid 1 MB scenario once took 311 s and 2 GB).
+MAX_ITEMS = 30  # items in any one list of a scenario (steps of a phase, statements, keywords, …)
+MAX_CHARS = 2_000  # characters in one text field, per language
+MAX_STATEMENT_CHARS = 5_000  # a statement's text: a press release or staff memo runs longer
+MAX_NAME_CHARS = 200  # a one-line string: a name, an account
+MAX_SCENARIO_CHARS = 40_000  # characters of text in one scenario, per language (validate.py)
+
 
 def _text(**extra) -> dict:
     """Human-readable text: a string now, or later a mapping of language -> string."""
-    return {"type": "text", **extra}
+    return {"type": "text", "maxchars": MAX_CHARS, **extra}
 
 
 def _text_list(minlength: int = 1) -> dict:
-    return {"type": "list", "minlength": minlength, "schema": _text()}
+    return {"type": "list", "minlength": minlength, "maxlength": MAX_ITEMS, "schema": _text()}
 
 
 def _id_list(hint: str, minlength: int = 1) -> dict:
-    return {"type": "list", "minlength": minlength,
+    return {"type": "list", "minlength": minlength, "maxlength": MAX_ITEMS,
             "schema": {"type": "slug", "meta": {"hint": hint}}}
 
 
@@ -128,7 +137,7 @@ STATEMENT = {
     "title": _text(required=True),
     "audience": _text(required=True),
     "channels": _id_list("channel ids from playbook/channels.yaml") | {"required": True},
-    "text": _text(required=True),  # may use {organisation facts} and the scenario's {blanks}
+    "text": _text(required=True, maxchars=MAX_STATEMENT_CHARS),  # may use {organisation facts} and {blanks}
 }
 REPLY = {
     "action": {"type": "string", "required": True, "allowed": REPLY_ACTIONS},
@@ -139,8 +148,8 @@ REPLY = {
 POST = {  # a mock social post shown on an inject card
     "platform": {"type": "string", "required": True,
                  "allowed": ("x", "facebook", "instagram", "threads", "lihkg", "news-site")},
-    "account": {"type": "string", "required": True, "empty": False},  # "@handle", fictional
-    "name": {"type": "string", "required": True, "empty": False},  # display name
+    "account": {"type": "string", "required": True, "empty": False, "maxlength": MAX_NAME_CHARS},  # "@handle", fictional
+    "name": {"type": "string", "required": True, "empty": False, "maxlength": MAX_NAME_CHARS},  # display name
     "text": _text(required=True),
     "likes": {"type": "integer", "min": 0, "coerce": _whole_number},
     "shares": {"type": "integer", "min": 0, "coerce": _whole_number},
@@ -158,12 +167,12 @@ DRILL = {  # a tabletop exercise of the scenario, printed by `crisisbook drill`
     "duration": {"type": "duration", "required": True},
     "briefing": _text(required=True),  # the situation at T+0, read out at the start
     "participants": _id_list("role ids") | {"required": True},
-    "objectives": {"type": "list", "required": True, "minlength": 1, "schema": {"type": "dict", "schema": {
+    "objectives": {"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS, "schema": {"type": "dict", "schema": {
         "id": {"type": "slug", "required": True},
         "text": _text(required=True),
         "measures": _text_list() | {"required": True},  # what the evaluator ticks
     }}},
-    "injects": {"type": "list", "required": True, "minlength": 1,
+    "injects": {"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
                 "schema": {"type": "dict", "schema": INJECT}},
     "discussion_questions": _text_list() | {"required": True},
 }
@@ -175,21 +184,22 @@ SCENARIO = {
     "owner": {"type": "slug", "required": True},  # role that keeps this scenario current
     "last_reviewed": {"type": "isodate", "required": True},
     "review_interval": {"type": "duration", "required": True},  # e.g. 180d
-    "tags": {"type": "list", "schema": {"type": "slug"}},
-    "severity": {"type": "dict", "required": True,  # how each level looks in this scenario
+    "tags": {"type": "list", "maxlength": MAX_ITEMS, "schema": {"type": "slug"}},
+    "severity": {"type": "dict", "required": True, "maxlength": MAX_ITEMS,  # how each level looks here
                  "keysrules": {"type": "slug"}, "valuesrules": _text()},
     "monitoring": {"type": "dict", "required": True, "schema": {
-        "keywords": {"type": "list", "required": True, "minlength": 1, "schema": _text()},
-        "hashtags": {"type": "list", "schema": {"type": "string", "regex": r"#\S+"}},
+        "keywords": {"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS, "schema": _text()},
+        "hashtags": {"type": "list", "maxlength": MAX_ITEMS,
+                     "schema": {"type": "string", "regex": r"#\S+", "maxlength": MAX_NAME_CHARS}},
     }},
     "team": _id_list("role ids from playbook/roles.yaml") | {"required": True},
-    "blanks": {"type": "dict", "keysrules": {"type": "string", "regex": r"[a-z][a-z0-9_]*",
+    "blanks": {"type": "dict", "maxlength": MAX_ITEMS, "keysrules": {"type": "string", "regex": r"[a-z][a-z0-9_]*",
                                             "meta": {"hint": "blank names are lower_snake_case"}},
                "valuesrules": _text()},  # name -> what the reader must fill in
     "steps": {"type": "dict", "required": True, "schema": {
-        phase: {"type": "list", "required": True, "minlength": 1,
+        phase: {"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
                 "schema": {"type": "dict", "schema": STEP}} for phase in PHASES}},
-    "statements": {"type": "list", "required": True, "minlength": 1,
+    "statements": {"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
                    "schema": {"type": "dict", "schema": STATEMENT}},
     "comment_replies": {"type": "dict", "required": True, "schema": {
         category: {"type": "dict", "required": True, "schema": REPLY}

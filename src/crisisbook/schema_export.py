@@ -37,12 +37,15 @@ _SIMPLE = {"string": "string", "integer": "integer", "boolean": "boolean"}
 
 
 def _anchored(regex: str) -> str:
-    return f"^(?:{regex})$"  # Cerberus matches the whole value; JSON Schema searches
+    """crisisbook matches the whole value; JSON Schema searches. `(?![\\s\\S])` ends the value
+    in ECMA-262 (editors) and in Python (the tests) alike, where `$` would let Python's
+    validators accept a final newline."""
+    return f"^(?:{regex})(?![\\s\\S])"
 
 
-def _text() -> dict:
+def _text(maxchars: int) -> dict:
     # crisisbook reads `title: 1984` as the text "1984"; an editor's YAML 1.2 parser sees a number
-    line = {"type": ["string", "number"], "pattern": r"\S"}
+    line = {"type": ["string", "number"], "pattern": r"\S", "maxLength": maxchars}
     return {"anyOf": [line, {"type": "object", "minProperties": 1,
                              "propertyNames": {"pattern": _anchored(S.LANGUAGE)},
                              "additionalProperties": line}]}
@@ -52,7 +55,7 @@ def convert(rules: dict) -> dict:
     """One Cerberus field definition -> one JSON Schema."""
     kind = rules.get("type")
     if kind == "text":
-        out = _text()
+        out = _text(rules["maxchars"])
     elif kind in _PATTERNS:
         out = {"type": "string", "pattern": _anchored(_PATTERNS[kind])}
     elif kind == "list":
@@ -61,6 +64,8 @@ def convert(rules: dict) -> dict:
             out["items"] = convert(rules["schema"])
         if "minlength" in rules:
             out["minItems"] = rules["minlength"]
+        if "maxlength" in rules:
+            out["maxItems"] = rules["maxlength"]
     elif kind == "dict":
         out = _object(rules)
     else:
@@ -73,6 +78,8 @@ def convert(rules: dict) -> dict:
         out["minimum"] = rules["min"]
     if kind == "string" and rules.get("empty") is False:
         out["minLength"] = 1
+    if kind == "string" and "maxlength" in rules:
+        out["maxLength"] = rules["maxlength"]
     if "hint" in rules.get("meta", {}):
         out["description"] = rules["meta"]["hint"]
     return out
@@ -88,6 +95,8 @@ def _object(rules: dict) -> dict:
         out["additionalProperties"] = convert(rules["valuesrules"])
     if "minlength" in rules:
         out["minProperties"] = rules["minlength"]
+    if "maxlength" in rules:
+        out["maxProperties"] = rules["maxlength"]
     return out
 
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 import cerberus
 
 from . import schema as S
-from .fastcheck import compile_schema, is_duration, is_isodate, is_slug, is_text
-from .i18n import check_translations
+from .fastcheck import compile_schema, full_match, is_duration, is_isodate, is_slug, is_text, text_lengths
+from .i18n import check_translations, text_fields
 from .load import Document
+from .pages import reserved
 from .model import fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
 from .report import ERROR, NOTE, WARNING, Problem, field_path
 
@@ -28,6 +29,10 @@ _TYPE_NAMES = {
     "duration": "a duration such as 15m, 2h, 3d or 2w", "isodate": "a date written YYYY-MM-DD",
     "integer": "a whole number", "boolean": "true or false", "list": "a list", "dict": "a mapping of fields",
 }
+
+
+# a text field longer than its limit; the error's info is (language or None, length)
+MAX_CHARS = cerberus.errors.ErrorDefinition(0x70, "maxchars")  # below 0x80: not a group error
 
 
 class Validator(cerberus.Validator):
@@ -44,6 +49,20 @@ class Validator(cerberus.Validator):
 
     def _validate_type_isodate(self, value):
         return is_isodate(value)
+
+    def _validate_maxchars(self, limit, field, value):
+        """{'type': 'integer'}"""
+        for lang, length in text_lengths(value):
+            if length > limit:
+                self._error(field, MAX_CHARS, (lang, length))
+                return
+
+    def _validate_regex(self, pattern, field, value):
+        """{'type': 'string'}"""
+        # Cerberus appends '$' and uses match(), which accepts a final newline ("name\n" as a
+        # GitHub name broke CODEOWNERS): a pattern must match the whole value.
+        if isinstance(value, str) and not full_match(pattern, value):
+            self._error(field, cerberus.errors.REGEX_MISMATCH)
 
 
 # A Validator keeps the document it checks: one per schema and thread (serve validates in a
@@ -122,6 +141,12 @@ def _message(e, rules) -> str:
         return f"'{value}' is not in the expected form"
     if e.rule == "minlength":
         return f"needs at least {e.constraint} item{'s' * (e.constraint != 1)}"
+    if e.rule == "maxlength":
+        unit = "characters" if isinstance(value, str) else "items"
+        return f"has {len(value):,} {unit}; the limit is {e.constraint:,}"
+    if e.rule == "maxchars":
+        lang, length = e.info[0]
+        return f"is {length:,} characters long{f' ({lang})' if lang else ''}; the limit is {e.constraint:,}"
     if e.rule == "min":
         return f"must be at least {e.constraint}"
     if e.rule == "empty":
@@ -265,7 +290,11 @@ def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tup
         problems.append(Problem(doc.file, None, None, "",
                                 f"file name '{sid}' is not a slug: use lowercase letters, "
                                 f"digits and hyphens, e.g. product-recall.yaml"))
+    if sid in reserved("scenario"):
+        problems.append(Problem(doc.file, None, None, "", _reserved_message("file name", sid, "scenario")))
     found = check_schema(doc, S.SCENARIO)
+    if not found:
+        found = _too_much_text(doc)
     problems += found + _todos(doc)
     bad = _bad_fields(found)
     skips: list[Skip] = []
@@ -322,6 +351,22 @@ def _translations(doc: Document, schema: dict, bad: dict, pb: Playbook, out: lis
     out += check_translations(doc, schema, list(org.languages), org.default, skip=tuple(bad))
 
 
+def _too_much_text(doc: Document) -> list[Problem]:
+    """A scenario's text, per language, within MAX_SCENARIO_CHARS (a plain string is shown in
+    every language, so it counts in each)."""
+    per_lang: dict = {}
+    for _, value in text_fields({"type": "dict", "schema": S.SCENARIO}, doc.data):
+        for lang, length in text_lengths(value):
+            per_lang[lang] = per_lang.get(lang, 0) + length
+    plain = per_lang.pop(None, 0)
+    totals = {lang: n + plain for lang, n in per_lang.items()} or {None: plain}
+    return [Problem(doc.file, None, None, "",
+                    f"holds {n:,} characters of text{f' ({lang})' if lang else ''}; the limit is "
+                    f"{S.MAX_SCENARIO_CHARS:,} per language: split it into scenarios of their own")
+            for lang, n in totals.items() if n > S.MAX_SCENARIO_CHARS]
+
+
+
 def _todos(doc: Document) -> list[Problem]:
     """A TODO left by `crisisbook new` (or by anyone): fine in a draft, not in a published page."""
     out: list[Problem] = []
@@ -340,6 +385,21 @@ def _todos(doc: Document) -> list[Problem]:
 
     walk(doc.data, ())
     return out
+
+
+def _reserved_message(what: str, id_: str, kind: str) -> str:
+    return (f"{what} '{id_}' is reserved: its page would replace the handbook's own "
+            f"{reserved(kind)[id_]}; choose another id")
+
+
+def _reserved_ids(key: str, kind: str):
+    """The check that no id of `kind` (declared under `key`) takes the name of a fixed page."""
+    def check(c: _Checker, d: dict, parts: dict, _) -> None:
+        taken = reserved(kind)
+        for id_ in d[key]:
+            if id_ in taken:
+                c.at((key, id_), _reserved_message(f"{kind} id", id_, kind), key=True)
+    return check
 
 
 # ---------------------------------------------------------------------------- the playbook's checks
@@ -381,6 +441,8 @@ def _check_levels(c: _Checker, d: dict, parts: dict, _) -> None:
 # (file, fields of its own it reads, playbook parts it reads, check)
 _PLAYBOOK_CHECKS = (
     ("organisation", ("default_language", "languages"), (), _check_languages),
+    ("roles", ("roles",), (), _reserved_ids("roles", "role")),
+    ("roster", ("people",), (), _reserved_ids("people", "person")),
     ("roster", ("people", "assignments"), ("roles",), _check_roster),
     ("severity", ("levels",), ("roles",), _check_levels),
 )
