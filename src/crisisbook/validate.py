@@ -210,7 +210,8 @@ def validate_playbook(sources: Sources) -> tuple[list[Problem], bool]:
     playbook: list[Problem] = [p for p in sources.problems if p.file.startswith("playbook/")]
     for stem, doc in sources.playbook.items():
         playbook += check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
-    playbook_ok = len(sources.playbook) == len(S.PLAYBOOK) and not playbook
+    required = [f for f in S.PLAYBOOK if f not in S.OPTIONAL_PLAYBOOK]
+    playbook_ok = all(f.removesuffix(".yaml") in sources.playbook for f in required) and not playbook
     if playbook_ok:  # cross-checks need a whole, well-formed playbook
         _check_playbook(sources.playbook, playbook)
         for stem, doc in sources.playbook.items():
