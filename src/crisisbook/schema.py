@@ -200,6 +200,9 @@ INJECT = {
 }
 DRILL = {  # a tabletop exercise of the scenario, printed by `crisisbook drill`
     "duration": {"type": "duration", "required": True},
+    # scenario minutes one exercise minute plays (4: a 2-hour drill plays the first 8 hours);
+    # the facilitator's schedule places every repeat of a repeating step on this clock
+    "time_scale": {"type": "integer", "min": 1, "coerce": _whole_number},
     "briefing": _text(required=True),  # the situation at T+0, read out at the start
     "participants": _id_list("role ids") | {"required": True},
     "objectives": {"type": "list", "required": True, "minlength": 1, "schema": {"type": "dict", "schema": {
