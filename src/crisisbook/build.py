@@ -96,7 +96,7 @@ def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: li
     for edition in all_editions:
         if langs is not None and edition.lang not in langs:
             continue
-        links = lambda page, e=edition: alternates(page, e, all_editions, offline)  # noqa: E731
+        links = lambda page, target=None, e=edition: alternates(page, e, all_editions, offline, target)  # noqa: E731
         rendered[edition.lang] = renderer.render(hb, on, edition.lang, links, cache, workers)
         note = (renderer.strings.get(edition.lang) or {}).get("untranslated_page", "")
         files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note, cache)

@@ -133,7 +133,7 @@ class Channel:
         return post_length(text, self.count)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per contact: compared, and hashed, by identity
 class Contact:
     id: str
     name: Text
@@ -311,9 +311,12 @@ class Handbook:
     contacts: tuple[Contact, ...] = ()  # playbook/contacts.yaml, in file order
     audience: str = ALL_STAFF  # whose edition this is: all-staff or team
 
-    def scenarios_in(self, lang: str) -> tuple[Scenario, ...]:
-        """The scenarios written in `lang` (the others are listed with a link elsewhere)."""
-        return tuple(sc for sc in self.scenarios if sc.written_in(lang))
+    def edition(self, lang: str) -> "Handbook":
+        """The handbook as the `lang` edition shows it: only the scenarios written in `lang`
+        have pages there (the others are listed, linking to an edition that has them)."""
+        if all(sc.written_in(lang) for sc in self.scenarios):
+            return self
+        return dataclasses.replace(self, scenarios=tuple(sc for sc in self.scenarios if sc.written_in(lang)))
 
     def contact_users(self, contact: Contact) -> tuple[Scenario, ...]:
         return tuple(sc for sc in self.scenarios if contact in sc.contacts)
