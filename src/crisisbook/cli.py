@@ -163,7 +163,7 @@ def codeowners_cmd(project: Path, out: Path, check: bool) -> None:
     from .build import handbook_of
     from .codeowners import codeowners
 
-    hb, _ = handbook_of(project)
+    hb, _ = handbook_of(project, audience="team")  # every scenario has an owner, team-only ones too
     text, target = codeowners(hb), project / out
     current = target.read_text(encoding="utf-8") if target.exists() else None
     if check:

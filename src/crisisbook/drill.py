@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import CrisisbookError
 from .model import ALL_STAFF
-from .printing import paper_folder, printer
+from .printing import paper_folder, printer, unknown_scenario
 
 DOCUMENTS = {  # file -> template
     "facilitator-guide.pdf": "drill_facilitator.html.j2",
@@ -23,7 +23,7 @@ def drill_pack(root: Path, scenario: str, out: Path, lang: str | None = None,
     p = printer(root, lang, audience)
     sc = next((s for s in p.hb.scenarios if s.id == scenario), None)
     if sc is None:
-        raise CrisisbookError(f"no scenario '{scenario}'; known: {', '.join(s.id for s in p.hb.scenarios)}")
+        raise unknown_scenario(p, scenario)
     if sc.drill is None:
         with_drills = [s.id for s in p.hb.scenarios if s.drill]
         raise CrisisbookError(f"scenarios/{scenario}.yaml has no drill: section "

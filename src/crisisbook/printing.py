@@ -23,7 +23,18 @@ def printer(root: Path, lang: str | None = None, audience: str = ALL_STAFF) -> P
     if lang not in hb.languages:
         raise CrisisbookError(f"no language '{lang}' in playbook/organisation.yaml (have: {', '.join(hb.languages)})")
     stamp = Stamp(version(root, build_epoch(root, hb)), today(), hb.organisation.get("site_url"))
-    return Printer(root / "templates", hb, lang, stamp, Renderer(root / "templates").strings)
+    # paper in one language holds the scenarios written in it (as that edition of the site does)
+    return Printer(root / "templates", hb.edition(lang), lang, stamp, Renderer(root / "templates").strings,
+                   away=tuple(sc for sc in hb.scenarios if not sc.written_in(lang)))
+
+
+def unknown_scenario(p: Printer, scenario: str) -> CrisisbookError:
+    """No such scenario in this paper's language (perhaps it is written in another one)."""
+    away = next((sc for sc in p.away if sc.id == scenario), None)
+    if away is not None:
+        return CrisisbookError(f"scenario '{scenario}' is written in {', '.join(away.languages)} only; "
+                               f"use --lang {away.languages[0]}")
+    return CrisisbookError(f"no scenario '{scenario}'; known: {', '.join(s.id for s in p.hb.scenarios)}")
 
 
 def paper_folder(out: Path, p: Printer) -> Path:
@@ -38,7 +49,7 @@ def print_scenarios(root: Path, ids: list[str], out: Path, lang: str | None = No
     known = {sc.id: sc for sc in p.hb.scenarios}
     unknown = [i for i in ids if i not in known]
     if unknown:
-        raise CrisisbookError(f"no scenario '{unknown[0]}'; known: {', '.join(known)}")
+        raise unknown_scenario(p, unknown[0])
     written = []
     for sc in (known[i] for i in ids) if ids else p.hb.scenarios:
         folder = paper_folder(out, p) / sc.id
