@@ -323,13 +323,13 @@ class _Refs:
     def public(self, item: dict) -> bool:
         return not self.team_scenario and item.get("visibility") != "team"
 
-    def contact_ids(self, path, item: dict, field: str) -> None:
+    def contact_ids(self, path, item: dict, field: str, what: str) -> None:
         for j, cid in enumerate(item.get(field, [])):
             if not self.c.known(path + (field, j), cid, self.contacts, "contact", "playbook/contacts.yaml"):
                 continue
             if self.public(item) and self.contacts[cid].get("visibility") == "team":
-                self.c.at(path + (field, j), f"contact '{cid}' is team-only but this is visible to all staff; "
-                                             f"mark it visibility: team or name another contact")
+                self.c.at(path + (field, j), f"contact '{cid}' is team-only but this {what} is visible to all "
+                                             f"staff; mark the {what} visibility: team or name another contact")
 
 
 def _check_scenario(doc: Document, pb: dict[str, Document], out: list[Problem], today: dt.date) -> None:
@@ -425,7 +425,7 @@ def _check_steps(c: _Checker, d: dict, role, team: set, refs: _Refs) -> None:
 
 
 def _check_step_links(c: _Checker, path, phase: str, step: dict, refs: _Refs) -> None:
-    refs.contact_ids(path, step, "with")
+    refs.contact_ids(path, step, "with", "step")
     if "posts" in step:
         sid = step["posts"]
         if c.known(path + ("posts",), sid, refs.statements, "statement", "statements in this file") \
@@ -458,7 +458,7 @@ def _check_first_response(c: _Checker, d: dict, levels: dict, refs: _Refs) -> No
 def _check_approvals(c: _Checker, d: dict, role, refs: _Refs, today: dt.date) -> None:
     for i, st in enumerate(d["statements"]):
         path = ("statements", i)
-        refs.contact_ids(path, st, "to")
+        refs.contact_ids(path, st, "to", "statement")
         a = st.get("approval")
         if a is None:
             continue
