@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import children, fsguard
 from .errors import BuildError, ValidationFailed
-from .model import Handbook, build_handbook
+from .model import ALL_STAFF, Handbook, build_handbook
 from .render import Rendered, Renderer
 from .site import (Edition, alternates, compact_search_index, docs_files, editions, engine_config, jieba_terms,
                    localise_offline, write_config)
@@ -67,17 +67,19 @@ def _epoch_date(epoch: int) -> dt.date:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
 
 
-def handbook_of(root: Path, on: dt.date | None = None, strict: bool = False) -> tuple[Handbook, list]:
-    """A validated Handbook and its warnings, or ValidationFailed with every problem
-    (warnings count as errors when strict)."""
-    return handbook(check_project(root, on or today()), strict)
+def handbook_of(root: Path, on: dt.date | None = None, strict: bool = False,
+                audience: str = ALL_STAFF) -> tuple[Handbook, list]:
+    """A validated Handbook for `audience` (all-staff, or team: see model.build_handbook) and
+    its warnings, or ValidationFailed with every problem (warnings count as errors when strict)."""
+    return handbook(check_project(root, on or today()), strict, audience=audience)
 
 
-def handbook(project: Project, strict: bool = False, memo: dict | None = None) -> tuple[Handbook, list]:
-    """The Handbook of a checked project, or ValidationFailed with every problem."""
+def handbook(project: Project, strict: bool = False, memo: dict | None = None,
+             audience: str = ALL_STAFF) -> tuple[Handbook, list]:
+    """The Handbook of a checked project for `audience`, or ValidationFailed with every problem."""
     if project.failed(strict):
         raise ValidationFailed(project.problems)
-    return build_handbook(project.playbook, project.scenarios, memo), project.problems
+    return build_handbook(project.playbook, project.scenarios, memo, audience=audience), project.problems
 
 
 @dataclass
@@ -100,7 +102,7 @@ def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: li
     for edition in all_editions:
         if langs is not None and edition.lang not in langs:
             continue
-        links = lambda page, e=edition: alternates(page, e, all_editions, offline)  # noqa: E731
+        links = lambda page, target=None, e=edition: alternates(page, e, all_editions, offline, target)  # noqa: E731
         rendered[edition.lang] = renderer.render(hb, on, edition.lang, links, cache, workers)
         note = (renderer.strings.get(edition.lang) or {}).get("untranslated_page", "")
         files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note, cache)
@@ -174,16 +176,17 @@ def _outline(p: Plan, lang: str) -> Plan:
 
 
 def build(root: Path, site: Path | None = None, on: dt.date | None = None, strict: bool = False,
-          engine: str = "mkdocs", offline: bool = False) -> list:
+          engine: str = "mkdocs", offline: bool = False, audience: str = ALL_STAFF) -> list:
     """Build the handbook into `site` (default: root/site). Returns the warnings.
-    `on` is the date review banners are judged by (default: the build epoch's date)."""
+    `on` is the date review banners are judged by (default: the build epoch's date).
+    `audience` team builds the crisis team's edition, with the team-only content."""
     root = root.resolve()
     site = Path(os.path.abspath(site or root / "site"))
     _check_replaceable(site)
     if not os.path.lexists(root / "mkdocs.yml"):
         raise BuildError(f"{root / 'mkdocs.yml'} is missing: it holds the site's settings (theme, search)")
     project = check_project(root, on or today())  # load and validate every file
-    hb, problems = handbook(project, strict)  # the model, or every problem
+    hb, problems = handbook(project, strict, audience=audience)  # the model, or every problem
     epoch = build_epoch(root, hb)
     day = on or _epoch_date(epoch)
     renderer = Renderer(root / "templates")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import fsguard
 from .build import WORK, build, build_epoch, handbook_of
+from .model import ALL_STAFF, TEAM
 
 
 def version(root: Path, epoch: int) -> str:
@@ -25,16 +26,18 @@ def version(root: Path, epoch: int) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%d")
 
 
-def bundle(root: Path, out: Path) -> Path:
+def bundle(root: Path, out: Path, audience: str = ALL_STAFF) -> Path:
     root = root.resolve()
-    hb, _ = handbook_of(root)
+    hb, _ = handbook_of(root, audience=audience)
     epoch = build_epoch(root, hb)
     stamp = version(root, epoch)
     work = fsguard.make_dirs(root, root / WORK)
     with tempfile.TemporaryDirectory(dir=work, prefix=".bundle-") as tmp:
         site = Path(tmp).resolve() / "site"
-        build(root, site, offline=True)
-        target = fsguard.make_dirs(root, out) / f"handbook-{stamp}.zip"
+        build(root, site, offline=True, audience=audience)
+        # the team's zip is named so that nobody hands it to all staff by mistake
+        name = f"handbook{'-crisis-team' if audience == TEAM else ''}-{stamp}.zip"
+        target = fsguard.make_dirs(root, out) / name
         # fixed timestamps and order: the same commit gives the same zip
         when = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.timezone.utc).timetuple()[:6]
         with fsguard.replacing(root, target) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:

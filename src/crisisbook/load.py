@@ -258,7 +258,8 @@ def _short(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
 
-PLAYBOOK_FILES = ("organisation", "roles", "roster", "severity", "channels")
+PLAYBOOK_FILES = ("organisation", "roles", "roster", "severity", "channels", "contacts")
+OPTIONAL_FILES = ("contacts",)  # a project without outside contacts may leave these out
 
 
 def scenario_files(root: Path) -> list[Path]:

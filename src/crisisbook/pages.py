@@ -18,6 +18,7 @@ FIXED = {
     "roster.md": "roster.md.j2",
     "statements.md": "statements.md.j2",
     "review.md": "review.md.j2",
+    "contacts.md": "contacts.md.j2",  # only when the playbook has contacts
 }
 # kind of id -> its page (a format string) and template
 PER_ID = {

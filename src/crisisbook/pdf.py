@@ -23,7 +23,7 @@ from markupsafe import Markup
 from . import fsguard
 from .errors import CrisisbookError, PrintError, RenderError
 from .model import Handbook, Text
-from .render import TemplateLoader, _where
+from .render import TemplateLoader, _where, span
 
 
 # WeasyPrint reports each step of every PDF at INFO, which `crisisbook print` (INFO by default)
@@ -81,8 +81,10 @@ def qr_svg(url: str) -> str:
 
 
 class Printer:
-    def __init__(self, templates: Path, hb: Handbook, lang: str, stamp: Stamp, strings: dict):
+    def __init__(self, templates: Path, hb: Handbook, lang: str, stamp: Stamp, strings: dict,
+                 away: tuple = ()):
         self.hb, self.lang, self.stamp = hb, lang, stamp
+        self.away = away  # scenarios written in other languages only: not on this paper
         self.s = strings.get(lang) or strings[hb.default_language]
         self.base = Path(templates) / "print"
         self.root = Path(templates).resolve().parent
@@ -90,6 +92,7 @@ class Printer:
                                         undefined=jinja2.StrictUndefined, autoescape=True,
                                         trim_blocks=True, lstrip_blocks=True)
         self.env.filters["t"] = lambda v: v.get(lang) if isinstance(v, Text) else v
+        self.env.filters["span"] = span
         self.env.globals["qr"] = lambda path: Markup(qr_svg(self.url(path))) if stamp.site_url else ""
 
     def url(self, page: str) -> str:

@@ -176,10 +176,18 @@ def mailto(email: str) -> Markdown:
     return Markdown("mailto:" + quote(email, safe="@.+-_"))  # percent-encoded: inert in a link
 
 
+def href(url: str) -> Markdown:
+    """A URL from data, safe as a Markdown link target: brackets, quotes and spaces encoded."""
+    return Markdown(quote(url, safe=":/?#@!$&*+,;=%-._~"))
+
+
+def span(duration: str, units: dict) -> str:
+    """'4h' in the page's language: units from strings.yaml ('4h', '4小時')."""
+    return duration[:-1] + units.get(duration[-1], duration[-1])
+
+
 def deadline(by: str) -> Markdown:
     return Markdown(f"T+{md(by)}")
-
-
 def _trusted(strings):
     """templates/strings.yaml, the handbook's interface text, is part of the templates (reviewed
     as code) and may be written as Markdown: each string marked safe."""
@@ -230,8 +238,25 @@ _forked: tuple = ()  # what a forked renderer process inherits: (renderer, base,
 
 
 def _render_jobs(renderer, base: dict, jobs, alternates) -> dict[str, str]:
-    return {name: renderer.page(template, **base, **extra, alternates=alternates(name) if alternates else [])
+    return {name: renderer.page(template, **base, **extra, **_links(name, extra.get("sc"), base, alternates))
             for name, template, extra in jobs}
+
+
+def _links(name: str, sc, base: dict, alternates) -> dict:
+    """A page's links to other editions: `alternates` (the same page in each language that has
+    it) and `elsewhere` (scenario id -> the link to an edition written in its language, for the
+    scenarios this edition lists without a page of their own)."""
+    if not alternates:
+        return {"alternates": [], "elsewhere": {}}
+    alts = alternates(name)
+    if sc is not None and sc.languages is not None:
+        alts = [a for a in alts if sc.written_in(a["lang"])]
+    elsewhere = {}
+    for away in base["away"]:
+        targets = [a for a in alternates(name, f"scenarios/{away.id}.md") if away.written_in(a["lang"])]
+        if targets:
+            elsewhere[away.id] = targets[0]
+    return {"alternates": alts, "elsewhere": elsewhere}
 
 
 def _render_slice(bounds: tuple[int, int]) -> dict[str, str]:
@@ -331,7 +356,7 @@ class Renderer:
             finalize=_finalize)
         for name in ("safe", "urlize"):  # they mark data as markup: the escaping hook would pass it
             del self.env.filters[name]
-        self.env.filters.update(md=md, code=code, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
+        self.env.filters.update(md=md, code=code, statement=statement, tel=tel, mailto=mailto, deadline=deadline, href=href, span=span,
                                 page_title=page_title, t=translate)
         self.env.globals["inflections"] = inflections
         self.env.globals["parts"] = self.parts
@@ -371,9 +396,12 @@ class Renderer:
         build), a large handbook's pages are rendered in that many processes."""
         lang = lang or hb.default_language
         s = self.strings.get(lang) or self.strings[hb.default_language]
+        away = tuple(sc for sc in hb.scenarios if not sc.written_in(lang))  # listed, linked elsewhere
+        hb = hb.edition(lang)
         safe = self.page_strings.get(lang) or self.page_strings[hb.default_language]
-        base = dict(hb=hb, s=safe, lang=lang, today=today)
-        jobs = [(page, template, {}) for page, template in FIXED.items()]
+        base = dict(hb=hb, s=safe, lang=lang, today=today, away=away)
+        jobs = [(page, template, {}) for page, template in FIXED.items()
+                if page != "contacts.md" or hb.contacts]  # no outside contacts: no page
         jobs += [(page_of("scenario", sc.id), PER_ID["scenario"][1], {"sc": sc}) for sc in hb.scenarios]
         jobs += [(page_of("role", role.id), PER_ID["role"][1], {"role": role}) for role in hb.roles]
         if workers > 1 and cache is None and len(jobs) >= PARALLEL_FROM and _FORK:
@@ -385,8 +413,7 @@ class Renderer:
             if hit and hit[0] is sc and hit[1] == today:
                 pages[name] = hit[2]
                 continue
-            pages[name] = self.page(template, **base, **extra,
-                                    alternates=alternates(name) if alternates else [])
+            pages[name] = self.page(template, **base, **extra, **_links(name, sc, base, alternates))
             if cache is not None and sc:
                 cache[(name, lang)] = (sc, today, pages[name])
         return Rendered(pages, self.nav(hb, s))
@@ -404,5 +431,6 @@ class Renderer:
             {s["nav"]["roles"]: ["roles/index.md"] + [f"roles/{r.id}.md" for r in hb.roles]},
             {s["nav"]["roster"]: "roster.md"},
             {s["nav"]["statements"]: "statements.md"},
+            *([{s["nav"]["contacts"]: "contacts.md"}] if hb.contacts else []),
             {s["nav"]["review"]: "review.md"},
         ]

@@ -20,6 +20,7 @@ from .checker import Checker
 from . import fsguard
 from .errors import CrisisbookError, ValidationFailed
 from .live import Engine, Server
+from .model import ALL_STAFF
 from .render import Renderer
 from .validate import today
 
@@ -35,8 +36,8 @@ class Preview:
     only what a save changed: the saved file is parsed and checked again, its page rendered again;
     every other scenario is reused (pages that list all scenarios are always rendered again)."""
 
-    def __init__(self, root: Path, lang: str | None = None):
-        self.root, self.lang = root.resolve(), lang
+    def __init__(self, root: Path, lang: str | None = None, audience: str = ALL_STAFF):
+        self.root, self.lang, self.audience = root.resolve(), lang, audience
         self.checker = Checker(self.root)  # each file checked again only when its content changed
         self.memo: dict = {}  # model objects (see model.build_handbook)
         self.pages: dict = {}  # rendered scenario pages (see Renderer.render)
@@ -47,7 +48,7 @@ class Preview:
         """Render one language into build/docs/<lang>; returns the engine config to serve and
         the pages that changed. Raises CrisisbookError (ValidationFailed with every problem)."""
         on = today()
-        hb, _ = handbook(self.checker.check(on), memo=self.memo)
+        hb, _ = handbook(self.checker.check(on), memo=self.memo, audience=self.audience)
         lang = self.lang or hb.default_language
         if lang not in hb.languages:
             raise CrisisbookError(f"no language '{lang}' in playbook/organisation.yaml")
@@ -133,10 +134,11 @@ def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
-def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkdocs") -> None:
-    """Preview one edition at dev_addr (host:port) until interrupted."""
+def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkdocs",
+          audience: str = ALL_STAFF) -> None:
+    """Preview one edition for `audience` at dev_addr (host:port) until interrupted."""
     root = root.resolve()
-    preview = Preview(root, lang)
+    preview = Preview(root, lang, audience)
     try:
         config, _ = preview.refresh()  # the first render must succeed: nothing to preview otherwise
     except ValidationFailed as e:

@@ -18,9 +18,9 @@ import cerberus
 from . import schema as S
 from .fastcheck import compile_schema, full_match, is_duration, is_isodate, is_slug, is_text, text_lengths
 from .i18n import check_translations, text_fields
-from .load import Document
+from .load import OPTIONAL_FILES, Document
 from .pages import reserved
-from .model import fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
+from .model import base_language, fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
 from .report import ERROR, NOTE, WARNING, Problem, field_path
 
 _SLUG = re.compile(S.SLUG)
@@ -239,6 +239,8 @@ _PARTS = {
     "channel_ids": ("channels", "channels", False),
     "channels": ("channels", "channels", True),
     "organisation": ("organisation", None, True),
+    "severity": ("severity", "levels", True),  # first-response times, not only the level ids
+    "contacts": ("contacts", "contacts", False),  # optional file: no contacts when it is absent
 }
 
 
@@ -265,7 +267,9 @@ def check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[li
     failed_at = {p.file: p.line for p in failed}
     for part, (stem, key, whole) in _PARTS.items():
         file = f"playbook/{stem}.yaml"
-        if stem not in docs:
+        if stem not in docs and stem in OPTIONAL_FILES and file not in failed_at:
+            pb.parts[part] = {}
+        elif stem not in docs:
             pb.blocked[part] = (file, failed_at.get(file))
         elif whole and bad[stem]:
             pb.blocked[part] = (file, min(line or 0 for line in bad[stem].values()) or None)
@@ -348,7 +352,12 @@ def _translations(doc: Document, schema: dict, bad: dict, pb: Playbook, out: lis
         skips.append((doc.file, *pb.blocked["organisation"]))
         return
     org = pb.parts["organisation"]
-    out += check_translations(doc, schema, list(org.languages), org.default, skip=tuple(bad))
+    languages, default = list(org.languages), org.default
+    if schema is S.SCENARIO and doc.data.get("languages") and "languages" not in bad:
+        # a scenario written in fewer languages is checked in those only (model.base_language)
+        languages = [lang for lang in doc.data["languages"] if lang in languages] or languages
+        default = base_language(languages, default)
+    out += check_translations(doc, schema, languages, default, skip=tuple(bad))
 
 
 def _too_much_text(doc: Document) -> list[Problem]:
@@ -438,6 +447,16 @@ def _check_levels(c: _Checker, d: dict, parts: dict, _) -> None:
                 "role", "playbook/roles.yaml")
 
 
+def _check_contacts(c: _Checker, d: dict, parts: dict, _) -> None:
+    for cid, contact in d["contacts"].items():
+        if contact["kind"] != "influencer":
+            continue
+        for name, why in (("relationship", "paid, standing-partner or organic"),
+                          ("last_reviewed", "the date the relationship was last checked")):
+            if name not in contact:
+                c.at(("contacts", cid), f"an influencer needs '{name}': {why}")
+
+
 # (file, fields of its own it reads, playbook parts it reads, check)
 _PLAYBOOK_CHECKS = (
     ("organisation", ("default_language", "languages"), (), _check_languages),
@@ -445,6 +464,7 @@ _PLAYBOOK_CHECKS = (
     ("roster", ("people",), (), _reserved_ids("people", "person")),
     ("roster", ("people", "assignments"), ("roles",), _check_roster),
     ("severity", ("levels",), ("roles",), _check_levels),
+    ("contacts", ("contacts",), (), _check_contacts),
 )
 
 
@@ -453,6 +473,28 @@ _PLAYBOOK_CHECKS = (
 
 def _role(c: _Checker, parts: dict, path, rid) -> bool:
     return c.known(path, rid, parts["roles"], "role", "playbook/roles.yaml")
+
+
+class _Refs:
+    """What a scenario's steps and statements may name: contacts, statements, and which of them
+    are team-only (an item every staff member reads may not lead to one)."""
+
+    def __init__(self, c: _Checker, d: dict, parts: dict):
+        self.c = c
+        self.contacts = parts["contacts"]
+        self.statements = {st["id"]: st for st in d["statements"]}
+        self.team_scenario = d.get("visibility") == "team"
+
+    def public(self, item: dict) -> bool:
+        return not self.team_scenario and item.get("visibility") != "team"
+
+    def contact_ids(self, path, item: dict, field: str, what: str) -> None:
+        for j, cid in enumerate(item.get(field, [])):
+            if not self.c.known(path + (field, j), cid, self.contacts, "contact", "playbook/contacts.yaml"):
+                continue
+            if self.public(item) and self.contacts[cid].get("visibility") == "team":
+                self.c.at(path + (field, j), f"contact '{cid}' is team-only but this {what} is visible to all "
+                                             f"staff; mark the {what} visibility: team or name another contact")
 
 
 def _check_team(c: _Checker, d: dict, parts: dict, _) -> None:
@@ -495,6 +537,9 @@ def _check_drill(c: _Checker, d: dict, parts: dict, _) -> None:
             c.at(path + ("at",), f"inject at {inject['at']} is not within the drill's {drill['duration']}")
         if "post" not in inject and "press_question" not in inject:
             c.at(path, "an inject needs a post or a press_question to show the players")
+        if "post" in inject:
+            c.known(path + ("post", "platform"), inject["post"]["platform"], parts["channel_ids"], "channel",
+                    "playbook/channels.yaml")
         previous = at
     seen = set()
     for i, objective in enumerate(drill["objectives"]):
@@ -512,18 +557,89 @@ def _check_severity(c: _Checker, d: dict, parts: dict, _) -> None:
             c.at(("severity",), f"no description for severity level '{lid}'")
 
 
+def _check_written_in(c: _Checker, d: dict, parts: dict, _) -> None:
+    known = parts["organisation"].languages
+    for i, lang in enumerate(d.get("languages", [])):
+        if lang not in known:
+            c.at(("languages", i), f"'{lang}' is not a language of the handbook{suggest(lang, known, always=True)}; "
+                                   f"see languages in playbook/organisation.yaml")
+
+
 def _check_steps(c: _Checker, d: dict, parts: dict, _) -> None:
     team = set(d["team"])
+    refs = _Refs(c, d, parts)
     first_review = min(d["steps"]["review"], key=lambda s: parse_duration(s["by"]))["by"]
     review_starts = parse_duration(first_review)
+    owners = set()
     for phase in S.PHASES:
         for i, step in enumerate(d["steps"][phase]):
             path = ("steps", phase, i)
+            owners.add(step["owner"])
             if _role(c, parts, path + ("owner",), step["owner"]) and step["owner"] not in team:
                 c.at(path + ("owner",), f"'{step['owner']}' owns a step but is not in the team; add it to team")
             if phase != "review" and parse_duration(step["by"]) > review_starts:
                 c.at(path + ("by",), f"deadline {step['by']} is later than the first review step "
                                      f"({first_review}); review comes last")
+            _check_step_links(c, path, phase, step, refs)
+    for i, rid in enumerate(d["team"]):
+        if rid not in owners:
+            c.at(("team", i), f"'{rid}' is in the team but owns no step; give it one or take it off the team",
+                 WARNING)
+
+
+def _check_step_links(c: _Checker, path, phase: str, step: dict, refs: _Refs) -> None:
+    refs.contact_ids(path, step, "with", "step")
+    if "posts" in step:
+        sid = step["posts"]
+        if c.known(path + ("posts",), sid, refs.statements, "statement", "statements in this file") \
+                and refs.public(step) and refs.statements[sid].get("visibility") == "team":
+            c.at(path + ("posts",), f"statement '{sid}' is team-only but this step is visible to all staff; "
+                                    f"mark the step visibility: team")
+    if "every" in step:
+        if phase in ("recover", "review"):
+            c.at(path + ("every",), f"a {phase} step cannot repeat: repeats stop when the recover phase starts")
+        elif parse_duration(step["every"]) == 0:
+            c.at(path + ("every",), "every 0m would repeat without end; give a duration such as 4h")
+
+
+def _check_first_response(c: _Checker, d: dict, parts: dict, _) -> None:
+    """The holding statement must be out within the first response time of the most severe
+    level (the first in playbook/severity.yaml): the step that posts it may not be due later."""
+    levels = parts["severity"]
+    if not levels:
+        return
+    statements = {st["id"]: st for st in d["statements"]}
+    lid, top = next(iter(levels.items()))
+    limit = parse_duration(top["first_response"])
+    for phase in S.PHASES:
+        for i, step in enumerate(d["steps"][phase]):
+            st = statements.get(step.get("posts"))
+            if st and st["kind"] == "holding" and parse_duration(step["by"]) > limit:
+                c.at(("steps", phase, i, "by"), f"posts the holding statement '{st['id']}' at {step['by']}, after "
+                                                f"the {top['first_response']} first response of '{lid}'; "
+                                                f"bring it forward", WARNING)
+
+
+def _check_approvals(c: _Checker, d: dict, parts: dict, today: dt.date) -> None:
+    refs = _Refs(c, d, parts)
+    for i, st in enumerate(d["statements"]):
+        path = ("statements", i)
+        refs.contact_ids(path, st, "to", "statement")
+        a = st.get("approval")
+        if a is None:
+            continue
+        for j, rid in enumerate(a.get("by", [])):
+            _role(c, parts, path + ("approval", "by", j), rid)
+        if a["state"] != "draft" and not a.get("by"):
+            c.at(path + ("approval",), f"approval '{a['state']}' needs 'by': the roles that approved it")
+        if a.get("on") and a.get("expires") and a["expires"] < a["on"]:
+            c.at(path + ("approval", "expires"), f"expires {a['expires']} is before it was approved on {a['on']}")
+        elif a["state"] != "draft" and a.get("expires") and dt.date.fromisoformat(a["expires"]) < today:
+            c.at(path + ("approval", "expires"), f"approval expired on {a['expires']}: have it approved again, "
+                                                 f"or mark it draft", WARNING)
+        if a["state"] == "draft" and st["kind"] == "holding":
+            c.at(path + ("approval", "state"), "the holding statement is still a draft: have it pre-approved, "
+                                               "so it can go out within the first response time", WARNING)
 
 
 def _check_statement_ids(c: _Checker, d: dict, parts: dict, _) -> None:
@@ -589,12 +705,15 @@ def _check_length(c: _Checker, path, raw, channel: str, spec: dict, facts_in: di
 _SCENARIO_CHECKS = (
     (("owner", "team"), ("roles",), _check_team),
     (("severity",), ("levels",), _check_severity),
-    (("steps", "team"), ("roles",), _check_steps),
+    (("languages",), ("organisation",), _check_written_in),
+    (("steps", "team", "statements", "visibility"), ("roles", "contacts"), _check_steps),
+    (("steps", "statements"), ("severity",), _check_first_response),
+    (("statements", "visibility"), ("roles", "contacts"), _check_approvals),
     (("statements",), (), _check_statement_ids),
     (("statements",), ("channel_ids",), _check_channels),
     (("statements",), ("channels", "organisation"), _check_lengths),
     (("statements", "blanks", "comment_replies"), ("organisation",), _check_blanks),
     (("comment_replies",), ("roles",), _check_replies),
-    (("drill",), ("roles",), _check_drill),
+    (("drill",), ("roles", "channel_ids"), _check_drill),
     (("last_reviewed", "review_interval"), (), _check_review),
 )
