@@ -19,7 +19,7 @@ from . import fsguard
 from .children import die_with_parent
 from .errors import CrisisbookError
 from .load import (Document, LoadError, Sources, _display, _scenarios_to_load, load_bytes, load_project,
-                   read_scenario)
+                   read_source)
 from .report import Problem, sort_key
 from .validate import validate_playbook, validate_scenario
 
@@ -34,7 +34,7 @@ def _code_key() -> str:
 
 def check_cached(root: Path, only: list[Path] | None, on: dt.date) -> list[Problem]:
     sources, problems, ok = _playbook_checked(root)
-    playbook = hashlib.sha1(b"".join(read_scenario(root, root / "playbook" / f"{s}.yaml")
+    playbook = hashlib.sha1(b"".join(read_source(root, root / "playbook" / f"{s}.yaml")
                                      for s in sorted(sources.playbook))).hexdigest()
     base = f"{_code_key()}:{playbook}:{ok}:{on.isoformat()}"
     store = root / "build" / ".cache" / "validate.json"
@@ -81,7 +81,7 @@ def _read_scenarios(root: Path, only: list[Path] | None, problems: list[Problem]
     out = []
     for path in _scenarios_to_load(root, only):
         try:
-            out.append((path, read_scenario(root, path)))
+            out.append((path, read_source(root, path)))
         except LoadError as e:
             problems.append(Problem(e.file, None, None, "", e.reason))
     return out
@@ -115,7 +115,7 @@ def _check_one(job) -> tuple[list[Problem], dict | None]:
     root, path = _playbook[0].root, Path(path)
     name = _display(path, root)
     try:
-        doc = load_bytes(raw, name)  # read by read_scenario, which checked the path first
+        doc = load_bytes(raw, name)  # read by read_source, which checked the path before reading
     except LoadError as e:
         return [Problem(e.file, e.line, e.col, "", e.reason)], None
     checking = Sources(root, _playbook[0].playbook, {path.stem: doc})

@@ -310,9 +310,9 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def read_scenario(root: Path, path: Path) -> bytes:
-    """A scenario file's bytes, read as fsguard reads every project file: inside the project, a
-    regular file, within the size limit checked before a byte is read."""
+def read_source(root: Path, path: Path) -> bytes:
+    """A playbook or scenario file's bytes, read as fsguard reads every project file: inside the
+    project, a regular file, within the size limit checked before a byte is read."""
     return fsguard.read_bytes(root.resolve(), path, MAX_BYTES)
 
 
