@@ -124,7 +124,7 @@ def stages(root: Path, repeat: int) -> dict:
         t4 = time.perf_counter()
         with tempfile.TemporaryDirectory() as tmp:
             for lang, files in the_plan.files.items():
-                write_docs(files, Path(tmp) / lang)
+                write_docs(Path(tmp).resolve(), files, Path(tmp).resolve() / lang)
             t5 = time.perf_counter()
         for key, value in zip(out, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
             out[key].append(value)

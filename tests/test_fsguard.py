@@ -98,6 +98,15 @@ def test_no_project_file_is_read_through_a_link_out(small, link, target):
     assert "Traceback" not in result.stderr and not (small / "site").exists()
 
 
+def test_a_templates_folder_linked_out_is_refused(small, tmp_path):
+    (small / "templates").rename(tmp_path / "templates")
+    (small / "templates").symlink_to(tmp_path / "templates")
+    result = run("build", cwd=small)
+    assert result.returncode == 1
+    assert result.stderr == "Error: templates/strings.yaml: is a link to a file outside the project; refused\n"
+    assert not (small / "site").exists()
+
+
 def test_a_print_template_linked_out_is_refused(small, tmp_path):
     (small / "templates" / "print" / "print.css").unlink()
     (small / "templates" / "print" / "print.css").symlink_to("/etc/passwd")

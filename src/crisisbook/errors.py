@@ -36,7 +36,7 @@ class UnsafePath(LoadError):
 
 
 class ValidationFailed(CrisisbookError):
-    """The project has problems; they have been reported one per line already."""
+    """The project has problems: shown one per line, then the summary, by whichever command met them."""
 
     def __init__(self, problems):
         self.problems = problems
@@ -45,7 +45,6 @@ class ValidationFailed(CrisisbookError):
         super().__init__(f"{summary(problems)}; nothing was built")
 
     def show(self, file=None) -> None:
-        """Every problem on its own line, then the summary: whichever command ran into them."""
         for problem in self.problems:
             click.echo(str(problem), err=True)
         super().show(file)

@@ -87,7 +87,7 @@ class Printer:
         self.away = away  # scenarios written in other languages only: not on this paper
         self.s = strings.get(lang) or strings[hb.default_language]
         self.base = Path(templates) / "print"
-        self.root = Path(templates).resolve().parent
+        self.root = Path(templates).parent.resolve()  # the project: `templates` itself may be a link
         self.env = SandboxedEnvironment(loader=TemplateLoader(self.root, [self.base]),
                                         undefined=jinja2.StrictUndefined, autoescape=True,
                                         trim_blocks=True, lstrip_blocks=True)

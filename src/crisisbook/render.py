@@ -349,7 +349,7 @@ class Renderer:
     """Compiles the project's templates once and renders every page of a handbook."""
 
     def __init__(self, templates: Path):
-        root = Path(templates).resolve().parent
+        root = Path(templates).parent.resolve()  # the project: `templates` itself may be a link
         self.env = _Sandbox(
             loader=TemplateLoader(root, [templates / "pages", templates]), undefined=jinja2.StrictUndefined,
             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,

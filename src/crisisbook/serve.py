@@ -139,12 +139,8 @@ def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkd
     """Preview one edition for `audience` at dev_addr (host:port) until interrupted."""
     root = root.resolve()
     preview = Preview(root, lang, audience)
-    try:
-        config, _ = preview.refresh()  # the first render must succeed: nothing to preview otherwise
-    except ValidationFailed as e:
-        for problem in e.problems:
-            click.echo(str(problem), err=True)
-        raise
+    # the first render must succeed: nothing to preview otherwise (ValidationFailed shows every problem)
+    config, _ = preview.refresh()
     site = _output(root, config)
     started = time.perf_counter()
     logging.getLogger(engine).setLevel(logging.WARNING)  # its progress lines, not ours
