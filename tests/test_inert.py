@@ -130,7 +130,7 @@ def poisoned(tmp_path_factory) -> Path:
     """A project whose every free-text field holds the payload, built in both editions and
     printed (scenarios, handbook and drill pack) in both languages."""
     from crisisbook.drill import drill_pack
-    from crisisbook.printing import print_scenarios
+    from crisisbook.printing import print_scenarios, printer
 
     root = tmp_path_factory.mktemp("poisoned") / "project"
     shutil.copytree(SMALL, root)
@@ -152,8 +152,9 @@ def poisoned(tmp_path_factory) -> Path:
         write(root / "scenarios" / f"{name}.yaml",
               poison({"type": "dict", "schema": S.SCENARIO}, base, translated, "", filled[name]))
     build(root, on=TODAY)
-    # every print template once per language, and each scenario in one language at least
-    print_scenarios(root, [], root / "print", "en")
+    # every print template in each language, and each scenario in one language at least
+    print_scenarios(root, ["poison-plain"], root / "print", "en")
+    printer(root, "en").pdf("handbook.html.j2", root / "print" / "en" / "handbook.pdf", scenarios=2)
     print_scenarios(root, ["poison-translated"], root / "print", "zh-Hant")
     drill_pack(root, "poison-plain", root / "print", "en")
     drill_pack(root, "poison-translated", root / "print", "zh-Hant")
@@ -213,7 +214,7 @@ def test_no_search_index_entry_has_live_markup_from_the_data(poisoned):
 
 
 def pdf_links_and_scripts(path: Path) -> tuple[str, list[str]]:
-    """A PDF's text, and every link target and script action it carries."""
+    """A PDF's text (up to the payload), and every link target and script action it carries."""
     from pypdf import PdfReader
 
     reader = PdfReader(path)
@@ -228,13 +229,18 @@ def pdf_links_and_scripts(path: Path) -> tuple[str, list[str]]:
     names = reader.trailer["/Root"].get("/Names") or {}
     if "/JavaScript" in names:
         actions.append("javascript")
-    return "".join(page.extract_text() for page in reader.pages), actions
+    text = ""
+    for page in reader.pages:  # text extraction is slow: as far as the first payload only
+        text += page.extract_text()
+        if "pwned" in text:
+            break
+    return text, actions
 
 
 def test_no_pdf_carries_a_link_or_script_from_the_data(poisoned):
     root, _ = poisoned
     pdfs = sorted((root / "print").rglob("*.pdf"))
-    assert len(pdfs) == (3 * 2 + 1) + 3 + 4 * 2, pdfs
+    assert len(pdfs) == 3 + 1 + 3 + 4 * 2, pdfs
     for pdf in pdfs:
         text, actions = pdf_links_and_scripts(pdf)
         assert "pwned" in text, pdf  # the payload is printed, as text
