@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -110,21 +115,41 @@ def test_codeowners_follows_the_owner_role(example):
         example / ".github" / "CODEOWNERS").read_text()
 
 
-def test_pre_commit_hook_runs_validate_on_the_changed_files(small):
-    import re
-    import shlex
-    import yaml
-    hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())[0]
-    assert re.search(hook["files"], "scenarios/site-down.yaml") and re.search(hook["files"], "playbook/roles.yaml")
-    assert not re.search(hook["files"], "docs/using.md")
-    entry = shlex.split(hook["entry"])
-    assert entry[0] == "crisisbook"
+def _git(repo, *args, **kwargs):
+    return subprocess.run(["git", "-c", "user.name=PR lead", "-c", "user.email=lead@example.com",
+                           "-c", "commit.gpgsign=false", *args], cwd=repo, capture_output=True,
+                          text=True, **kwargs)
+
+
+def test_pre_commit_blocks_a_broken_scenario_printing_its_problem_once(small, tmp_path):
+    """The shipped .pre-commit-config.yaml, run by the real pre-commit in a scratch handbook
+    repository that has the project's install (.venv) as `make site` leaves it."""
+    shutil.copy(REPO / ".pre-commit-config.yaml", small / ".pre-commit-config.yaml")
+    shutil.copy(REPO / ".gitignore", small / ".gitignore")
+    (small / ".venv").symlink_to(Path(sys.prefix))
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    assert _git(small, "init", "-q", ".").returncode == 0
+    _git(small, "add", "-A")
+    assert _git(small, "commit", "-qm", "handbook", "--no-verify").returncode == 0
+    installed = subprocess.run([".venv/bin/pre-commit", "install"], cwd=small, env=env,
+                               capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
     edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
-    assert run(*entry[1:], "scenarios/kettle-leak.yaml", cwd=small).returncode == 0
-    result = run(*entry[1:], "scenarios/site-down.yaml", cwd=small)
-    assert result.returncode == 1 and "outtage" in result.stdout
-    # a changed playbook file re-checks every scenario
-    assert run(*entry[1:], "playbook/roles.yaml", cwd=small).returncode == 1
+    with (small / "scenarios" / "kettle-leak.yaml").open("a") as second:  # two files, one run
+        second.write("# checked again\n")
+    _git(small, "add", "-A")
+    blocked = _git(small, "commit", "-m", "Outage: new category", env=env)
+    assert blocked.returncode == 1
+    output = blocked.stdout + blocked.stderr
+    problem = "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)"
+    assert output.count(problem) == 1, output
+    assert output.count("1 error, 1 warning") == 1, output
+    assert "crisisbook validate....." in output
+    assert _git(small, "log", "--oneline").stdout.count("\n") == 1  # nothing was committed
+    edit(small / "scenarios" / "site-down.yaml", "category: outtage", "category: outage")
+    _git(small, "add", "-A")
+    passed = _git(small, "commit", "-m", "Outage: category fixed", env=env)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
 
 
 def test_ci_workflow_validates_builds_and_uploads():
