@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -152,14 +153,81 @@ def test_pre_commit_blocks_a_broken_scenario_printing_its_problem_once(small, tm
     assert passed.returncode == 0, passed.stdout + passed.stderr
 
 
-def test_ci_workflow_validates_builds_and_uploads():
+WORKFLOW = REPO / ".github" / "workflows" / "handbook.yml"
+
+
+def _workflow() -> dict:
     import yaml
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "handbook.yml").read_text())
-    commands = [step.get("run", "") for step in workflow["jobs"]["handbook"]["steps"]]
+    return yaml.load(WORKFLOW.read_text(), yaml.BaseLoader)  # `on:` stays a key, not True
+
+
+def test_ci_workflow_validates_builds_and_uploads():
+    steps = _workflow()["jobs"]["handbook"]["steps"]
+    commands = [step.get("run", "") for step in steps]
     assert "crisisbook validate --format github" in commands
-    assert any("crisisbook build" in command for command in commands)
-    assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in
-               workflow["jobs"]["handbook"]["steps"])
+    assert "crisisbook codeowners --check" in commands
+    assert any(command.rstrip().endswith("crisisbook build") for command in commands)
+    assert steps[-1]["uses"].startswith("actions/upload-pages-artifact@")
+    assert steps[-1]["with"]["path"] == "site/"
+
+
+def test_ci_workflow_is_locked_down():
+    workflow = _workflow()
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["handbook"]["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"]["group"] == "handbook-${{ github.ref }}"
+    uses = [step["uses"] for job in workflow["jobs"].values() for step in job["steps"] if "uses" in step]
+    assert {u.split("@")[0] for u in uses} == {
+        "actions/checkout", "actions/setup-python", "actions/cache", "actions/upload-pages-artifact",
+        "actions/deploy-pages"}
+    for use in uses:  # a full commit SHA, with the tag it stands for in a comment
+        sha = use.split("@")[1]
+        assert len(sha) == 40 and all(c in "0123456789abcdef" for c in sha), use
+        assert f"{use}  # v" in WORKFLOW.read_text(), use
+    checkout, python = workflow["jobs"]["handbook"]["steps"][:2]
+    assert checkout["with"]["persist-credentials"] == "false"
+    assert python["with"]["cache"] == "pip"
+
+
+def test_deploy_is_switched_on_by_a_variable_and_needs_the_build():
+    deploy = _workflow()["jobs"]["deploy"]
+    assert deploy["needs"] == "handbook"
+    assert deploy["if"].startswith("vars.DEPLOY_PAGES == 'true' && ")
+    assert "github.ref == 'refs/heads/main'" in deploy["if"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def _tool(name: str) -> str:
+    return str(Path(sys.prefix) / "bin" / name)
+
+
+@pytest.mark.parametrize("command", [
+    ["actionlint", "-no-color"],
+    ["zizmor", "--offline", "--no-progress", "--min-severity", "medium"],
+], ids=["actionlint", "zizmor"])
+def test_ci_workflow_is_clean_under_the_linters(command, tmp_path):
+    result = subprocess.run([_tool(command[0]), *command[1:], str(WORKFLOW)], capture_output=True,
+                            text=True, cwd=REPO, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_linters_catch_what_the_old_workflow_did(tmp_path):
+    """The linters run for real: actions pinned to tags fail zizmor, a misspelt job fails actionlint."""
+    old = tmp_path / ".github" / "workflows" / "old.yml"
+    old.parent.mkdir(parents=True)
+    text = WORKFLOW.read_text()
+    for sha, tag in re.findall(r"@([0-9a-f]{40})  # (v[0-9.]+)", text):
+        text = text.replace(f"@{sha}  # {tag}", "@v4")
+    old.write_text(text)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    zizmor = subprocess.run([_tool("zizmor"), "--offline", "--no-progress", "--min-severity", "medium",
+                             str(old)], capture_output=True, text=True, env=env)
+    assert zizmor.returncode != 0 and "unpinned-uses" in zizmor.stdout + zizmor.stderr
+    broken = old.with_name("broken.yml")
+    broken.write_text(WORKFLOW.read_text().replace("needs: handbook", "needs: handbok"))
+    actionlint = subprocess.run([_tool("actionlint"), "-no-color", str(broken)], capture_output=True, text=True)
+    assert actionlint.returncode == 1 and "handbok" in actionlint.stdout
 
 
 def test_build_strict_fails_on_warnings_and_keeps_site(small):
