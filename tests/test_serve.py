@@ -9,6 +9,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from conftest import edit
 
 
@@ -57,6 +59,22 @@ def test_serve_rerenders_on_save_and_keeps_last_good_pages(small):
     assert "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)" in output
     assert "the preview keeps the last good pages" in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_serve_runs_the_engine_chosen(small, engine):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "crisisbook", "serve", "--engine", engine, "-a",
+                             f"127.0.0.1:{port}"], cwd=small, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert wait_for(lambda: "Shop is down" in fetch(f"http://127.0.0.1:{port}/scenarios/site-down/"))
+        engines = subprocess.run(["ps", "-o", "args=", "--ppid", str(proc.pid)], capture_output=True,
+                                 text=True).stdout
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+    assert f"-m {engine} serve -f " in engines
 
 
 def test_an_edit_re_renders_only_the_scenario_it_changed(small, monkeypatch):

@@ -109,11 +109,13 @@ def build(project: Path, site_dir: Path | None, strict: bool, engine: str, offli
 @project_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--lang", default=None, help="Language to preview (default: the handbook's default).")
-def serve(project: Path, dev_addr: str, lang: str | None) -> None:
+@click.option("--engine", type=click.Choice(["mkdocs", "properdocs"]), default="mkdocs", show_default=True,
+              help="The site engine that serves the preview.")
+def serve(project: Path, dev_addr: str, lang: str | None, engine: str) -> None:
     """Live preview: re-renders when a YAML file or template changes, and reloads the browser."""
     from .serve import serve as run
 
-    run(project, dev_addr, lang)
+    run(project, dev_addr, lang, engine)
 
 
 @main.command()

@@ -287,6 +287,7 @@ class Renderer:
         s = self.strings.get(lang) or self.strings[hb.default_language]
         base = dict(hb=hb, s=s, lang=lang, today=today)
         jobs = [("index.md", "home.md.j2", {}), ("scenarios/index.md", "scenarios.md.j2", {}),
+                ("scenarios/tags.md", "tags.md.j2", {}),
                 ("roles/index.md", "roles.md.j2", {}), ("severity.md", "severity.md.j2", {}),
                 ("roster.md", "roster.md.j2", {}), ("statements.md", "statements.md.j2", {}),
                 ("review.md", "review.md.j2", {})]
@@ -315,7 +316,8 @@ class Renderer:
         return [
             {s["nav"]["home"]: "index.md"},
             {s["nav"]["scenarios"]: ["scenarios/index.md"] + [
-                {s["categories"][cat]: _chunked(pages)} for cat, pages in by_category.items()]},
+                {s["categories"][cat]: _chunked(pages)} for cat, pages in by_category.items()] + [
+                {s["nav"]["tags"]: "scenarios/tags.md"}]},
             {s["nav"]["severity"]: "severity.md"},
             {s["nav"]["roles"]: ["roles/index.md"] + [f"roles/{r.id}.md" for r in hb.roles]},
             {s["nav"]["roster"]: "roster.md"},

@@ -124,7 +124,7 @@ def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
-def serve(root: Path, dev_addr: str, lang: str | None = None) -> None:
+def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkdocs") -> None:
     root = root.resolve()
     preview = Preview(root, lang)
     config, _ = preview.refresh()  # the first render must succeed: nothing to preview otherwise
@@ -134,7 +134,8 @@ def serve(root: Path, dev_addr: str, lang: str | None = None) -> None:
         if (root / folder).is_dir():
             observer.schedule(handler, str(root / folder), recursive=True)
     observer.start()
-    engine = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", dev_addr])
+    # the engines of build.ENGINES are modules of the same name, each with a `serve` command
+    engine = subprocess.Popen([sys.executable, "-m", engine, "serve", "-f", str(config), "-a", dev_addr])
     # SIGTERM (from a supervisor or a test) must stop the engine too, not orphan it
     signal.signal(signal.SIGTERM, _interrupt)
     try:
