@@ -43,6 +43,9 @@ def tune_gc() -> None:
     gc.set_threshold(100_000, 50, 1_000)
 
 
+CHATTY = ("weasyprint", "fontTools")  # libraries that log every step of a PDF at INFO
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__)
 @click.option("-v", "--verbose", is_flag=True, help="Say more about what happens.")
@@ -52,6 +55,8 @@ def main(verbose: bool, quiet: bool) -> None:
     tune_gc()
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s")
+    for name in CHATTY:  # their progress ("Step 5 - Creating layout - Page 3") only with -v
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 @main.command(name="validate")
