@@ -235,3 +235,38 @@ def test_build_strict_fails_on_warnings_and_keeps_site(small):
     result = run("build", "--strict", cwd=small)
     assert result.returncode == 1
     assert result.stderr.endswith("Error: 0 errors, 1 warning; nothing was built\n")
+
+
+def test_new_handbook_is_a_repository_that_validates_and_builds(tmp_path):
+    from crisisbook.build import build
+    result = run("new", "handbook", "our-handbook", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    root = tmp_path / "our-handbook"
+    assert result.stderr.startswith("wrote ") and "our-handbook && make site" in result.stderr
+    for name in ["playbook/organisation.yaml", "playbook/roles.yaml", "playbook/roster.yaml",
+                 "playbook/severity.yaml", "playbook/channels.yaml", "scenarios/service-outage.yaml",
+                 "mkdocs.yml", "templates/pages/scenario.md.j2", "schema/scenario.json",
+                 ".github/workflows/handbook.yml", ".github/CODEOWNERS", ".pre-commit-config.yaml",
+                 "README.md", "Makefile", ".gitignore", "pyproject.toml", "src/crisisbook/cli.py",
+                 "docs/contributing.md"]:
+        assert (root / name).is_file(), name
+    assert not (root / "templates" / "handbook").exists()
+    assert (root / "schema" / "scenario.json").read_text() == (REPO / "schema" / "scenario.json").read_text()
+    assert "TODO" in (root / "playbook" / "organisation.yaml").read_text()
+    _, problems = check(root, on=TODAY)
+    assert problems and all(not p.is_error for p in problems)  # warnings only: the TODOs
+    assert all("still says TODO" in p.message for p in problems)
+    assert run("validate", cwd=root).returncode == 0
+    assert run("validate", "--strict", cwd=root).returncode == 1
+    assert run("codeowners", "--check", cwd=root).returncode == 0
+    build(root, on=TODAY)  # the engine with --strict
+    assert "Crisis handbook" in (root / "site" / "index.html").read_text()
+    assert (root / "site" / "scenarios" / "service-outage" / "index.html").is_file()
+
+
+def test_new_handbook_refuses_a_folder_in_use(tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("x")
+    result = run("new", "handbook", "busy", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "Error: busy already exists and is not empty; choose a new folder\n"

@@ -153,6 +153,19 @@ def new_scenario_cmd(project: Path, scenario_id: str, category: str, title: str 
     click.echo(f"wrote {path}; replace every TODO, then run `crisisbook validate --strict`", err=True)
 
 
+@new.command(name="handbook")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new_handbook_cmd(directory: Path) -> None:
+    """Create a handbook repository in DIRECTORY: playbook skeleton, a first scenario, site
+    settings, templates, schema, CI workflow, pre-commit hook and a README for the team."""
+    from .scaffold import new_handbook
+    from .validate import today
+
+    written = new_handbook(directory, today())
+    click.echo(f"wrote {len(written)} files into {directory}; next: cd {directory} && make site, "
+               f"then replace every TODO (`crisisbook validate --strict` lists them)", err=True)
+
+
 @main.command(name="codeowners")
 @project_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=".github/CODEOWNERS",
