@@ -60,9 +60,8 @@ class Client:
     def _answer(self, request):
         result = None
         if request["method"] == "workspace/configuration":
-            result = [SETTINGS.get(item.get("section", ""), SETTINGS["yaml"])
-                      if item.get("section") != "yaml" else SETTINGS["yaml"]
-                      for item in request["params"]["items"]]
+            # the server asks for "yaml" (and for editor sections it can do without)
+            result = [SETTINGS.get(item.get("section")) for item in request["params"]["items"]]
         self._send({"jsonrpc": "2.0", "id": request["id"], "result": result})
 
     def _diagnostics_of(self, uri) -> queue.Queue:
