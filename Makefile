@@ -8,8 +8,10 @@ STAMP  := $(VENV)/.installed-stamp
 
 # Debian packages the tests need: chromium for the browser tests (driven by Playwright, which
 # must not download a browser of its own), Noto CJK so Chinese renders in screenshots and PDFs,
-# Pango for WeasyPrint's PDFs.
-DEBS   := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+# Pango for WeasyPrint's PDFs, git for the pre-commit test; Node and npm (for the YAML language
+# server of the editor tests) from Debian unless the machine already has them.
+DEBS   := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 git
+NODE   := $(shell command -v npm >/dev/null || echo nodejs npm)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
@@ -22,13 +24,18 @@ site: $(STAMP)  ## build the example handbook into site/ (open site/index.html)
 	$(BIN)/crisisbook build
 
 system-deps:
-	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
+	@missing="$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done) $(NODE)"; \
+	if [ -n "$${missing## }" ]; then \
 		echo "installing $$missing"; \
 		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-test: $(STAMP) system-deps  ## the whole test suite
+# The YAML language server (tests/test_editor.py), exactly as locked in tests/editor/.
+EDITOR := tests/editor/node_modules/.package-lock.json
+$(EDITOR): tests/editor/package-lock.json | system-deps
+	cd tests/editor && npm ci --no-audit --no-fund --loglevel=error
+
+test: $(STAMP) system-deps $(EDITOR)  ## the whole test suite
 	$(BIN)/pytest
 
 serve: $(STAMP)  ## live preview on http://127.0.0.1:8000, re-rendered on every save

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -44,6 +45,29 @@ def test_search_index_holds_the_scenarios(built):
     assert "停機" in chinese and "\\u6a5f" not in chinese  # compact UTF-8, not \u escapes
 
 
+def test_sitemap_and_canonical_links_are_the_published_addresses(built):
+    """site_url in organisation.yaml: each edition's pages under its own address."""
+    sitemap = (built / "sitemap.xml").read_text()
+    assert "<loc>https://handbook.lumorahome.example/scenarios/product-recall/</loc>" in sitemap
+    chinese = (built / "zh-Hant" / "sitemap.xml").read_text()
+    assert "<loc>https://handbook.lumorahome.example/zh-Hant/scenarios/product-recall/</loc>" in chinese
+    page = (built / "zh-Hant" / "scenarios" / "product-recall" / "index.html").read_text()
+    assert '<link rel="canonical" href="https://handbook.lumorahome.example/zh-Hant/scenarios/product-recall/">' in page
+
+
+def test_tags_are_shown_listed_and_searchable(built):
+    page = (built / "scenarios" / "product-recall" / "index.html").read_text()
+    assert '<a href="../tags/#tag:recall" class="md-tag">' in page
+    listing = (built / "scenarios" / "tags" / "index.html").read_text()
+    assert "Scenarios by tag" in listing
+    assert re.search(r'id="tag:recall".*?href="\.\./product-recall/"', listing, re.S)
+    index = json.loads((built / "search" / "search_index.json").read_text())
+    recall = next(doc for doc in index["docs"] if doc["location"] == "scenarios/product-recall/")
+    assert "recall" in recall["tags"] and "product-safety" in recall["tags"]
+    chinese = (built / "zh-Hant" / "scenarios" / "tags" / "index.html").read_text()
+    assert "按標籤查閱情境" in chinese
+
+
 def test_statement_is_a_copyable_code_block_with_marked_blanks(built):
     page = (built / "scenarios" / "product-recall" / "index.html").read_text()
     assert '<pre class="cb-statement" data-search-exclude><code>' in page
@@ -54,8 +78,9 @@ def test_statement_is_a_copyable_code_block_with_marked_blanks(built):
 def test_nothing_is_loaded_from_outside(built):
     """The handbook runs on an intranet: no web fonts, CDN scripts or outside stylesheets."""
     external = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["'](?:https?:)?//""")
+    canonical = re.compile(r'<link rel="canonical" href="https://handbook\.lumorahome\.example/[^"]*">')
     for page in built.rglob("*.html"):
-        html = page.read_text()
+        html = canonical.sub("", page.read_text())  # the page's own address: a name, not a load
         assert not external.search(html), page
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
     for css in built.rglob("*.css"):
@@ -112,6 +137,7 @@ def test_example_builds_with_properdocs(example):
     page = (example / "site" / "scenarios" / "product-recall" / "index.html").read_text()
     assert '<pre class="cb-statement" data-search-exclude><code>' in page and "md-nav" in page  # Material's theme, our pages
     assert (example / "site" / "search" / "search_index.json").is_file()
+    assert 'class="md-tag"' in page and (example / "site" / "scenarios" / "tags" / "index.html").is_file()
 
 
 def _scaled(root, n: int):

@@ -148,3 +148,27 @@ def test_drill_needs_a_drill_section(small, tmp_path):
     with pytest.raises(CrisisbookError, match=r"^scenarios/site-down.yaml has no drill: section "
                                               r"\(scenarios with one: kettle-leak\)$"):
         drill_pack(small, "site-down", tmp_path)
+
+
+def test_print_and_drill_say_one_line_per_file_written(tmp_path):
+    """No WeasyPrint progress, no warnings (each QR code's path used to share one id); -v shows
+    the progress again."""
+    from test_cli import run
+    out = tmp_path / "paper"
+    printed = run("print", "service-outage", "--out", str(out), cwd=REPO)
+    assert printed.returncode == 0, printed.stderr
+    folder = out / "en" / "service-outage"
+    assert printed.stderr.splitlines() == [f"wrote {folder / name}" for name in
+                                           ("checklist.pdf", "action-cards.pdf", "scenario.pdf")]
+    drilled = run("drill", "service-outage", "--out", str(out), cwd=REPO)
+    assert drilled.returncode == 0, drilled.stderr
+    assert drilled.stderr.splitlines() == [
+        f"wrote {folder / name}" for name in ("facilitator-guide.pdf", "inject-cards.pdf",
+                                             "participant-handout.pdf", "evaluation-and-after-action.pdf")]
+    verbose = run("-v", "print", "service-outage", "--out", str(out), cwd=REPO)
+    assert "Step 5 - Creating layout - Page 1" in verbose.stderr
+
+
+def test_qr_codes_of_one_document_do_not_share_an_id():
+    from crisisbook.pdf import qr_svg
+    assert "id=" not in qr_svg("https://handbook.example/scenarios/a/")

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -115,31 +121,118 @@ def test_codeowners_follows_the_owner_role(example):
         example / ".github" / "CODEOWNERS").read_text()
 
 
-def test_pre_commit_hook_runs_validate_on_the_changed_files(small):
-    import re
-    import shlex
-    import yaml
-    hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())[0]
-    assert re.search(hook["files"], "scenarios/site-down.yaml") and re.search(hook["files"], "playbook/roles.yaml")
-    assert not re.search(hook["files"], "docs/using.md")
-    entry = shlex.split(hook["entry"])
-    assert entry[0] == "crisisbook"
+def _git(repo, *args, **kwargs):
+    return subprocess.run(["git", "-c", "user.name=PR lead", "-c", "user.email=lead@example.com",
+                           "-c", "commit.gpgsign=false", *args], cwd=repo, capture_output=True,
+                          text=True, **kwargs)
+
+
+def test_pre_commit_blocks_a_broken_scenario_printing_its_problem_once(small, tmp_path):
+    """The shipped .pre-commit-config.yaml, run by the real pre-commit in a scratch handbook
+    repository that has the project's install (.venv) as `make site` leaves it."""
+    shutil.copy(REPO / ".pre-commit-config.yaml", small / ".pre-commit-config.yaml")
+    shutil.copy(REPO / ".gitignore", small / ".gitignore")
+    (small / ".venv").symlink_to(Path(sys.prefix))
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    assert _git(small, "init", "-q", ".").returncode == 0
+    _git(small, "add", "-A")
+    assert _git(small, "commit", "-qm", "handbook", "--no-verify").returncode == 0
+    installed = subprocess.run([".venv/bin/pre-commit", "install"], cwd=small, env=env,
+                               capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
     edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
-    assert run(*entry[1:], "scenarios/kettle-leak.yaml", cwd=small).returncode == 0
-    result = run(*entry[1:], "scenarios/site-down.yaml", cwd=small)
-    assert result.returncode == 1 and "outtage" in result.stdout
-    # a changed playbook file re-checks every scenario
-    assert run(*entry[1:], "playbook/roles.yaml", cwd=small).returncode == 1
+    with (small / "scenarios" / "kettle-leak.yaml").open("a") as second:  # two files, one run
+        second.write("# checked again\n")
+    _git(small, "add", "-A")
+    blocked = _git(small, "commit", "-m", "Outage: new category", env=env)
+    assert blocked.returncode == 1
+    output = blocked.stdout + blocked.stderr
+    problem = "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)"
+    assert output.count(problem) == 1, output
+    assert output.count("1 error, 1 warning") == 1, output
+    assert "crisisbook validate....." in output
+    assert _git(small, "log", "--oneline").stdout.count("\n") == 1  # nothing was committed
+    edit(small / "scenarios" / "site-down.yaml", "category: outtage", "category: outage")
+    _git(small, "add", "-A")
+    passed = _git(small, "commit", "-m", "Outage: category fixed", env=env)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+WORKFLOW = REPO / ".github" / "workflows" / "handbook.yml"
+
+
+def _workflow() -> dict:
+    import yaml
+    return yaml.load(WORKFLOW.read_text(), yaml.BaseLoader)  # `on:` stays a key, not True
 
 
 def test_ci_workflow_validates_builds_and_uploads():
-    import yaml
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "handbook.yml").read_text())
-    commands = [step.get("run", "") for step in workflow["jobs"]["handbook"]["steps"]]
+    steps = _workflow()["jobs"]["handbook"]["steps"]
+    commands = [step.get("run", "") for step in steps]
     assert "crisisbook validate --format github" in commands
-    assert any("crisisbook build" in command for command in commands)
-    assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in
-               workflow["jobs"]["handbook"]["steps"])
+    assert "crisisbook codeowners --check" in commands
+    assert any(command.rstrip().endswith("crisisbook build") for command in commands)
+    assert steps[-1]["uses"].startswith("actions/upload-pages-artifact@")
+    assert steps[-1]["with"]["path"] == "site/"
+
+
+def test_ci_workflow_is_locked_down():
+    workflow = _workflow()
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["handbook"]["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"]["group"] == "handbook-${{ github.ref }}"
+    uses = [step["uses"] for job in workflow["jobs"].values() for step in job["steps"] if "uses" in step]
+    assert {u.split("@")[0] for u in uses} == {
+        "actions/checkout", "actions/setup-python", "actions/cache", "actions/upload-pages-artifact",
+        "actions/deploy-pages"}
+    for use in uses:  # a full commit SHA, with the tag it stands for in a comment
+        sha = use.split("@")[1]
+        assert len(sha) == 40 and all(c in "0123456789abcdef" for c in sha), use
+        assert f"{use}  # v" in WORKFLOW.read_text(), use
+    checkout, python = workflow["jobs"]["handbook"]["steps"][:2]
+    assert checkout["with"]["persist-credentials"] == "false"
+    assert python["with"]["cache"] == "pip"
+
+
+def test_deploy_is_switched_on_by_a_variable_and_needs_the_build():
+    deploy = _workflow()["jobs"]["deploy"]
+    assert deploy["needs"] == "handbook"
+    assert deploy["if"].startswith("vars.DEPLOY_PAGES == 'true' && ")
+    assert "github.ref == 'refs/heads/main'" in deploy["if"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def _tool(name: str) -> str:
+    return str(Path(sys.prefix) / "bin" / name)
+
+
+@pytest.mark.parametrize("command", [
+    ["actionlint", "-no-color"],
+    ["zizmor", "--offline", "--no-progress", "--min-severity", "medium"],
+], ids=["actionlint", "zizmor"])
+def test_ci_workflow_is_clean_under_the_linters(command, tmp_path):
+    result = subprocess.run([_tool(command[0]), *command[1:], str(WORKFLOW)], capture_output=True,
+                            text=True, cwd=REPO, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_linters_catch_what_the_old_workflow_did(tmp_path):
+    """The linters run for real: actions pinned to tags fail zizmor, a misspelt job fails actionlint."""
+    old = tmp_path / ".github" / "workflows" / "old.yml"
+    old.parent.mkdir(parents=True)
+    text = WORKFLOW.read_text()
+    for sha, tag in re.findall(r"@([0-9a-f]{40})  # (v[0-9.]+)", text):
+        text = text.replace(f"@{sha}  # {tag}", "@v4")
+    old.write_text(text)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    zizmor = subprocess.run([_tool("zizmor"), "--offline", "--no-progress", "--min-severity", "medium",
+                             str(old)], capture_output=True, text=True, env=env)
+    assert zizmor.returncode != 0 and "unpinned-uses" in zizmor.stdout + zizmor.stderr
+    broken = old.with_name("broken.yml")
+    broken.write_text(WORKFLOW.read_text().replace("needs: handbook", "needs: handbok"))
+    actionlint = subprocess.run([_tool("actionlint"), "-no-color", str(broken)], capture_output=True, text=True)
+    assert actionlint.returncode == 1 and "handbok" in actionlint.stdout
 
 
 def test_build_strict_fails_on_warnings_and_keeps_site(small):
@@ -165,3 +258,38 @@ def test_new_scenario_has_a_drill_that_prints_and_reads_correctly(example, tmp_p
     written = drill_pack(example, "rumour-mill", tmp_path)
     assert [p.name for p in written] == ["facilitator-guide.pdf", "inject-cards.pdf", "participant-handout.pdf",
                                          "evaluation-and-after-action.pdf"]
+
+
+def test_new_handbook_is_a_repository_that_validates_and_builds(tmp_path):
+    from crisisbook.build import build
+    result = run("new", "handbook", "our-handbook", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    root = tmp_path / "our-handbook"
+    assert result.stderr.startswith("wrote ") and "our-handbook && make site" in result.stderr
+    for name in ["playbook/organisation.yaml", "playbook/roles.yaml", "playbook/roster.yaml",
+                 "playbook/severity.yaml", "playbook/channels.yaml", "scenarios/service-outage.yaml",
+                 "mkdocs.yml", "templates/pages/scenario.md.j2", "schema/scenario.json",
+                 ".github/workflows/handbook.yml", ".github/CODEOWNERS", ".pre-commit-config.yaml",
+                 "README.md", "Makefile", ".gitignore", "pyproject.toml", "src/crisisbook/cli.py",
+                 "docs/contributing.md"]:
+        assert (root / name).is_file(), name
+    assert not (root / "templates" / "handbook").exists()
+    assert (root / "schema" / "scenario.json").read_text() == (REPO / "schema" / "scenario.json").read_text()
+    assert "TODO" in (root / "playbook" / "organisation.yaml").read_text()
+    _, problems = check(root, on=TODAY)
+    assert problems and all(not p.is_error for p in problems)  # warnings only: the TODOs
+    assert all("still says TODO" in p.message for p in problems)
+    assert run("validate", cwd=root).returncode == 0
+    assert run("validate", "--strict", cwd=root).returncode == 1
+    assert run("codeowners", "--check", cwd=root).returncode == 0
+    build(root, on=TODAY)  # the engine with --strict
+    assert "Crisis handbook" in (root / "site" / "index.html").read_text()
+    assert (root / "site" / "scenarios" / "service-outage" / "index.html").is_file()
+
+
+def test_new_handbook_refuses_a_folder_in_use(tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("x")
+    result = run("new", "handbook", "busy", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "Error: busy already exists and is not empty; choose a new folder\n"

@@ -90,6 +90,7 @@ class Plan:
     rendered: dict[str, Rendered]  # lang -> pages and nav
     files: dict[str, dict[str, bytes]]  # lang -> Markdown folder contents
     userdict: str  # jieba user dictionary for Chinese search
+    site_url: str | None = None  # where the handbook is published (organisation.yaml)
 
 
 def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: list[str] | None = None,
@@ -109,7 +110,7 @@ def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: li
     # the Chinese search dictionary is only needed when a Chinese edition is built
     chinese = any(e.lang.split("-")[0] in ("zh", "ja", "ko") for e in all_editions)
     userdict = jieba_terms(root, hb, root / "templates" / "search-terms.txt") if chinese else ""
-    return Plan(all_editions, rendered, files, userdict)
+    return Plan(all_editions, rendered, files, userdict, hb.organisation.get("site_url"))
 
 
 def write_docs(root: Path, files: dict[str, bytes], docs: Path, known: dict | None = None) -> list[str]:
@@ -158,7 +159,7 @@ def edition_config(root: Path, p: Plan, edition: Edition, work: Path, site: Path
     if userdict and not fsguard.same_bytes(userdict, p.userdict.encode()):
         fsguard.write_bytes(root, userdict, p.userdict.encode())
     config = engine_config(root, p.rendered[edition.lang], work / "docs" / edition.lang, site / edition.prefix,
-                           edition, offline, userdict, p.files[edition.lang])
+                           edition, offline, userdict, p.files[edition.lang], p.site_url)
     target = work / f"mkdocs.{edition.lang}.yml"
     if known is not None and known.get(target) == config and target.exists():
         return target  # the live preview: unchanged since it was last written
@@ -172,7 +173,7 @@ def _outline(p: Plan, lang: str) -> Plan:
     of an edition's Markdown is given back as soon as it is on disk."""
     rendered = p.rendered[lang]
     return Plan(p.editions, {lang: Rendered(dict.fromkeys(rendered.pages, ""), rendered.nav)},
-                {lang: dict.fromkeys(p.files[lang], b"")}, p.userdict)
+                {lang: dict.fromkeys(p.files[lang], b"")}, p.userdict, p.site_url)
 
 
 def build(root: Path, site: Path | None = None, on: dt.date | None = None, strict: bool = False,

@@ -51,6 +51,9 @@ def tune_gc() -> None:
     gc.set_threshold(100_000, 50, 1_000)
 
 
+CHATTY = ("weasyprint", "fontTools")  # libraries that log every step of a PDF at INFO
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__)
 @click.option("-v", "--verbose", is_flag=True, help="Say more about what happens.")
@@ -60,6 +63,8 @@ def main(verbose: bool, quiet: bool) -> None:
     tune_gc()
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s")
+    for name in CHATTY:  # their progress ("Step 5 - Creating layout - Page 3") only with -v
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_printable_record)
 
@@ -160,6 +165,19 @@ def new_scenario_cmd(project: Path, scenario_id: str, category: str, title: str 
 
     path = new_scenario(project, scenario_id, category, title, today())
     click.echo(f"wrote {path}; replace every TODO, then run `crisisbook validate --strict`", err=True)
+
+
+@new.command(name="handbook")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new_handbook_cmd(directory: Path) -> None:
+    """Create a handbook repository in DIRECTORY: playbook skeleton, a first scenario, site
+    settings, templates, schema, CI workflow, pre-commit hook and a README for the team."""
+    from .scaffold import new_handbook
+    from .validate import today
+
+    written = new_handbook(directory, today())
+    click.echo(f"wrote {len(written)} files into {directory}; next: cd {directory} && make site, "
+               f"then replace every TODO (`crisisbook validate --strict` lists them)", err=True)
 
 
 @main.command(name="codeowners")

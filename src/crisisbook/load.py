@@ -8,7 +8,8 @@ pass, which lets us:
 - refuse aliases, which makes alias bombs harmless: an alias is one event here, refused where it
   stands, before anything is expanded;
 - refuse every tag that is not plain data (`!!python/object` is an error, never executed);
-- keep every scalar as the text written, except `true`, `false` and `null`: `yes`, `no`, `on`,
+- keep every scalar as the text written, except YAML 1.2's booleans (`true`, `True`, `TRUE`,
+  `false`, …) and nulls (`null`, `~`, …): `yes`, `no`, `on`,
   `off` stay text, `0123`, `+85230018800` and `1984` stay text, dates stay text (the schema
   checks them, and converts the few numeric fields), so nothing silently changes meaning.
 """
@@ -56,6 +57,8 @@ _FLOW_TOKENS = re.compile(r"""
   | (?P<comment>(?:^|(?<=[ \t]))\#[^\n]*)
   | (?P<bracket>[\[\]{}])
 """, re.MULTILINE | re.VERBOSE | re.DOTALL)
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
 @dataclass
@@ -247,10 +250,12 @@ class _Walker:
         text = event.value
         if event.style or tag == _TAG + "str":  # plain style is "" from libyaml, None from PyYAML
             return text  # quoted or block scalar, or explicitly !!str: always text
-        if text in ("", "~", "null"):
+        # YAML 1.2's core schema, as editors' language servers read it: a value the editor shows
+        # as true/false or null is that here too, so editor and `validate` judge it alike.
+        if text in _NULLS:
             return None
-        if text in ("true", "false"):
-            return text == "true"
+        if text in _BOOLEANS:
+            return _BOOLEANS[text]
         return text  # numbers, yes/no/on/off, 0123, +852 …, 2026-01-31: kept exactly as written
 
 

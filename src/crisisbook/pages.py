@@ -13,6 +13,7 @@ from posixpath import dirname, splitext
 FIXED = {
     "index.md": "home.md.j2",
     "scenarios/index.md": "scenarios.md.j2",
+    "scenarios/tags.md": "tags.md.j2",
     "roles/index.md": "roles.md.j2",
     "severity.md": "severity.md.j2",
     "roster.md": "roster.md.j2",

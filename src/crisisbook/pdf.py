@@ -77,7 +77,9 @@ def qr_svg(url: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode()
-    return svg[svg.index("<svg"):]
+    # qrcode names every code's path id="qr-path": with several codes in one document the id
+    # repeats (WeasyPrint: "Anchor defined twice"). Nothing refers to it, so it goes.
+    return svg[svg.index("<svg"):].replace(' id="qr-path"', "")
 
 
 class Printer:

@@ -426,7 +426,8 @@ class Renderer:
         return [
             {s["nav"]["home"]: "index.md"},
             {s["nav"]["scenarios"]: ["scenarios/index.md"] + [
-                {s["categories"][cat]: _chunked(pages)} for cat, pages in by_category.items()]},
+                {s["categories"][cat]: _chunked(pages)} for cat, pages in by_category.items()] + [
+                {s["nav"]["tags"]: "scenarios/tags.md"}]},
             {s["nav"]["severity"]: "severity.md"},
             {s["nav"]["roles"]: ["roles/index.md"] + [f"roles/{r.id}.md" for r in hb.roles]},
             {s["nav"]["roster"]: "roster.md"},

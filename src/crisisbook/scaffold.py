@@ -1,5 +1,6 @@
 """`crisisbook new scenario`: a new scenario file that passes `validate` at once, with TODO
-markers where the author must write (each a warning; `validate --strict` fails on them)."""
+markers where the author must write (each a warning; `validate --strict` fails on them).
+`crisisbook new handbook`: a new handbook repository, likewise valid with TODOs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import jinja2
@@ -17,6 +19,7 @@ from .errors import CrisisbookError
 from .checker import check_project
 from .render import TemplateLoader
 from .schema import CATEGORIES, SLUG
+from .schema_export import write as write_schemas
 
 # Channels a statement kind goes to when the playbook has them; otherwise its first channel.
 _PREFERRED = {"internal-memo": ["internal-memo"], "press-answer": ["press-answer", "press-release"]}
@@ -74,3 +77,60 @@ def _render(root: Path, sid, category, title, today, playbook: dict) -> str:
             inject_channel=feed)
     except jinja2.TemplateError as e:
         raise CrisisbookError(f"templates/scaffold/{template}: {e.message}") from e
+
+
+# `crisisbook new handbook DIR`: a handbook repository holds the team's data and the tool together
+# (like this repository), so a clone builds with nothing but Python and make. It is made from
+# the crisisbook source this command runs from.
+SOURCE = Path(__file__).resolve().parents[2]  # src/crisisbook/scaffold.py -> the repository
+TOOL = ("pyproject.toml", "src/crisisbook", "templates", ".github/workflows/handbook.yml",
+        ".pre-commit-config.yaml", "docs/contributing.md", "docs/contributing.zh-Hant.md")
+SKELETON = "templates/handbook"  # playbook/, README.md, Makefile, gitignore for the new repository
+FIRST_SCENARIO = ("service-outage", "outage", "Website or app down")
+
+
+def new_handbook(target: Path, today: dt.date, source: Path = SOURCE) -> list[Path]:
+    """Create a handbook repository in `target` (new or empty); returns the files written."""
+    if not (source / "pyproject.toml").is_file() or not (source / SKELETON).is_dir():
+        raise CrisisbookError(f"{source}: not a crisisbook source tree; run `crisisbook new handbook` "
+                              f"from a clone of crisisbook (installed with `make site`)")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise CrisisbookError(f"{target} already exists and is not empty; choose a new folder")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in TOOL:
+        _copy(source / name, target / name)
+    skeleton = source / SKELETON
+    for path in sorted(p for p in skeleton.rglob("*") if p.is_file()):
+        relative = path.relative_to(skeleton).as_posix()
+        _copy(path, target / (".gitignore" if relative == "gitignore" else relative))
+    shutil.rmtree(target / SKELETON)  # the skeleton came with templates/; the copy needs none
+    _name_the_site(source / "mkdocs.yml", target / "mkdocs.yml")
+    write_schemas(target / "schema")
+    new_scenario(target, *FIRST_SCENARIO, today)
+    _write_codeowners(target)
+    return sorted(p for p in target.rglob("*") if p.is_file())
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    else:
+        shutil.copy2(source, target)
+
+
+def _name_the_site(source: Path, target: Path) -> None:
+    """The example's site settings, with a name to replace."""
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    named = {"site_name:": "site_name: Crisis handbook  # TODO: the brand's name, e.g. Lumora Home crisis handbook\n",
+             "site_description:": "site_description: What to do, who does it, and what to say when the brand is in trouble.\n"}
+    target.write_text("".join(next((v for k, v in named.items() if line.startswith(k)), line)
+                              for line in lines), encoding="utf-8")
+
+
+def _write_codeowners(root: Path) -> None:
+    from .build import handbook_of
+    from .codeowners import codeowners
+
+    hb, _ = handbook_of(root)
+    (root / ".github" / "CODEOWNERS").write_text(codeowners(hb), encoding="utf-8")

@@ -1,35 +1,134 @@
-"""The Cerberus schemas of every file crisisbook reads, declared once.
+"""The Cerberus schemas of every file crisisbook reads, declared once, with their documentation.
 
-Types beyond Cerberus' own ("text", "slug", "duration", "isodate", "placeholder-text") are
-implemented in validate.Validator. `meta.hint` is appended to the message when a value breaks
-the rule, so each field carries its own advice for the person editing the file.
+Types beyond Cerberus' own ("text", "slug", "duration", "isodate") are implemented in
+validate.Validator. Cerberus ignores `meta`, which carries each field's documentation:
+- `description`: what the field is for, shown by editors on hover and completion (through the
+  JSON Schema that schema_export.py writes) and in the README's data reference;
+- `examples`: typical values, offered by editors;
+- `values`: what each allowed value means, for fields with a fixed list of values;
+- `hint`: appended to `validate`'s message when a value breaks the field's type or form.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 LANGUAGE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"  # BCP 47, e.g. en, zh-Hant
+WHOLE_NUMBER = r"[0-9]+"  # digits as written; a numeric field may be quoted ("280") or not
+EMAIL = r"[^@\s]+@[^@\s]+"
+URL = r"https?://\S+"
 
 PHASES = ("detect", "assess", "respond", "recover", "review")
-STATEMENT_KINDS = ("holding", "apology", "update", "resolution", "internal-memo", "press-answer",
-                   "regulator-notice", "partner-briefing", "customer-notice", "correction",
-                   "hotline-script", "video-script")
-# what a channel is like: decides how a drill inject posted on it looks
-CHANNEL_KINDS = ("microblog", "short-video", "chat", "direct", "press", "letter", "internal", "web")
-CONTACT_KINDS = ("regulator", "partner", "supplier", "laboratory", "agency", "media", "union",
-                 "influencer")
-RELATIONSHIPS = ("paid", "standing-partner", "organic")  # how an influencer works with the brand
-APPROVAL_STATES = ("draft", "legal-approved", "approved")
-# who may read it: everyone on staff (the default), or the crisis team's edition only
-VISIBILITY = {"type": "string", "allowed": ("all-staff", "team"),
-              "meta": {"hint": "team: only in the crisis team's edition (build --audience team)"}}
-COMMENT_CATEGORIES = ("inquiry", "complaint", "misinformation", "abuse", "praise", "press")
-REPLY_ACTIONS = ("reply", "private-message", "hide-and-report", "escalate")
 CATEGORIES = (
     "product-failure", "employee-misconduct", "outage", "viral-backlash", "data-breach",
     "offensive-post", "misinformation", "customer-complaint", "external-event",
 )
 CRITERIA = ("negative_mentions", "spread", "media", "harm", "business")
+
+# What each allowed value means: shown by editors next to the value and in the data reference.
+PHASE_DOCS = {
+    "detect": "Spot the problem and raise the alarm: monitoring, first alert, first facts.",
+    "assess": "Judge the severity and gather the facts before anyone speaks publicly.",
+    "respond": "Speak and act: statements, replies, pausing scheduled posts, remedies.",
+    "recover": "Repair the damage: follow-ups, remedies delivered, scheduled posts resumed.",
+    "review": "Learn from it: the after-action review and the changes it leads to.",
+}
+CATEGORY_DOCS = {
+    "product-failure": "A defect, recall, harmful ingredient or failed launch.",
+    "employee-misconduct": "An offensive post, leaked internal e-mail or video involving staff.",
+    "outage": "The website, app or service is down or broken.",
+    "viral-backlash": "A post, video or decision goes viral against the brand.",
+    "data-breach": "Customer or staff data leaked, a hack, or another privacy incident.",
+    "offensive-post": "The brand's own post is tone-deaf, offensive or infringes copyright.",
+    "misinformation": "False claims, a smear campaign or a hijacked account.",
+    "customer-complaint": "One unhappy customer's complaint gains reach.",
+    "external-event": "A disaster, tragedy or political event the brand must respond to with care.",
+}
+STATEMENT_KIND_DOCS = {
+    "holding": "The first public word: what is known, what is being done, when the next update comes.",
+    "apology": "Owns the problem: a specific apology, what happened, the remedy, how a repeat is prevented.",
+    "update": "New facts or progress since the last statement.",
+    "resolution": "The problem is fixed: what was done and what customers should do now.",
+    "internal-memo": "For staff: what happened and what they may and may not say.",
+    "press-answer": "A prepared answer the spokesperson gives to journalists.",
+    "regulator-notice": "A formal notification to a regulator, in the form and time the rules ask.",
+    "partner-briefing": "For retail and franchise partners, suppliers or agencies: the facts and what they should do.",
+    "customer-notice": "A direct notice to affected customers (e-mail, SMS, in-app or in-store).",
+    "correction": "Puts a false or mistaken claim right, with the facts and their source.",
+    "hotline-script": "What hotline and customer service staff say on the phone.",
+    "video-script": "What the spokesperson says in a short video.",
+}
+CHANNEL_KIND_DOCS = {  # what a channel is like: decides how a drill inject posted on it looks
+    "microblog": "A public feed of short posts (X, Facebook, Threads, Weibo, LIHKG).",
+    "short-video": "A video platform where the post is a clip and a caption (TikTok, YouTube, Xiaohongshu).",
+    "chat": "A messaging app (WhatsApp, LINE, WeChat).",
+    "direct": "A notice straight to customers (in-app, in-store, hotline script).",
+    "press": "For journalists: a press release or prepared answers.",
+    "letter": "A formal letter or notification (a regulator, a partner).",
+    "internal": "For staff only.",
+    "web": "A page on the brand's own site (newsroom, status page).",
+}
+CONTACT_KIND_DOCS = {
+    "regulator": "A government body the brand must notify or answer to.",
+    "partner": "A retail or franchise partner that sells or serves for the brand.",
+    "supplier": "A supplier of parts, ingredients or services.",
+    "laboratory": "An independent testing laboratory.",
+    "agency": "A PR, legal or other agency working for the brand.",
+    "media": "A journalist or newsroom desk.",
+    "union": "A staff union or association.",
+    "influencer": "A key opinion leader (KOL); give relationship and last_reviewed.",
+}
+RELATIONSHIP_DOCS = {  # how an influencer works with the brand
+    "paid": "Paid for posts under a contract.",
+    "standing-partner": "A standing partnership with an agreed review process.",
+    "organic": "Speaks about the brand on their own; no agreement.",
+}
+APPROVAL_STATE_DOCS = {
+    "draft": "Not approved yet: it needs the roles in `by` before it is posted.",
+    "legal-approved": "Cleared by legal; the level's approver still signs it off.",
+    "approved": "Pre-approved: may be posted as it is, until it expires.",
+}
+VISIBILITY_DOCS = {
+    "all-staff": "In the all-staff handbook (the default).",
+    "team": "Only in the crisis team's edition (build --audience team).",
+}
+COMMENT_CATEGORY_DOCS = {
+    "inquiry": "A question about the incident.",
+    "complaint": "A customer affected by the incident, angry or asking for a remedy.",
+    "misinformation": "A false claim about the incident.",
+    "abuse": "Insults, threats, hate speech or spam.",
+    "praise": "Support or thanks.",
+    "press": "A journalist asking for comment in public.",
+}
+REPLY_ACTION_DOCS = {
+    "reply": "Answer in public with the reply text.",
+    "private-message": "Post the reply in public and continue in a private message.",
+    "hide-and-report": "Hide the comment and report it to the platform; do not engage.",
+    "escalate": "Hand the comment to the role in escalate_to before anything is posted.",
+}
+CRITERIA_DOCS = {
+    "negative_mentions": "How many negative mentions, and how fast they grow.",
+    "spread": "How far it has spread: shares, reach, other platforms.",
+    "media": "Whether journalists or news sites have picked it up.",
+    "harm": "Harm to people's safety, money or data.",
+    "business": "Impact on sales, partners, investors or regulators.",
+}
+COUNT_DOCS = {
+    "characters": "Every character counts once.",
+    "x-weighted": "X's rule: Chinese, Japanese and Korean characters and emoji count twice, a link counts 23.",
+}
+STATEMENT_KINDS = tuple(STATEMENT_KIND_DOCS)
+CHANNEL_KINDS = tuple(CHANNEL_KIND_DOCS)
+CONTACT_KINDS = tuple(CONTACT_KIND_DOCS)
+RELATIONSHIPS = tuple(RELATIONSHIP_DOCS)
+APPROVAL_STATES = tuple(APPROVAL_STATE_DOCS)
+COMMENT_CATEGORIES = tuple(COMMENT_CATEGORY_DOCS)
+REPLY_ACTIONS = tuple(REPLY_ACTION_DOCS)
+assert tuple(CATEGORY_DOCS) == CATEGORIES and tuple(PHASE_DOCS) == PHASES
+assert tuple(CRITERIA_DOCS) == CRITERIA
+
 
 # What one scenario may hold (README, "Limits"). The largest shipped scenario uses about half of
 # each; past them a scenario is no longer a page a person can act on, and printing it takes
@@ -41,225 +140,383 @@ MAX_NAME_CHARS = 200  # a one-line string: a name, an account
 MAX_SCENARIO_CHARS = 40_000  # characters of text in one scenario, per language (validate.py)
 
 
-def _text(**extra) -> dict:
-    """Human-readable text: a string now, or later a mapping of language -> string."""
-    return {"type": "text", "maxchars": MAX_CHARS, **extra}
+@dataclass(frozen=True, eq=False)
+class Meta:
+    """A field's documentation. Not a dict: Cerberus hashes every rule of a schema it checks,
+    and an object is hashed at once where nested descriptions would be walked each time."""
+
+    description: str = ""
+    examples: tuple = ()
+    values: dict = field(default_factory=dict)  # allowed value -> what it means
+    hint: str = ""
+
+    def get(self, name: str, default=None):
+        return getattr(self, name, default) or default
 
 
-def _text_list(minlength: int = 1) -> dict:
-    return {"type": "list", "minlength": minlength, "maxlength": MAX_ITEMS, "schema": _text()}
+def doc(rules: dict, description: str, *examples, **meta) -> dict:
+    """`rules` with its documentation in `meta` (which Cerberus ignores)."""
+    old = rules.get("meta") or Meta()
+    merged = {"description": description, "examples": examples or old.examples,
+              "values": meta.pop("values", old.values), "hint": meta.pop("hint", old.hint)}
+    return rules | {"meta": Meta(**merged)}
 
 
-def _id_list(hint: str, minlength: int = 1) -> dict:
-    return {"type": "list", "minlength": minlength, "maxlength": MAX_ITEMS,
-            "schema": {"type": "slug", "meta": {"hint": hint}}}
+def hint(text: str) -> Meta:
+    return Meta(hint=text)
 
 
-def _mapping_of(value_schema: dict, key_hint: str, minlength: int = 1) -> dict:
+def _allowed(values: dict, description: str, **extra) -> dict:
+    return doc({"type": "string", "allowed": tuple(values), **extra}, description, values=values)
+
+
+def _text(description: str, *examples, **extra) -> dict:
+    """Human-readable text: a string, or a mapping of language -> string for translations."""
+    return doc({"type": "text", "maxchars": MAX_CHARS, **extra}, description, *examples)
+
+
+def _text_list(description: str, minlength: int = 1, *examples, **extra) -> dict:
+    return doc({"type": "list", "minlength": minlength, "maxlength": MAX_ITEMS,
+                "schema": {"type": "text", "maxchars": MAX_CHARS}, **extra}, description, *examples)
+
+
+def _id_list(description: str, id_hint: str, minlength: int = 1, *examples, **extra) -> dict:
+    return doc({"type": "list", "minlength": minlength, "maxlength": MAX_ITEMS,
+                "schema": {"type": "slug", "meta": hint(id_hint)}, **extra}, description, *examples)
+
+
+def _visibility(what: str) -> dict:
+    return _allowed(VISIBILITY_DOCS, f"Who may read {what}: team keeps it out of the all-staff "
+                    f"handbook and every output built from it.")
+
+
+def _id(description: str, *examples, **extra) -> dict:
+    return doc({"type": "slug", **extra}, description, *examples)
+
+
+def _email(description: str, *examples, **extra) -> dict:
+    return doc({"type": "string", "regex": EMAIL, **extra}, description, *examples)
+
+
+def _url(description: str, *examples, **extra) -> dict:
+    return doc({"type": "string", "regex": URL, **extra}, description, *examples)
+
+
+def _mapping_of(value_schema: dict, description: str, item: str, key_hint: str,
+                minlength: int = 1, **extra) -> dict:
     """A mapping keyed by slug ids: ids are unique by construction (duplicate keys are refused)."""
-    return {"type": "dict", "minlength": minlength,
-            "keysrules": {"type": "slug", "meta": {"hint": key_hint}},
-            "valuesrules": {"type": "dict", "schema": value_schema}}
+    return doc({"type": "dict", "minlength": minlength,
+                "keysrules": {"type": "slug", "meta": hint(key_hint)},
+                "valuesrules": doc({"type": "dict", "schema": value_schema}, item), **extra},
+               description)
+
+
+def _whole_number(value):
+    """YAML numbers arrive as their text (see load.py): digits become an int; anything else is
+    left for the type rule to report. Quoted digits ("280") count too: the loader cannot tell
+    them apart, and the exported JSON Schema accepts both spellings."""
+    return int(value) if isinstance(value, str) and re.fullmatch(WHOLE_NUMBER, value) else value
+
+
+def _count(description: str, least: int, *examples) -> dict:
+    return doc({"type": "integer", "min": least, "coerce": _whole_number}, description, *examples)
 
 
 ORGANISATION = {
-    "brand": _text(required=True),  # {brand}: the name customers know
-    "legal_name": _text(required=True),  # {legal_name}: for press releases and legal notices
-    "website": {"type": "string", "required": True, "regex": r"https?://\S+"},
-    "status_page": {"type": "string", "required": True, "regex": r"https?://\S+"},
-    "support_hotline": {"type": "string", "required": True,
-                        "meta": {"hint": 'quote phone numbers: "+852 3001 8800"'}},
-    "support_hours": _text(),
-    "support_email": {"type": "string", "required": True, "regex": r"[^@\s]+@[^@\s]+"},
-    "press_email": {"type": "string", "regex": r"[^@\s]+@[^@\s]+"},
-    "privacy_email": {"type": "string", "regex": r"[^@\s]+@[^@\s]+"},
-    "social": {"type": "dict", "keysrules": {"type": "slug"},  # {social.x}, {social.facebook}, …
-               "valuesrules": {"type": "string", "empty": False}},
-    "languages": {"type": "list", "minlength": 1,  # the languages the handbook is written in
-                  "schema": {"type": "string", "regex": LANGUAGE}},
-    "default_language": {"type": "string", "required": True, "regex": LANGUAGE},
-    "site_url": {"type": "string", "regex": r"https?://\S+"},  # where the handbook is published
+    "brand": _text("The name customers know; statements write it as {brand}.", "Lumora Home",
+                   required=True),
+    "legal_name": _text("The registered company name, for press releases and legal notices "
+                        "({legal_name}).", "Lumora Home Appliances Limited", required=True),
+    "website": _url("The public website ({website}).", "https://www.lumora.example",
+                    required=True),
+    "status_page": _url("Where service status is published during an outage ({status_page}).",
+                        "https://status.lumora.example", required=True),
+    "support_hotline": doc({"type": "string", "required": True,
+                            "meta": hint('quote phone numbers: "+852 3001 8800"')},
+                           "Customer support phone number ({support_hotline}); quote it so the + "
+                           "and leading zeros are kept.", "+852 3001 8800"),
+    "support_hours": _text("When the hotline answers ({support_hours}).",
+                           "Monday to Saturday, 9 am to 9 pm"),
+    "support_email": _email("Customer support e-mail address ({support_email}).",
+                            "care@lumora.example", required=True),
+    "press_email": _email("Where journalists write ({press_email}).", "press@lumora.example"),
+    "privacy_email": _email("The data protection officer's address ({privacy_email}); used in "
+                            "data-breach statements.", "privacy@lumora.example"),
+    "social": doc({"type": "dict", "keysrules": {"type": "slug"},
+                   "valuesrules": {"type": "string", "empty": False}},
+                  "The brand's account on each platform, by platform id; statements write "
+                  "{social.x}, {social.facebook} and so on.", {"x": "@LumoraHome"}),
+    "languages": doc({"type": "list", "minlength": 1, "schema": {"type": "string", "regex": LANGUAGE}},
+                     "The languages the handbook is written in (BCP 47 tags); one site edition "
+                     "is built for each.", ("en", "zh-Hant")),
+    "default_language": doc({"type": "string", "required": True, "regex": LANGUAGE},
+                            "The language of plain (untranslated) text, built at the site's root.",
+                            "en"),
+    "site_url": _url("Where the handbook is published; makes the sitemap, canonical links and "
+                     "the QR codes on printed pages real.", "https://handbook.lumora.example/"),
 }
 
 ROLE = {
-    "title": _text(required=True),
-    "summary": _text(required=True),  # one line: why the role exists
-    "duties": _text_list() | {"required": True},  # what the role does in every crisis
-    "authority": _text_list(0),  # what the role may decide without asking
+    "title": _text("The role's name as the team says it.", "Crisis lead", required=True),
+    "summary": _text("One line: why the role exists.", required=True),
+    "duties": _text_list("What the role does in every crisis, one duty per item.",
+                         required=True),
+    "authority": _text_list("What the role may decide without asking anyone.", 0),
 }
-ROLES = {"roles": _mapping_of(ROLE, "role ids are slugs such as crisis-lead") | {"required": True}}
+ROLES = {"roles": _mapping_of(ROLE, "The crisis team's roles, by role id; scenarios, severity "
+                              "levels and the roster refer to these ids.", "One role.",
+                              "role ids are slugs such as crisis-lead", required=True)}
 
 PERSON = {
-    "name": {"type": "string", "required": True, "empty": False},
-    "job_title": _text(required=True),
-    "phone": {"type": "string", "required": True,
-              "meta": {"hint": 'quote phone numbers: "+852 9123 4567"'}},
-    "email": {"type": "string", "required": True, "regex": r"[^@\s]+@[^@\s]+"},
-    "chat": {"type": "string"},  # handle in the staff chat, for the fastest contact
-    "github": {"type": "string", "regex": r"[A-Za-z0-9](-?[A-Za-z0-9])*",  # for CODEOWNERS
-               "meta": {"hint": "the GitHub user name, without @"}},
-    "active": {"type": "boolean", "default": True,
-               "meta": {"hint": "write true or false (yes and no are read as text)"}},
+    "name": doc({"type": "string", "required": True, "empty": False, "maxlength": MAX_NAME_CHARS},
+                "Full name.", "Mei Chan"),
+    "job_title": _text("Job title in the organisation (not the crisis role).",
+                       "Head of Corporate Communications", required=True),
+    "phone": doc({"type": "string", "required": True,
+                  "meta": hint('quote phone numbers: "+852 9123 4567"')},
+                 "Mobile number for urgent calls, with country code; quote it.",
+                 "+852 9123 4567"),
+    "email": _email("Work e-mail address.", "mei.chan@lumora.example", required=True),
+    "chat": doc({"type": "string"}, "Handle in the staff chat, for the fastest contact.",
+                "@mei"),
+    "github": doc({"type": "string", "regex": r"[A-Za-z0-9](-?[A-Za-z0-9])*",
+                   "meta": hint("the GitHub user name, without @")},
+                  "GitHub user name, without @; `crisisbook codeowners` makes the person a "
+                  "reviewer of the scenarios their roles own.", "meichan"),
+    "active": doc({"type": "boolean", "default": True,
+                   "meta": hint("write true or false (yes and no are read as text)")},
+                  "false while the person is away or has left: the roster then shows the backup.",
+                  True, False),
 }
 ASSIGNMENT = {
-    "primary": {"type": "slug", "required": True},  # person id
-    "backup": {"type": "slug", "required": True},  # person id, never the same as primary
+    "primary": _id("The person (id from people) who takes the role.", "mei-chan", required=True),
+    "backup": _id("The person who takes over when the primary cannot be reached; never the "
+                  "same as primary.", "kelvin-lau", required=True),
 }
 ROSTER = {
-    "people": _mapping_of(PERSON, "person ids are slugs such as mei-chan") | {"required": True},
-    "assignments": {"type": "dict", "required": True, "keysrules": {"type": "slug"},
-                    "valuesrules": {"type": "dict", "schema": ASSIGNMENT}},
+    "people": _mapping_of(PERSON, "Everyone on the crisis team, by person id.", "One person.",
+                          "person ids are slugs such as mei-chan", required=True),
+    "assignments": doc({"type": "dict", "required": True, "keysrules": {"type": "slug"},
+                        "valuesrules": doc({"type": "dict", "schema": ASSIGNMENT},
+                                           "Who holds the role, and who stands in.")},
+                       "For every role id in roles.yaml: a primary and a backup person."),
 }
 
 LEVEL = {
-    "name": _text(required=True),
-    "summary": _text(required=True),
-    "criteria": {"type": "dict", "required": True,  # the five inputs of a severity judgement
-                 "schema": {c: _text(required=True) for c in CRITERIA}},
-    "first_response": {"type": "duration", "required": True},  # first public word, after detection
-    "activate": _id_list("role ids") | {"required": True},  # roles called in at this level
-    "approves_statements": {"type": "slug", "required": True},  # role id
+    "name": _text("Short name of the level.", "Critical", required=True),
+    "summary": _text("One line: what a crisis at this level looks like.", required=True),
+    "criteria": doc({"type": "dict", "required": True,
+                     "schema": {c: _text(d, required=True) for c, d in CRITERIA_DOCS.items()}},
+                    "The five inputs of a severity judgement, as they look at this level."),
+    "first_response": doc({"type": "duration", "required": True},
+                          "Deadline for the first public word, counted from detection.", "1h"),
+    "activate": _id_list("The roles called in at this level (role ids).", "role ids",
+                         required=True),
+    "approves_statements": _id("The role that signs off statements at this level.",
+                               "executive", required=True),
 }
-SEVERITY = {"levels": _mapping_of(LEVEL, "level ids are slugs such as sev1") | {"required": True}}
-
-def _whole_number(value):
-    """YAML numbers arrive as their text (see load.py); turn digits into an int, leave the rest
-    for the type rule to report."""
-    return int(value) if isinstance(value, str) and value.isdigit() else value
-
+SEVERITY = {"levels": _mapping_of(LEVEL, "The severity levels, most severe first, by level id.",
+                                  "One severity level.", "level ids are slugs such as sev1",
+                                  required=True)}
 
 CHANNEL = {
-    "name": _text(required=True),
-    "limit": {"type": "integer", "min": 1,  # characters per post; none means no practical limit
-              "coerce": _whole_number},
-    # how the limit counts: every character once, or X's rule (CJK and emoji count twice)
-    "count": {"type": "string", "allowed": ("characters", "x-weighted"), "default": "characters"},
-    "kind": {"type": "string", "required": True, "allowed": CHANNEL_KINDS},  # how an inject looks
+    "name": _text("The channel's name as shown on statement cards.", "X", required=True),
+    "limit": _count("Characters per post; leave it out when there is no practical limit.", 1,
+                    280, 2200),
+    "count": _allowed(COUNT_DOCS, "How the limit counts characters.", default="characters"),
+    "kind": _allowed(CHANNEL_KIND_DOCS, "What the channel is like; decides how a drill inject "
+                     "posted on it looks.", required=True),
 }
-CHANNELS = {"channels": _mapping_of(CHANNEL, "channel ids are slugs such as x") | {"required": True}}
+CHANNELS = {"channels": _mapping_of(CHANNEL, "Where statements are posted, by channel id; "
+                                    "statements name these ids.", "One channel.",
+                                    "channel ids are slugs such as x", required=True)}
 
 CONTACT = {  # an outside party the team calls, notifies or writes to
-    "name": _text(required=True),  # the person or desk, e.g. "Duty officer"
-    "organisation": _text(required=True),
-    "kind": {"type": "string", "required": True, "allowed": CONTACT_KINDS},
-    "markets": {"type": "list", "minlength": 1,  # the markets they cover, e.g. [HK, MO]
-                "schema": {"type": "string", "empty": False}},
-    "phone": {"type": "string", "empty": False,
-              "meta": {"hint": 'quote phone numbers: "+852 2879 2222"'}},
-    "email": {"type": "string", "regex": r"[^@\s]+@[^@\s]+"},
-    "url": {"type": "string", "regex": r"https?://\S+"},
-    "notes": _text(),  # when to use them, what they expect
-    "relationship": {"type": "string", "allowed": RELATIONSHIPS},  # influencers: required
-    "last_reviewed": {"type": "isodate"},  # influencers: required; when the relationship was checked
-    "visibility": VISIBILITY,  # team: a private number or a paid deal stays out of the staff edition
+    "name": _text("The person or desk to ask for.", "Duty officer", required=True),
+    "organisation": _text("The organisation they work for.", "Centre for Food Safety", required=True),
+    "kind": _allowed(CONTACT_KIND_DOCS, "What kind of outside party this is.", required=True),
+    "markets": doc({"type": "list", "minlength": 1, "maxlength": MAX_ITEMS,
+                    "schema": {"type": "string", "empty": False, "maxlength": MAX_NAME_CHARS}},
+                   "The markets they cover.", ("HK", "MO")),
+    "phone": doc({"type": "string", "empty": False, "maxlength": MAX_NAME_CHARS,
+                  "meta": hint('quote phone numbers: "+852 2879 2222"')},
+                 "Phone number, with country code; quote it.", "+852 2879 2222"),
+    "email": _email("E-mail address.", "duty@cfs.example"),
+    "url": _url("Web page or online form.", "https://www.cfs.example/report"),
+    "notes": _text("When to use them and what they expect."),
+    "relationship": _allowed(RELATIONSHIP_DOCS, "For influencers (required): how they work with "
+                             "the brand."),
+    "last_reviewed": doc({"type": "isodate"}, "For influencers (required): when the relationship "
+                         "was last checked, YYYY-MM-DD.", "2026-10-01"),
+    "visibility": _visibility("this contact (a private number, a paid deal)"),
 }
-CONTACTS = {"contacts": _mapping_of(CONTACT, "contact ids are slugs such as food-safety-centre")
-            | {"required": True}}
+CONTACTS = {"contacts": _mapping_of(CONTACT, "Outside parties by contact id: regulators, partners, "
+                                    "suppliers, laboratories, agencies, media, unions, influencers; "
+                                    "steps name them in with:, statements in to:.", "One contact.",
+                                    "contact ids are slugs such as food-safety-centre", required=True)}
 
 STEP = {
-    "do": _text(required=True),  # one action, in the imperative
-    "owner": {"type": "slug", "required": True},  # role id
-    "by": {"type": "duration", "required": True},  # deadline after detection: 15m, 1h, 3d
-    "every": {"type": "duration",  # repeat every 4h after `by`, until the recover phase starts
-              "meta": {"hint": "a duration such as 30m or 4h"}},
-    "with": _id_list("contact ids from playbook/contacts.yaml"),  # whom the owner contacts
-    "posts": {"type": "slug"},  # id of the statement this step publishes: its channels are the step's
-    "visibility": VISIBILITY,
+    "do": _text("One action, in the imperative.", "Post the holding statement on X and Facebook.",
+                required=True),
+    "owner": _id("The role that does it (role id, in the scenario's team).", "crisis-lead",
+                 required=True),
+    "by": doc({"type": "duration", "required": True},
+              "Deadline after detection: minutes, hours, days or weeks.", "15m", "1h", "3d"),
+    "every": doc({"type": "duration", "meta": hint("a duration such as 30m or 4h")},
+                 "Repeat the step this often after its deadline, until the recover phase starts.",
+                 "4h"),
+    "with": _id_list("Contacts the owner calls or notifies (contact ids from playbook/contacts.yaml).",
+                     "contact ids from playbook/contacts.yaml", 1, ("food-safety-centre",)),
+    "posts": _id("The statement this step publishes (a statement id of this file); the step's "
+                 "channels are the statement's.", "holding"),
+    "visibility": _visibility("this step"),
 }
 APPROVAL = {  # where a pre-drafted statement stands, shown at a glance on its page
-    "state": {"type": "string", "required": True, "allowed": APPROVAL_STATES},
-    "by": _id_list("role ids"),  # who approved it (or, for a draft, whose approval it needs)
-    "on": {"type": "isodate"},  # when it was approved
-    "expires": {"type": "isodate"},  # after this date it must be approved again (validate warns)
+    "state": _allowed(APPROVAL_STATE_DOCS, "Where the statement stands.", required=True),
+    "by": _id_list("The roles that approved it (for a draft: whose approval it needs).",
+                   "role ids", 1, ("legal",)),
+    "on": doc({"type": "isodate"}, "When it was approved, YYYY-MM-DD.", "2026-11-01"),
+    "expires": doc({"type": "isodate"}, "After this date it must be approved again; validate "
+                   "warns once it has passed.", "2027-05-01"),
 }
 STATEMENT = {
-    "id": {"type": "slug", "required": True},
-    "kind": {"type": "string", "required": True, "allowed": STATEMENT_KINDS},
-    "title": _text(required=True),
-    "audience": _text(required=True),
-    "channels": _id_list("channel ids from playbook/channels.yaml") | {"required": True},
-    "text": _text(required=True, maxchars=MAX_STATEMENT_CHARS),  # may use {organisation facts} and {blanks}
-    "to": _id_list("contact ids from playbook/contacts.yaml"),  # whom a letter or notice is addressed to
-    "approval": {"type": "dict", "schema": APPROVAL},
-    "visibility": VISIBILITY,
+    "id": _id("Unique within the scenario; used in links and file names.", "holding",
+              required=True),
+    "kind": _allowed(STATEMENT_KIND_DOCS, "What the statement is for.", required=True),
+    "title": _text("Heading of the statement card.", "Holding statement", required=True),
+    "audience": _text("Who the statement is written for.", "Customers and the public",
+                      required=True),
+    "channels": _id_list("Where it is posted (channel ids from playbook/channels.yaml); the text "
+                         "must fit each channel's limit.", "channel ids from playbook/channels.yaml",
+                         1, ("x", "facebook"), required=True),
+    "text": _text("The statement, ready to post. {brand} and other organisation facts are "
+                  "filled in; {blank} names declared under blanks stay as fill-in fields.",
+                  required=True, maxchars=MAX_STATEMENT_CHARS),
+    "to": _id_list("Whom a letter or notice is addressed to (contact ids from "
+                   "playbook/contacts.yaml).", "contact ids from playbook/contacts.yaml", 1,
+                   ("food-safety-centre",)),
+    "approval": doc({"type": "dict", "schema": APPROVAL},
+                    "Whether the statement is pre-approved, by whom and until when."),
+    "visibility": _visibility("this statement"),
 }
 REPLY = {
-    "action": {"type": "string", "required": True, "allowed": REPLY_ACTIONS},
-    "reply": _text(required=True),
-    "escalate_to": {"type": "slug"},  # role id; required when action is escalate
-    "note": _text(),  # guidance for the moderator, not posted
-    "visibility": VISIBILITY,
+    "action": _allowed(REPLY_ACTION_DOCS, "What the moderator does with such a comment.",
+                       required=True),
+    "reply": _text("The reply to post (or the first message, for private-message).",
+                   required=True),
+    "escalate_to": _id("The role that takes escalated comments; required when action is "
+                       "escalate.", "spokesperson"),
+    "note": _text("Guidance for the moderator; never posted."),
+    "visibility": _visibility("this reply rule"),
 }
-POST = {  # a mock social post shown on an inject card
-    "platform": {"type": "slug", "required": True},  # channel id: its kind decides the card's look
-    "account": {"type": "string", "required": True, "empty": False, "maxlength": MAX_NAME_CHARS},  # "@handle", fictional
-    "name": {"type": "string", "required": True, "empty": False, "maxlength": MAX_NAME_CHARS},  # display name
-    "text": _text(required=True),
-    "likes": {"type": "integer", "min": 0, "coerce": _whole_number},
-    "shares": {"type": "integer", "min": 0, "coerce": _whole_number},
+POST = {
+    "platform": _id("Where the mock post appears: a channel id from playbook/channels.yaml; the "
+                    "channel's kind decides how the card looks.", "x", required=True),
+    "account": doc({"type": "string", "required": True, "empty": False, "maxlength": MAX_NAME_CHARS},
+                   "The posting account's handle; fictional.", "@kettle_fan_hk"),
+    "name": doc({"type": "string", "required": True, "empty": False, "maxlength": MAX_NAME_CHARS},
+                "The account's display name; fictional.", "Kettle Fan"),
+    "text": _text("What the post says.", required=True),
+    "likes": _count("Likes shown on the card.", 0, 120),
+    "shares": _count("Shares shown on the card.", 0, 45),
 }
 INJECT = {
-    "at": {"type": "duration", "required": True},  # minutes into the exercise: 0m, 10m, …
-    "title": _text(required=True),
-    "what_happens": _text(required=True),  # what the facilitator announces
-    "post": {"type": "dict", "schema": POST},
-    "press_question": _text(),  # a journalist's question for the spokesperson
-    "expected_actions": _text_list() | {"required": True},
-    "facilitator_notes": _text(),  # private: left out of the participants' handout
+    "at": doc({"type": "duration", "required": True},
+              "When the facilitator plays it, counted from the start of the exercise.", "0m", "10m"),
+    "title": _text("Short name of the inject.", "A customer video goes viral", required=True),
+    "what_happens": _text("What the facilitator announces.", required=True),
+    "post": doc({"type": "dict", "schema": POST}, "A mock social post printed on the inject card."),
+    "press_question": _text("A journalist's question for the spokesperson to answer."),
+    "expected_actions": _text_list("What the team should do in response; the evaluator ticks "
+                                   "them.", required=True),
+    "facilitator_notes": _text("Private notes, left out of the participants' handout."),
 }
-DRILL = {  # a tabletop exercise of the scenario, printed by `crisisbook drill`
-    "duration": {"type": "duration", "required": True},
-    # scenario minutes one exercise minute plays (4: a 2-hour drill plays the first 8 hours);
-    # the facilitator's schedule places every repeat of a repeating step on this clock
-    "time_scale": {"type": "integer", "min": 1, "coerce": _whole_number},
-    "briefing": _text(required=True),  # the situation at T+0, read out at the start
-    "participants": _id_list("role ids") | {"required": True},
-    "objectives": {"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS, "schema": {"type": "dict", "schema": {
-        "id": {"type": "slug", "required": True},
-        "text": _text(required=True),
-        "measures": _text_list() | {"required": True},  # what the evaluator ticks
-    }}},
-    "injects": {"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
-                "schema": {"type": "dict", "schema": INJECT}},
-    "discussion_questions": _text_list() | {"required": True},
+OBJECTIVE = {
+    "id": _id("Unique within the drill.", "holding-in-time", required=True),
+    "text": _text("What the exercise tests.", "Publish a holding statement within the hour.",
+                  required=True),
+    "measures": _text_list("What the evaluator ticks to judge it.", required=True),
+}
+DRILL = {
+    "duration": doc({"type": "duration", "required": True}, "How long the exercise runs.", "90m"),
+    "time_scale": _count("Scenario minutes one exercise minute plays (4: a 2-hour drill plays the "
+                         "first 8 hours); the facilitator's schedule places every repeat of a "
+                         "repeating step on this clock.", 1, 4),
+    "briefing": _text("The situation at the start, read out to the participants.", required=True),
+    "participants": _id_list("The roles that take part (role ids).", "role ids", required=True),
+    "objectives": doc({"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
+                       "schema": {"type": "dict", "schema": OBJECTIVE}},
+                      "What the exercise tests, each with its measures."),
+    "injects": doc({"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
+                    "schema": {"type": "dict", "schema": INJECT}},
+                   "Developments the facilitator plays in, in time order."),
+    "discussion_questions": _text_list("Questions for the debrief after the exercise.",
+                                       required=True),
 }
 
 SCENARIO = {
-    "title": _text(required=True),
-    "category": {"type": "string", "required": True, "allowed": CATEGORIES},
-    "summary": _text(required=True),
-    "owner": {"type": "slug", "required": True},  # role that keeps this scenario current
-    "last_reviewed": {"type": "isodate", "required": True},
-    "review_interval": {"type": "duration", "required": True},  # e.g. 180d
-    "tags": {"type": "list", "maxlength": MAX_ITEMS, "schema": {"type": "slug"}},
-    "visibility": VISIBILITY,  # team: the whole scenario is left out of the all-staff handbook
-    "languages": {"type": "list", "minlength": 1, "maxlength": MAX_ITEMS,  # written only in these (default: the handbook's)
-                  "schema": {"type": "string", "regex": LANGUAGE}},
-    "severity": {"type": "dict", "required": True, "maxlength": MAX_ITEMS,  # how each level looks in this scenario
-                 "keysrules": {"type": "slug"}, "valuesrules": _text()},
-    "monitoring": {"type": "dict", "required": True, "schema": {
-        "keywords": {"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS, "schema": _text()},
-        "hashtags": {"type": "list", "maxlength": MAX_ITEMS,
-                     "schema": {"type": "string", "regex": r"#\S+", "maxlength": MAX_NAME_CHARS}},
-    }},
-    "team": _id_list("role ids from playbook/roles.yaml") | {"required": True},
-    "blanks": {"type": "dict", "maxlength": MAX_ITEMS, "keysrules": {"type": "string", "regex": r"[a-z][a-z0-9_]*",
-                                            "meta": {"hint": "blank names are lower_snake_case"}},
-               "valuesrules": _text()},  # name -> what the reader must fill in
-    "steps": {"type": "dict", "required": True, "schema": {
-        phase: {"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
-                "schema": {"type": "dict", "schema": STEP}} for phase in PHASES}},
-    "statements": {"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
-                   "schema": {"type": "dict", "schema": STATEMENT}},
-    "comment_replies": {"type": "dict", "required": True, "schema": {
-        category: {"type": "dict", "required": True, "schema": REPLY}
-        for category in COMMENT_CATEGORIES}},
-    "kol": {"type": "dict", "required": True, "schema": {
-        "when": _text(required=True), "who": _text(required=True),
-        "brief": _text_list() | {"required": True}, "avoid": _text_list(0)}},
-    "donts": _text_list() | {"required": True},
-    "review_questions": _text_list() | {"required": True},
-    "drill": {"type": "dict", "schema": DRILL},  # optional tabletop exercise
+    "title": _text("The scenario's name, as it appears in the navigation.",
+                   "Product overheating and recall", required=True),
+    "category": _allowed(CATEGORY_DOCS, "The kind of crisis; groups scenarios in the navigation.",
+                         required=True),
+    "summary": _text("Two or three sentences: what happens and why it matters.", required=True),
+    "owner": _id("The role that keeps this scenario current (role id); its holders review the "
+                 "file's changes.", "crisis-lead", required=True),
+    "last_reviewed": doc({"type": "isodate", "required": True},
+                         "When the scenario was last checked, written YYYY-MM-DD.", "2026-09-15"),
+    "review_interval": doc({"type": "duration", "required": True},
+                           "How often it must be reviewed; once overdue, validate warns and the "
+                           "page shows a banner.", "90d", "180d"),
+    "tags": doc({"type": "list", "maxlength": MAX_ITEMS, "schema": {"type": "slug"}},
+                "Keywords for search and the tags page (slugs).", ("recall", "product-safety")),
+    "visibility": _visibility("the whole scenario"),
+    "languages": doc({"type": "list", "minlength": 1, "maxlength": MAX_ITEMS,
+                      "schema": {"type": "string", "regex": LANGUAGE}},
+                     "The languages this scenario is written in, when fewer than the handbook's: "
+                     "no missing-translation warnings, and the other editions link to it.", ("en",)),
+    "severity": doc({"type": "dict", "required": True, "maxlength": MAX_ITEMS, "keysrules": {"type": "slug"},
+                     "valuesrules": {"type": "text", "maxchars": MAX_CHARS}},
+                    "How each level of playbook/severity.yaml looks in this scenario, by level id."),
+    "monitoring": doc({"type": "dict", "required": True, "schema": {
+        "keywords": _text_list("Search terms for social listening.", 1,
+                               ("Lumora air fryer fire",), required=True),
+        "hashtags": doc({"type": "list", "maxlength": MAX_ITEMS,
+                         "schema": {"type": "string", "regex": r"#\S+", "maxlength": MAX_NAME_CHARS}},
+                        "Hashtags to watch; quote them, since # starts a YAML comment.",
+                        ("#LumoraRecall",)),
+    }}, "What the monitoring analyst watches for this scenario."),
+    "team": _id_list("The roles involved (role ids from playbook/roles.yaml); every step owner "
+                     "must be one of them.", "role ids from playbook/roles.yaml", 1,
+                     ("crisis-lead", "spokesperson"), required=True),
+    "blanks": doc({"type": "dict", "maxlength": MAX_ITEMS,
+                   "keysrules": {"type": "string", "regex": r"[a-z][a-z0-9_]*",
+                                 "meta": hint("blank names are lower_snake_case")},
+                   "valuesrules": {"type": "text", "maxchars": MAX_CHARS}},
+                  "Fill-in fields the statements use as {name}: each name with what the reader "
+                  "fills in before posting.", {"product": "Product name and model number"}),
+    "steps": doc({"type": "dict", "required": True, "schema": {
+        phase: doc({"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
+                    "schema": {"type": "dict", "schema": STEP}}, text)
+        for phase, text in PHASE_DOCS.items()}},
+        "The response plan, phase by phase; every deadline counts from detection."),
+    "statements": doc({"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
+                       "schema": {"type": "dict", "schema": STATEMENT}},
+                      "Statements ready to post, each for its channels."),
+    "comment_replies": doc({"type": "dict", "required": True, "schema": {
+        category: doc({"type": "dict", "required": True, "schema": REPLY}, text)
+        for category, text in COMMENT_CATEGORY_DOCS.items()}},
+        "How moderators answer each kind of comment."),
+    "kol": doc({"type": "dict", "required": True, "schema": {
+        "when": _text("When to bring in key opinion leaders (influencers), if at all.",
+                      required=True),
+        "who": _text("What kind of KOL fits this crisis.", required=True),
+        "brief": _text_list("What to tell them.", required=True),
+        "avoid": _text_list("What to avoid asking or giving them.", 0)}},
+        "Working with key opinion leaders (KOLs) in this crisis."),
+    "donts": _text_list("What nobody does or says in this crisis.", required=True),
+    "review_questions": _text_list("Questions for the after-action review.", required=True),
+    "drill": doc({"type": "dict", "schema": DRILL},
+                 "A tabletop exercise of the scenario, printed by `crisisbook drill`."),
 }
 
 PLAYBOOK = {  # file name in playbook/ -> schema

@@ -1,13 +1,16 @@
-"""JSON Schema (draft-07) for editors, generated from the Cerberus schemas in schema.py.
+"""JSON Schema (draft-07) for editors, and the README's data reference, from schema.py.
 
 The YAML language server (VS Code's YAML extension and others) reads draft-07 and shows these
-problems while a PR lead types. Rules that need other files (roles, channels, placeholders,
-limits) cannot be expressed here; `crisisbook validate` checks them. See NOT_EXPRESSIBLE.
+problems, descriptions and completions while a PR lead types. The exported schema accepts and
+rejects what `crisisbook validate` accepts and rejects (tests/test_schema_export.py compares the
+two over generated mutations of real files), except where a rule needs another file or the
+editor reads a value differently than crisisbook: see NOT_EXPRESSIBLE.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from . import schema as S
@@ -32,6 +35,9 @@ NOT_EXPRESSIBLE = (
     "last_reviewed is a real calendar date (the schema checks its form only) and not overdue",
     "duplicate keys, tabs, anchors and tags (parser-level: the language server reports some itself)",
     "the file name is a slug",
+    # An editor reads these spellings as numbers, so its schema sees the number, not the text:
+    "numbers written with +, an exponent, 0x or 0o, -0, or a fraction of zeros (+1, 1e3, 0x1F, "
+    "1.0): crisisbook keeps them as written, so 1.0 is not a whole number and +1 is not an id",
 )
 
 _PATTERNS = {
@@ -39,7 +45,8 @@ _PATTERNS = {
     "duration": r"(0|[1-9][0-9]*)(m|h|d|w)",
     "isodate": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
 }
-_SIMPLE = {"string": "string", "integer": "integer", "boolean": "boolean"}
+# Digits that make a whole number of at least 0 or 1 (quoted digits are coerced, see schema.py).
+_DIGITS_AT_LEAST = {0: S.WHOLE_NUMBER, 1: r"[0-9]*[1-9][0-9]*"}
 
 
 def _anchored(regex: str) -> str:
@@ -49,22 +56,43 @@ def _anchored(regex: str) -> str:
     return f"^(?:{regex})(?![\\s\\S])"
 
 
+# crisisbook keeps every plain scalar as the text written (`title: 1984`, `phone: +85291234567`
+# and `owner: 2024` are text); an editor's YAML 1.2 parser sees a number. So wherever crisisbook
+# takes text that may be all digits, the editor's schema must take a number too.
 def _text(maxchars: int) -> dict:
-    # crisisbook reads `title: 1984` as the text "1984"; an editor's YAML 1.2 parser sees a number
     line = {"type": ["string", "number"], "pattern": r"\S", "maxLength": maxchars}
     return {"anyOf": [line, {"type": "object", "minProperties": 1,
                              "propertyNames": {"pattern": _anchored(S.LANGUAGE)},
                              "additionalProperties": line}]}
 
 
-def convert(rules: dict) -> dict:
-    """One Cerberus field definition -> one JSON Schema."""
-    kind = rules.get("type")
+def _string(regex: str) -> dict:
+    """Text in a given form; a number when the form admits digits alone (ids, user names)."""
+    out = {"type": "string", "pattern": _anchored(regex)}
+    if re.fullmatch(regex, "0123"):
+        return {"anyOf": [out, {"type": "integer", "minimum": 0}]}
+    return out
+
+
+def _whole_number(rules: dict) -> dict:
+    least = rules.get("min", 0)
+    number = {"type": "integer", "minimum": least}
+    if "coerce" not in rules:
+        return number
+    return {"anyOf": [number, {"type": "string", "pattern": _anchored(_DIGITS_AT_LEAST[least])}]}
+
+
+def _by_type(rules: dict) -> dict:
+    kind = rules["type"]
     if kind == "text":
-        out = _text(rules["maxchars"])
-    elif kind in _PATTERNS:
-        out = {"type": "string", "pattern": _anchored(_PATTERNS[kind])}
-    elif kind == "list":
+        return _text(rules.get("maxchars", S.MAX_CHARS))
+    if kind in _PATTERNS:
+        return _string(_PATTERNS[kind])
+    if kind == "integer":
+        return _whole_number(rules)
+    if kind == "boolean":
+        return {"type": "boolean"}
+    if kind == "list":
         out = {"type": "array"}
         if "schema" in rules:
             out["items"] = convert(rules["schema"])
@@ -72,22 +100,42 @@ def convert(rules: dict) -> dict:
             out["minItems"] = rules["minlength"]
         if "maxlength" in rules:
             out["maxItems"] = rules["maxlength"]
-    elif kind == "dict":
-        out = _object(rules)
-    else:
-        out = {"type": _SIMPLE[kind]}
-    if "regex" in rules:
-        out["pattern"] = _anchored(rules["regex"])
+        return out
+    if kind == "dict":
+        return _object(rules)
+    assert kind == "string", kind
     if "allowed" in rules:
-        out["enum"] = list(rules["allowed"])
-    if "min" in rules:
-        out["minimum"] = rules["min"]
-    if kind == "string" and rules.get("empty") is False:
-        out["minLength"] = 1
-    if kind == "string" and "maxlength" in rules:
-        out["maxLength"] = rules["maxlength"]
-    if "hint" in rules.get("meta", {}):
-        out["description"] = rules["meta"]["hint"]
+        return {"type": "string", "enum": list(rules["allowed"])}
+    if "regex" in rules:
+        out = _string(rules["regex"])
+    else:
+        out = {"type": ["string", "number"]} | ({"minLength": 1} if rules.get("empty") is False else {})
+    if "maxlength" in rules:
+        out = {"allOf": [out, {"maxLength": rules["maxlength"]}]} if "anyOf" in out else out | {"maxLength": rules["maxlength"]}
+    return out
+
+
+def convert(rules: dict) -> dict:
+    """One Cerberus field definition -> one JSON Schema, with its documentation."""
+    out = _by_type(rules)
+    if "default" in rules:  # Cerberus fills in the default for a missing or empty (null) value
+        out = {"anyOf": [out, {"type": "null"}]} if "anyOf" not in out else {
+            "anyOf": [*out["anyOf"], {"type": "null"}]}
+        out["default"] = rules["default"]
+    return out | _documentation(rules.get("meta") or S.Meta())
+
+
+def _documentation(meta: S.Meta) -> dict:
+    out = {}
+    if meta.description:
+        out["description"] = meta.description
+        out["markdownDescription"] = meta.description + "".join(
+            f"\n- `{value}`: {text}" for value, text in meta.values.items())
+    if meta.examples:
+        out["examples"] = list(meta.examples)
+    if meta.values:
+        out["enumDescriptions"] = list(meta.values.values())
+        out["markdownEnumDescriptions"] = list(meta.values.values())
     return out
 
 
@@ -96,7 +144,8 @@ def _object(rules: dict) -> dict:
     if "schema" in rules:
         out.update(mapping(rules["schema"]))
     if "keysrules" in rules:
-        out["propertyNames"] = {k: v for k, v in convert(rules["keysrules"]).items() if k != "type"}
+        keys = rules["keysrules"]
+        out["propertyNames"] = {"pattern": _anchored(keys.get("regex") or _PATTERNS[keys["type"]])}
     if "valuesrules" in rules:
         out["additionalProperties"] = convert(rules["valuesrules"])
     if "minlength" in rules:
@@ -121,13 +170,14 @@ def document(name: str, fields: dict) -> dict:
             "type": "object", **mapping(fields)}
 
 
+def files() -> dict[str, dict]:
+    """Name of each kind of file ("scenario", "roles", …) -> its Cerberus schema."""
+    return {"scenario": S.SCENARIO} | {f.removesuffix(".yaml"): s for f, s in S.PLAYBOOK.items()}
+
+
 def schemas() -> dict[str, dict]:
     """File name in schema/ -> JSON Schema: one per playbook file, one for scenarios."""
-    out = {"scenario.json": document("scenario", S.SCENARIO)}
-    for file, fields in S.PLAYBOOK.items():
-        stem = file.removesuffix(".yaml")
-        out[f"{stem}.json"] = document(stem, fields)
-    return out
+    return {f"{name}.json": document(name, fields) for name, fields in files().items()}
 
 
 def dumps(schema: dict) -> str:
@@ -145,3 +195,47 @@ def write(out: Path) -> list[Path]:
         fsguard.write_bytes(here, out / name, dumps(schema).encode(), folders_checked=True)
         written.append(out / name)
     return written
+
+
+# The README's data reference: one table per kind of file, one row per field.
+_FILES = {"scenario": "scenarios/<id>.yaml"} | {f.removesuffix(".yaml"): f"playbook/{f}" for f in S.PLAYBOOK}
+_KINDS = {"text": "text", "slug": "id", "duration": "duration (15m, 2h, 3d, 2w)",
+          "isodate": "date (YYYY-MM-DD)", "boolean": "true or false", "dict": "mapping"}
+
+
+def _kind(rules: dict) -> str:
+    kind = rules["type"]
+    if kind == "list":
+        return f"list of {_kind(rules['schema'])}" if "schema" in rules else "list"
+    if "allowed" in rules:
+        return "one of " + ", ".join(f"`{v}`" for v in rules["allowed"])
+    if kind == "integer":
+        return f"whole number ≥ {rules.get('min', 0)}"
+    if kind == "dict" and "keysrules" in rules and "schema" not in rules.get("valuesrules", {}):
+        return f"mapping of id to {_kind(rules['valuesrules'])}"
+    return _KINDS.get(kind, kind)
+
+
+def _rows(fields: dict, prefix: str = ""):
+    for name, rules in fields.items():
+        path = f"{prefix}{name}"
+        description = (rules.get("meta") or S.Meta()).description
+        yield (f"`{path}`", "yes" if rules.get("required") else "", _kind(rules), description)
+        inner = rules
+        while inner["type"] == "list" and "schema" in inner:
+            inner, path = inner["schema"], path + "[]"
+        if "schema" in inner and inner["type"] == "dict":
+            yield from _rows(inner["schema"], path + ".")
+        elif "schema" in inner.get("valuesrules", {}):
+            yield from _rows(inner["valuesrules"]["schema"], path + ".<id>.")
+
+
+def reference() -> str:
+    """Markdown tables of every field of every file, from schema.py's descriptions."""
+    parts = []
+    for name, fields in files().items():
+        rows = ["| field | required | value | what it is |", "| --- | --- | --- | --- |"]
+        rows += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+                 for row in _rows(fields)]
+        parts.append(f"### {_FILES[name]}\n\n" + "\n".join(rows) + "\n")
+    return "\n".join(parts)

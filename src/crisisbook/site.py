@@ -97,10 +97,10 @@ def docs_files(root: Path, rendered: Rendered, edition: Edition, languages: list
 
 
 def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, edition: Edition,
-                  offline: bool, userdict: Path | None, files) -> dict:
+                  offline: bool, userdict: Path | None, files, site_url: str | None = None) -> dict:
     """The engine's config for one edition: the project's mkdocs.yml (inherited), plus where the
-    Markdown is (holding exactly `files`), the navigation, the language, search and the language
-    switch."""
+    Markdown is (holding exactly `files`), the navigation, the language, search, the language
+    switch and, for a published handbook, the edition's address (sitemap, canonical links)."""
     project = _project_config(root)
     plugins = _plugins(project.get("plugins", ["search"]))
     search = plugins.setdefault("search", {}) or {}
@@ -113,7 +113,7 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
     # hand-written pages follow the generated ones, in file name order
     pages = sorted(name for name in files if name.endswith(".md") and not name.startswith("assets/")
                    and name not in rendered.pages)
-    return {
+    config = {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "docs_dir": str(docs.resolve()),
         "site_dir": str(site.resolve()),
@@ -125,6 +125,9 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
         # page links to itself in the other languages instead (templates/pages/langbar.md.j2).
         "nav": rendered.nav + pages,
     }
+    if site_url and not offline:  # an offline copy is opened from disk: no address of its own
+        config["site_url"] = site_url.rstrip("/") + "/" + edition.prefix
+    return config
 
 
 def write_config(root: Path, config: dict, target: Path) -> Path:

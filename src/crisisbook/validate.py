@@ -38,6 +38,13 @@ MAX_CHARS = cerberus.errors.ErrorDefinition(0x70, "maxchars")  # below 0x80: not
 class Validator(cerberus.Validator):
     """Cerberus with crisisbook's own types (shared with the fast path)."""
 
+    # Cerberus counts true and false as integers (bool is an int in Python); YAML and editors
+    # do not, so `likes: true` is refused here as it is in the editor.
+    types_mapping = {k: v for k, v in cerberus.Validator.types_mapping.items() if k != "integer"}
+
+    def _validate_type_integer(self, value):
+        return type(value) is int
+
     def _validate_type_text(self, value):
         return is_text(value)
 
