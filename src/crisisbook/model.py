@@ -229,6 +229,7 @@ class Scenario:
     donts: tuple[Text, ...]
     review_questions: tuple[Text, ...]
     drill: Drill | None = None
+    blanks: tuple[tuple[str, Text], ...] = ()  # the fill-in fields its statements and replies use
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.next_review
@@ -276,7 +277,10 @@ def build_handbook(playbook: dict, scenarios: dict, memo: dict | None = None) ->
     channels = {cid: Channel(cid, T(c["name"]), c.get("limit"), c.get("count", "characters"))
                 for cid, c in playbook["channels"]["channels"].items()}
     facts = organisation_facts(org)
-    ctx = _Context(T, roles, levels, channels, facts)
+    # each language's statements are filled with that language's facts (a zh-Hant statement
+    # gives the opening hours in Chinese), plain strings with the default language's
+    facts_in = {None: facts} | {other: organisation_facts(org, other) for other in org.get("languages", [])}
+    ctx = _Context(T, roles, levels, channels, facts_in)
     if memo is not None:
         previous = memo.get("playbook", [])
         if len(previous) != len(playbook) or any(a is not b for a, b in zip(previous, playbook.values())):
@@ -306,7 +310,7 @@ class _Context:
     roles: dict
     levels: dict
     channels: dict
-    facts: dict
+    facts: dict  # language -> that language's organisation facts
 
 
 def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
@@ -334,7 +338,7 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         kol=Kol(T(d["kol"]["when"]), T(d["kol"]["who"]), tuple(map(T, d["kol"]["brief"])),
                 tuple(map(T, d["kol"].get("avoid", [])))),
         donts=tuple(map(T, d["donts"])), review_questions=tuple(map(T, d["review_questions"])),
-        drill=_drill(d["drill"], c) if "drill" in d else None,
+        drill=_drill(d["drill"], c) if "drill" in d else None, blanks=tuple(blanks.items()),
     )
 
 
@@ -358,8 +362,9 @@ def _drill(d: dict, c: _Context) -> Drill:
 
 def _filled(raw, c: _Context) -> Text:
     T = c.T
-    return T({lang: fill(s, c.facts) for lang, s in raw.items()} if isinstance(raw, dict)
-             else fill(raw, c.facts))
+    if isinstance(raw, dict):
+        return T({lang: fill(s, c.facts.get(lang) or c.facts[None]) for lang, s in raw.items()})
+    return T(fill(raw, c.facts[None]))
 
 
 def _statement(s: dict, blanks: dict, c: _Context) -> Statement:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .errors import RenderError
 from .model import Handbook, Text
@@ -25,6 +26,18 @@ class Stamp:
     version: str  # git commit or date of the handbook's content
     printed: dt.date
     site_url: str | None  # for QR codes; None when the handbook is not published online
+
+
+# Pictographs, with their variation selectors and joiners. Only these are set in the colour emoji
+# font: given the font for a whole post, Pango takes digits, '#' and '*' from it too (it covers
+# them for keycaps), and prints them as gaps.
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF]"
+                    "[\uFE0F\u200D\U0001F3FB-\U0001F3FF\U0001F000-\U0001FAFF]*")
+
+
+def emoji(text) -> Markup:
+    """Escaped text whose emoji are marked for the emoji font (print.css: .emoji)."""
+    return Markup(_EMOJI.sub(lambda m: f'<span class="emoji">{m.group(0)}</span>', str(escape(text))))
 
 
 def qr_svg(url: str) -> str:
@@ -48,6 +61,7 @@ class Printer:
                                         undefined=jinja2.StrictUndefined, autoescape=True,
                                         trim_blocks=True, lstrip_blocks=True)
         self.env.filters["t"] = lambda v: v.get(lang) if isinstance(v, Text) else v
+        self.env.filters["emoji"] = emoji
         self.env.globals["qr"] = lambda path: Markup(qr_svg(self.url(path))) if stamp.site_url else ""
 
     def url(self, page: str) -> str:

@@ -34,6 +34,14 @@ _INLINE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
 # Characters that only mean something at the start of a line (lists, headings, quotes).
 _LEADING = re.compile(r"^(\s*)([-+#>]|\d+\.)")
 _LEADERS = set("-+#>0123456789")
+# An international phone number in running text ("+852 3001 8800"): kept on one line.
+_PHONE = re.compile(r"\+\d{1,3}(?:[ -]\d{2,5}){1,4}")
+
+
+def _nowrap_phones(escaped: str) -> str:
+    if "+" not in escaped:  # most text has none: spare the regular expression
+        return escaped
+    return _PHONE.sub(lambda m: f'<span class="cb-tel">{m.group(0)}</span>', escaped)
 
 
 @dataclass(frozen=True)
@@ -46,33 +54,60 @@ class Fallback(str):
     """Text shown in the default language because the page's language has no translation."""
 
     lang: str
+    note: str  # the mark the page shows, in the page's language ("[English]")
 
 
 def md(value) -> str:
     """Inline text from data, made inert: HTML-escaped, Markdown syntax backslash-escaped."""
     text = " ".join(str(value).split()).translate(_INLINE)  # one line: table cells, list items
+    text = _nowrap_phones(text)  # first: a number that starts the text then needs no escape
     if text[:1] in _LEADERS:  # rare: spare the regular expression on most text
         text = _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
     return _mark_fallback(value, text)
 
 
-def statement(value, blanks=()) -> str:
-    """A statement as a copyable <pre><code> block, its blanks highlighted as fill-in fields."""
+def statement(value, blanks=(), kind: str = "statement") -> str:
+    """A statement (or comment reply) as a <pre> block, its blanks highlighted as fill-in fields.
+    A bare <pre>, not <pre><code>: the theme puts its own copy button on code blocks, which
+    would copy the raw {blanks}; crisisbook.js adds one that checks them."""
     descriptions = {name: str(desc) for name, desc in blanks}
     out, pos = [], 0
     text = str(value)
     for m in PLACEHOLDER.finditer(text):
-        out.append(html.escape(text[pos:m.start()]))
+        out.append(_nowrap_phones(html.escape(text[pos:m.start()])))
         title = html.escape(descriptions.get(m.group(1), ""), quote=True)
         out.append(f'<mark class="cb-blank" data-blank="{m.group(1)}" title="{title}">'
                    f'{html.escape(m.group(0))}</mark>')
         pos = m.end()
-    out.append(html.escape(text[pos:]))
+    out.append(_nowrap_phones(html.escape(text[pos:])))
     # A blank line would end the raw HTML block in some Markdown engines: keep it, as an entity.
     body = "".join(out).replace("\n\n", "\n&#10;")
-    marked = f' cb-untranslated" lang="{value.lang}' if isinstance(value, Fallback) else ""
+    marked = f' cb-untranslated" lang="{value.lang}" data-note="{html.escape(value.note, quote=True)}' \
+        if isinstance(value, Fallback) else ""
     # the text is long and the page's search entry is its title: keep the index small
-    return f'<pre class="cb-statement{marked}" data-search-exclude><code>{body}</code></pre>'
+    return f'<pre class="cb-{kind}{marked}" data-search-exclude>{body}</pre>'
+
+
+def blankless(value) -> str:
+    """The text without its {blanks}, for character counts: a blank's own name is not text that
+    will be posted (the page's script adds what the reader types)."""
+    return PLACEHOLDER.sub("", str(value))
+
+
+def cut(value, length: int) -> str:
+    """At most `length` characters of plain text, cut at a word where the text has spaces and at
+    a character otherwise (Chinese), then "…". Cut before escaping, so never inside markup; an
+    untranslated text stays marked as such."""
+    text = " ".join(str(value).split())
+    if len(text) > length:
+        short = text[:length]
+        space = short.rfind(" ")
+        text = (short[:space] if space > length * 2 // 3 else short).rstrip(" ,;:.，、；：。") + "…"
+    if isinstance(value, Fallback):
+        out = Fallback(text)
+        out.lang, out.note = value.lang, value.note
+        return out
+    return text
 
 
 def _mark_fallback(value, escaped: str) -> str:
@@ -80,7 +115,8 @@ def _mark_fallback(value, escaped: str) -> str:
     silently mixed into a page of another language."""
     if not isinstance(value, Fallback):
         return escaped
-    return f'<span class="cb-untranslated" lang="{value.lang}">{escaped}</span>'
+    note = html.escape(value.note, quote=True)
+    return f'<span class="cb-untranslated" lang="{value.lang}" data-note="{note}">{escaped}</span>'
 
 
 def page_title(value) -> str:
@@ -169,6 +205,7 @@ def translate(context, value):
         return value.values[lang]
     fallback = Fallback(value.get(lang))
     fallback.lang = value.default
+    fallback.note = context["s"]["untranslated_mark"]
     return fallback
 
 
@@ -246,7 +283,7 @@ class Renderer:
             loader=jinja2.FileSystemLoader([templates / "pages", templates]), undefined=jinja2.StrictUndefined,
             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
-                                page_title=page_title, t=translate)
+                                page_title=page_title, t=translate, blankless=blankless, cut=cut)
         self.env.globals["inflections"] = inflections
         self.env.globals["parts"] = self.parts
         self.parts_cache: dict = {}  # (part, scenario id, language, arguments) -> (Scenario, Markdown)

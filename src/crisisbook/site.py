@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BuildError
-from .model import Handbook
+from .model import Handbook, organisation_facts
 from .render import Rendered
 
 # What a reader's search is split on. CJK text has no spaces: the search plugin cuts it into
@@ -27,6 +27,7 @@ class Edition:
     lang: str
     prefix: str  # "" for the default language, "zh-Hant/" for the others
     label: str  # the language's own name, for the switch
+    site_name: str | None = None  # the handbook's name in this language; None: mkdocs.yml's
 
     def url(self, page: str, offline: bool) -> str:
         """Site-relative URL of a Markdown page in this edition."""
@@ -39,8 +40,16 @@ class Edition:
 
 def editions(hb: Handbook, strings: dict) -> list[Edition]:
     langs = [hb.default_language] + [lang for lang in hb.languages if lang != hb.default_language]
-    return [Edition(lang, "" if lang == hb.default_language else f"{lang}/",
-                    (strings.get(lang) or {}).get("language_name", lang)) for lang in langs]
+    return [_edition(hb, lang, strings.get(lang) or {}) for lang in langs]
+
+
+def _edition(hb: Handbook, lang: str, s: dict) -> Edition:
+    if lang == hb.default_language:
+        return Edition(lang, "", s.get("language_name", lang))
+    # every other edition is named in its own language, with the brand as that language writes it
+    name = s.get("site_name")
+    brand = organisation_facts(dict(hb.organisation), lang).get("brand", "")
+    return Edition(lang, f"{lang}/", s.get("language_name", lang), name and name.replace("{brand}", brand))
 
 
 def alternates(page: str, current: Edition, all_editions: list[Edition], offline: bool) -> list[dict]:
@@ -119,6 +128,7 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
         "site_dir": str(site.resolve()),
         "use_directory_urls": not offline,
         "theme": {"language": edition.lang},
+        **({"site_name": edition.site_name} if edition.site_name else {}),
         "plugins": [{name: conf} if conf else name for name, conf in plugins.items()],
         # No `extra.alternate`: Material's switch then takes over every click on a link into
         # another edition and, without a sitemap entry, lands on that edition's home page. Each
