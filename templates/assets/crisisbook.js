@@ -377,8 +377,11 @@
       format(S.clock.status_done, { done: this.steps.length - open.length, total: this.steps.length }) +
       (late.length ? " · " + format(S.clock.overdue_count, { n: late.length }) : "");
     this.summary.classList.toggle("cb-warn", late.length > 0);
-    this.next.textContent = open.length
-      ? S.clock.next + ": " + this.time(this.deadline(open[0])) + " — " + this.stepText(open[0])
+    // the next deadline still ahead; the overdue ones are counted above and marked in the list
+    var coming = open.filter(function (step) { return self.deadline(step) >= now; });
+    var next = coming[0] || open[0];
+    this.next.textContent = next
+      ? S.clock.next + ": " + this.time(this.deadline(next)) + " — " + this.stepText(next)
       : S.clock.all_done;
   };
 
