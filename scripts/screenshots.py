@@ -55,6 +55,7 @@ def main() -> None:
                 for name, path in PAGES.items():
                     page.goto((site / (prefix + path)).as_uri())
                     prepare(page)
+                    page.evaluate("window.scrollTo(0, 0)")  # the theme's header sits at the top
                     target = OUT / f"{lang}-{name}-{size}.png"
                     page.screenshot(path=str(target), full_page=True)
                     print(target.relative_to(REPO))

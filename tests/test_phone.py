@@ -6,6 +6,7 @@ over an unfilled {blank}, and the crisis clock keeps time across reloads. In a r
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -129,12 +130,17 @@ def _counts(page, statement: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("edition, typed, x_added, plain_added", [
     ("", "AeroCrisp 5L", 12, 12), ("zh-Hant/", "氣炸鍋", 6, 3)])
-def test_counts_follow_what_was_typed_and_flag_an_overlong_text(phone, where, edition, typed, x_added, plain_added):
+def test_counts_follow_what_was_typed_and_flag_an_overlong_text(phone, where, example_sites, edition, typed,
+                                                               x_added, plain_added):
     _, url = where
     phone.goto(url(edition + SCENARIO))
     counts = _counts(phone, "holding")
     x, threads = (next(k for k in counts if k.startswith(p)) for p in ("X", "Threads"))
-    # the script counts what the build counted (a blank's name is no text) before anything is typed
+    # before anything is typed, the script counts what the build counted (a blank's name is no text)
+    html = (example_sites[1] / f"{edition}{SCENARIO}.html").read_text(encoding="utf-8")
+    built = html[html.index('id="statement-holding"'):]
+    built = re.search(r'data-count="x-weighted">(\(\d+/280\))', built).group(1)
+    assert counts[x] == built
     server = {c.get_attribute("data-channel"): c for c in phone.locator("#statement-holding + .cb-about .cb-count").all()}
     before = {k: int(re.match(r"\((\d+)/", v).group(1)) for k, v in counts.items()}
     _fill(phone, "product", typed)
@@ -234,7 +240,31 @@ def test_the_chinese_interface_is_chinese(phone, where):
     assert phone.locator(".cb-fill-intro").inner_text().startswith("每個空格只須填寫一次")
     assert set(phone.locator(".cb-copybar button").all_inner_texts()) == {"複製"}
     assert phone.locator("#cb-fill button.cb-clear").inner_text() == "清除所有空格"
+    assert phone.locator("h2 .headerlink").first.get_attribute("title") == "此段落的固定連結"
+    assert phone.locator("pre mark[data-blank=product]").first.get_attribute("title").startswith("產品名稱")
     text = phone.locator("body").inner_text()
     assert "个" not in text and "9 am to 9 pm" not in text and "每日上午9時至晚上9時" in text
     phone.goto(url("zh-Hant/"))
     assert "个" not in phone.locator("body").inner_text()
+
+
+def test_opened_from_disk_every_link_leads_to_a_page(chromium, example_sites):
+    """What the README says to open (`make site` builds the offline form): site/index.html from
+    disk, where a link to a folder would show a file listing instead of a page."""
+    from urllib.parse import unquote, urlsplit
+
+    site = example_sites[1]
+    context = chromium.new_context()
+    tab = context.new_page()
+    broken = set()
+    for start in ["index.html", "zh-Hant/index.html", SCENARIO + ".html", "roster.html"]:
+        tab.goto((site / start).as_uri())
+        for href in tab.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
+            parts = urlsplit(href)
+            if parts.scheme != "file":
+                continue
+            target = Path(unquote(parts.path))
+            if not target.is_file():
+                broken.add(f"{start}: {href}")
+    context.close()
+    assert broken == set()

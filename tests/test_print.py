@@ -141,12 +141,14 @@ def test_facilitator_guide_has_timeline_actions_and_notes(drilled):
     for item in ["Timeline of injects", "0m", "20m", "The crisis lead opens the crisis channel.",
                  "Push the team to judge the severity first.", "What slowed the first statement down?"]:
         assert item in content, item
+    # one clock per meaning: when to deal an inject is "exercise time", never T+ (the story's clock)
+    assert "Exercise time 20m" in content and "T+20m" not in content
 
 
 def test_inject_cards_one_per_inject_laid_out_like_posts(drilled):
     assert pages(drilled[1]) == 2
     first = PdfReader(drilled[1]).pages[0].extract_text()
-    assert "Inject 1 / 2 · Exercise time 0m" in first
+    assert "Inject 1 / 2 · Kettle leaks when full" in first and "Exercise time" not in first
     assert "Kim Lau @kitchen_kim" in first and "1,840 likes" in first and "312 shares" in first
     assert "How many kettles are affected?" in PdfReader(drilled[1]).pages[1].extract_text()
 

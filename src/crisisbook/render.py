@@ -66,6 +66,12 @@ def md(value) -> str:
     return _mark_fallback(value, text)
 
 
+@jinja2.pass_context
+def statement_filter(context, value, blanks=(), kind: str = "statement") -> str:
+    """`statement` with the blanks' descriptions in the page's language."""
+    return statement(value, [(name, translate(context, desc)) for name, desc in blanks], kind)
+
+
 def statement(value, blanks=(), kind: str = "statement") -> str:
     """A statement (or comment reply) as a <pre> block, its blanks highlighted as fill-in fields.
     A bare <pre>, not <pre><code>: the theme puts its own copy button on code blocks, which
@@ -282,7 +288,7 @@ class Renderer:
         self.env = _Sandbox(
             loader=jinja2.FileSystemLoader([templates / "pages", templates]), undefined=jinja2.StrictUndefined,
             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-        self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
+        self.env.filters.update(md=md, statement=statement_filter, tel=tel, mailto=mailto, deadline=deadline,
                                 page_title=page_title, t=translate, blankless=blankless, cut=cut)
         self.env.globals["inflections"] = inflections
         self.env.globals["parts"] = self.parts

@@ -380,9 +380,13 @@
     // the next deadline still ahead; the overdue ones are counted above and marked in the list
     var coming = open.filter(function (step) { return self.deadline(step) >= now; });
     var next = coming[0] || open[0];
-    this.next.textContent = next
-      ? S.clock.next + ": " + this.time(this.deadline(next)) + " — " + this.stepText(next)
-      : S.clock.all_done;
+    this.next.textContent = "";
+    if (!next) {
+      this.next.textContent = S.clock.all_done;
+      return;
+    }
+    this.next.appendChild(make("strong", null, S.clock.next + ": " + this.time(this.deadline(next))));
+    this.next.appendChild(document.createTextNode(" — " + this.stepText(next)));
   };
 
   // A short text for the crisis channel: where the response stands, with owners.
