@@ -171,3 +171,13 @@ def test_drill_needs_a_drill_section(small, tmp_path):
     with pytest.raises(CrisisbookError, match=r"^scenarios/site-down.yaml has no drill: section "
                                               r"\(scenarios with one: kettle-leak\)$"):
         drill_pack(small, "site-down", tmp_path)
+
+
+@pytest.mark.parametrize("template", ["checklist.html.j2", "cards.html.j2", "scenario.html.j2", "handbook.html.j2"])
+def test_phone_numbers_on_paper_never_break(template):
+    import re
+    p = printer(REPO)
+    html = p.html(template, sc=p.hb.scenarios[0])
+    spans = re.findall(r'(<span class="(?:cb-)?tel">)?\+852 \d{4} \d{4}', html)
+    assert len(spans) > 3 and all(spans), f"{spans.count('')} of {len(spans)} numbers may break"
+    assert ".tel, .cb-tel { white-space: nowrap; }" in (REPO / "templates" / "print" / "print.css").read_text()

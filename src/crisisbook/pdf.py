@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from .errors import RenderError
 from .model import Handbook, Text
-from .render import _where
+from .render import _where, phones_whole
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,11 @@ _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23
 def emoji(text) -> Markup:
     """Escaped text whose emoji are marked for the emoji font (print.css: .emoji)."""
     return Markup(_EMOJI.sub(lambda m: f'<span class="emoji">{m.group(0)}</span>', str(escape(text))))
+
+
+def phones(text) -> Markup:
+    """Escaped text whose phone numbers are kept on one line (print.css: .cb-tel)."""
+    return Markup(phones_whole(str(escape(text))))
 
 
 def qr_svg(url: str) -> str:
@@ -62,6 +67,7 @@ class Printer:
                                         trim_blocks=True, lstrip_blocks=True)
         self.env.filters["t"] = lambda v: v.get(lang) if isinstance(v, Text) else v
         self.env.filters["emoji"] = emoji
+        self.env.filters["phones"] = phones
         self.env.globals["qr"] = lambda path: Markup(qr_svg(self.url(path))) if stamp.site_url else ""
 
     def url(self, page: str) -> str:

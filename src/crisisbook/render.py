@@ -38,7 +38,7 @@ _LEADERS = set("-+#>0123456789")
 _PHONE = re.compile(r"\+\d{1,3}(?:[ -]\d{2,5}){1,4}")
 
 
-def _nowrap_phones(escaped: str) -> str:
+def phones_whole(escaped: str) -> str:
     if "+" not in escaped:  # most text has none: spare the regular expression
         return escaped
     return _PHONE.sub(lambda m: f'<span class="cb-tel">{m.group(0)}</span>', escaped)
@@ -60,7 +60,7 @@ class Fallback(str):
 def md(value) -> str:
     """Inline text from data, made inert: HTML-escaped, Markdown syntax backslash-escaped."""
     text = " ".join(str(value).split()).translate(_INLINE)  # one line: table cells, list items
-    text = _nowrap_phones(text)  # first: a number that starts the text then needs no escape
+    text = phones_whole(text)  # first: a number that starts the text then needs no escape
     if text[:1] in _LEADERS:  # rare: spare the regular expression on most text
         text = _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
     return _mark_fallback(value, text)
@@ -80,12 +80,12 @@ def statement(value, blanks=(), kind: str = "statement") -> str:
     out, pos = [], 0
     text = str(value)
     for m in PLACEHOLDER.finditer(text):
-        out.append(_nowrap_phones(html.escape(text[pos:m.start()])))
+        out.append(phones_whole(html.escape(text[pos:m.start()])))
         title = html.escape(descriptions.get(m.group(1), ""), quote=True)
         out.append(f'<mark class="cb-blank" data-blank="{m.group(1)}" title="{title}">'
                    f'{html.escape(m.group(0))}</mark>')
         pos = m.end()
-    out.append(_nowrap_phones(html.escape(text[pos:])))
+    out.append(phones_whole(html.escape(text[pos:])))
     # A blank line would end the raw HTML block in some Markdown engines: keep it, as an entity.
     body = "".join(out).replace("\n\n", "\n&#10;")
     marked = f' cb-untranslated" lang="{value.lang}" data-note="{html.escape(value.note, quote=True)}' \
