@@ -39,6 +39,7 @@ _PHONE = re.compile(r"\+\d{1,3}(?:[ -]\d{2,5}){1,4}")
 
 
 def phones_whole(escaped: str) -> str:
+    """Escaped text with each phone number in a span the stylesheets keep from wrapping."""
     if "+" not in escaped:  # most text has none: spare the regular expression
         return escaped
     return _PHONE.sub(lambda m: f'<span class="cb-tel">{m.group(0)}</span>', escaped)
@@ -54,7 +55,7 @@ class Fallback(str):
     """Text shown in the default language because the page's language has no translation."""
 
     lang: str
-    note: str  # the mark the page shows, in the page's language ("[English]")
+    note: str  # the mark the page shows next to it, in the page's language ("未有中文版本")
 
 
 def md(value) -> str:
@@ -211,7 +212,7 @@ def translate(context, value):
         return value.values[lang]
     fallback = Fallback(value.get(lang))
     fallback.lang = value.default
-    fallback.note = context["s"]["untranslated_mark"]
+    fallback.note = context["s"].get("untranslated_mark", value.default)
     return fallback
 
 
