@@ -4,13 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test serve golden validate clean system-deps bench
+.PHONY: site test serve golden validate clean system-deps bench screenshots
 
 # Debian packages the tests need: chromium for the browser tests (driven by Playwright, which
 # must not download a browser of its own), Noto CJK so Chinese renders in screenshots and PDFs,
-# Pango for WeasyPrint's PDFs, git for the pre-commit test; Node and npm (for the YAML language
-# server of the editor tests) from Debian unless the machine already has them.
-DEBS   := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 git
+# Noto Color Emoji for the emoji in printed mock posts, Pango for WeasyPrint's PDFs, git for the
+# pre-commit test; Node and npm (for the YAML language server of the editor tests) from Debian
+# unless the machine already has them.
+DEBS   := chromium fonts-noto-cjk fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 git
 NODE   := $(shell command -v npm >/dev/null || echo nodejs npm)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -20,8 +21,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-site: $(STAMP)  ## build the example handbook into site/ (open site/index.html)
-	$(BIN)/crisisbook build
+# The offline form: its pages are plain .html files, so site/index.html opened from disk works,
+# links and search included; it works on a web server too. `crisisbook build` without --offline
+# gives a web server's clean URLs (/scenarios/outage/).
+site: $(STAMP)  ## build the example handbook into site/ (open site/index.html, from disk or a server)
+	$(BIN)/crisisbook build --offline
 
 system-deps:
 	@missing="$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done) $(NODE)"; \
@@ -46,6 +50,9 @@ validate: $(STAMP)
 
 bench: $(STAMP)  ## speed and size at 10, 100 and 1,000 scenarios; writes BENCHMARKS.md
 	$(BIN)/python scripts/bench.py
+
+screenshots: $(STAMP) system-deps  ## phone and desktop screenshots of key pages, both languages, into build/screenshots/
+	$(BIN)/python scripts/screenshots.py
 
 golden: $(STAMP)  ## regenerate tests/golden after an intended template change; review the diff
 	$(BIN)/python scripts/update_golden.py

@@ -14,17 +14,39 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import GOLDEN_EDITIONS, render_golden  # noqa: E402
+from conftest import GOLDEN_EDITIONS, TODAY, render_golden  # noqa: E402
+from crisisbook.build import handbook_of  # noqa: E402
+from crisisbook.render import Renderer  # noqa: E402
+
+
+# One page of the shipped example in every language: the editions differ in more than their
+# interface strings (organisation facts in each language, for one), and the small fixture has
+# one language only.
+EXAMPLE_GOLDEN = REPO / "tests" / "golden" / "example"
+EXAMPLE_PAGES = ["scenarios/product-recall.md"]
+
+
+def render_example() -> dict[str, str]:
+    """{"<lang>/<page>": Markdown} for EXAMPLE_PAGES in every language of the example."""
+    hb, _ = handbook_of(REPO, TODAY)
+    renderer = Renderer(REPO / "templates")
+    return {f"{lang}/{name}": renderer.render(hb, TODAY, lang).pages[name]
+            for lang in hb.languages for name in EXAMPLE_PAGES}
+
+
+def _write(folder: Path, pages: dict[str, str]) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    for name, text in pages.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    print(f"wrote {folder.relative_to(REPO)}")
 
 
 def main() -> None:
     for audience, folder in GOLDEN_EDITIONS.items():
-        shutil.rmtree(folder, ignore_errors=True)
-        for name, text in render_golden(audience).items():
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        print(f"wrote {folder.relative_to(REPO)}")
+        _write(folder, render_golden(audience))
+    _write(EXAMPLE_GOLDEN, render_example())
 
 
 if __name__ == "__main__":

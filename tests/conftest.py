@@ -69,3 +69,53 @@ def private_cache(tmp_path_factory, monkeypatch):
     """The user's cache folder (where validate's signing key lives) is the test's own, never
     the real one, and the same for every process a test starts."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
+# One build of the example for every browser test (test_browser.py, test_phone.py): the web
+# server form (clean URLs) and the offline form (opened from disk), both editions.
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-sync", "--disable-background-networking", "--disable-component-update"]
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def example_sites(tmp_path_factory) -> tuple[Path, Path]:
+    from crisisbook.build import build
+    root = tmp_path_factory.mktemp("example-site")
+    for name in ("playbook", "scenarios", "templates", "docs"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    build(root, root / "site", on=TODAY)
+    build(root, root / "offline", on=TODAY, offline=True)
+    return root / "site", root / "offline"
+
+
+@pytest.fixture(scope="session")
+def example_server(example_sites):
+    """http://127.0.0.1:<free port>/ serving the web server form."""
+    import functools
+    import http.server
+    import socketserver
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(example_sites[0]))
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium, driven by Playwright (which downloads no browser of its own)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (run `make test`)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        yield browser
+        browser.close()

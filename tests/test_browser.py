@@ -4,11 +4,7 @@ scenario text runs no script, and the fill-in form copies a finished statement."
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import socketserver
-import threading
 from pathlib import Path
 
 import pytest
@@ -19,9 +15,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():  # `make test` installs it; a bare `pytest` elsewhere may lack it
     pytest.skip("Debian's chromium is not installed (run `make test`)", allow_module_level=True)
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-        "--disable-background-networking", "--disable-component-update"]
 
 # query -> the page that must come first (site-relative), per edition
 QUERIES = {
@@ -35,42 +28,19 @@ QUERIES = {
 ANY_SCENARIO = {"": ["apologies", "apology"], "zh-Hant/": ["道歉"]}
 
 
-def _copy_example(root: Path) -> Path:
-    for name in ("playbook", "scenarios", "templates", "docs"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    return root
+@pytest.fixture(scope="module")
+def sites(example_sites):
+    return example_sites  # one build for every browser test (conftest.py)
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
-    from crisisbook.build import build
-    root = _copy_example(tmp_path_factory.mktemp("example"))
-    build(root, root / "site", on=TODAY)
-    build(root, root / "offline", on=TODAY, offline=True)
-    return root / "site", root / "offline"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def server(example_server):
+    return example_server
 
 
 @pytest.fixture(scope="module")
-def server(sites):
-    handler = functools.partial(_Quiet, directory=str(sites[0]))
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture
@@ -153,15 +123,15 @@ def test_language_switch_leads_to_the_same_page(page, server):
     page.wait_for_url(server + "scenarios/product-recall/", wait_until="commit")
 
 
-def test_fill_in_form_fills_blanks_and_copies_the_statement(page, server):
+def test_fill_in_panel_fills_blanks_and_copies_the_statement(page, server):
     page.goto(server + "scenarios/product-recall/")
-    form = page.locator("form.cb-fill").first
-    form.locator("input[name=product]").fill("AeroCrisp Air Fryer 5L (LH-AF500)")
-    form.locator("button").click()
-    assert "{next_update_time}" in form.locator("output").inner_text()  # a blank is still empty
-    form.locator("input[name=next_update_time]").fill("6 pm today")
-    form.locator("button").click()
-    page.wait_for_function("() => document.querySelector('form.cb-fill output').textContent === 'Copied'")
+    holding = page.locator("#statement-holding ~ .cb-copybar").first
+    page.fill("#cb-fill input[name=product]", "AeroCrisp Air Fryer 5L (LH-AF500)")
+    holding.locator("button").click()
+    assert "{next_update_time}" in holding.locator("output").inner_text()  # a blank is still empty
+    page.fill("#cb-fill input[name=next_update_time]", "6 pm today")
+    holding.locator("button").click()
+    page.wait_for_function("() => document.querySelector('.cb-copybar output').textContent === 'Copied'")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "some AeroCrisp Air Fryer 5L (LH-AF500) units" in copied and "by 6 pm today." in copied
     assert "{" not in copied and "Help: +852 3001 8800" in copied

@@ -40,6 +40,42 @@ def test_checklist_fits_one_a4_page(printed, lang, scenario):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
 
 
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_checklist_gives_every_severity_criterion_whole(printed, lang, scenario):
+    from crisisbook.build import handbook_of
+    hb, _ = handbook_of(REPO)
+    sc = next(s for s in hb.scenarios if s.id == scenario)
+    page = _squeezed(text(printed / lang / scenario / "checklist.pdf"))
+    for _, description in sc.severity:
+        assert _squeezed(description.get(lang)) in page
+
+
+def test_a_card_that_runs_over_a_page_repeats_its_title(printed):
+    """The crisis lead's card in the offensive-post scenario needs two A5 pages: the second
+    says whose card it is."""
+    reader = PdfReader(printed / "en" / "offensive-post" / "action-cards.pdf")
+    for page in reader.pages:
+        content = page.extract_text()
+        assert "If you are the" in content, content[:200]
+
+
+def test_emoji_in_mock_posts_print_from_the_emoji_font_and_digits_do_not(small, tmp_path):
+    from crisisbook.pdf import emoji
+    assert str(emoji("5L 🙏 #tag <b>")) == '5L <span class="emoji">🙏</span> #tag &lt;b&gt;'
+    from conftest import edit
+    edit(small / "scenarios" / "kettle-leak.yaml", "leaked boiling water on the counter!",
+         "leaked boiling water on the counter! 😡 #KettleFail 2L")
+    reader = PdfReader(drill_pack(small, "kettle-leak", tmp_path / "drill")[1])
+    fonts = {f["/BaseFont"].split("+")[-1] for page in reader.pages
+             for f in page["/Resources"]["/Font"].values()}
+    assert "Noto-Color-Emoji" in fonts
+
+
 def test_checklist_lists_every_step_with_deadline_owner_and_time_field(printed):
     from crisisbook.build import handbook_of
     hb, _ = handbook_of(REPO)
@@ -105,6 +141,8 @@ def test_facilitator_guide_has_timeline_actions_and_notes(drilled):
     for item in ["Timeline of injects", "0m", "20m", "The crisis lead opens the crisis channel.",
                  "Push the team to judge the severity first.", "What slowed the first statement down?"]:
         assert item in content, item
+    # one clock per meaning: when to deal an inject is "exercise time", never T+ (the story's clock)
+    assert "Exercise time 20m" in content and "T+20m" not in content
 
 
 def test_inject_cards_one_per_inject_laid_out_like_posts(drilled):
@@ -172,3 +210,13 @@ def test_print_and_drill_say_one_line_per_file_written(tmp_path):
 def test_qr_codes_of_one_document_do_not_share_an_id():
     from crisisbook.pdf import qr_svg
     assert "id=" not in qr_svg("https://handbook.example/scenarios/a/")
+
+
+@pytest.mark.parametrize("template", ["checklist.html.j2", "cards.html.j2", "scenario.html.j2", "handbook.html.j2"])
+def test_phone_numbers_on_paper_never_break(template):
+    import re
+    p = printer(REPO)
+    html = p.html(template, sc=p.hb.scenarios[0])
+    spans = re.findall(r'(<span class="(?:cb-)?tel">)?\+852 \d{4} \d{4}', html)
+    assert len(spans) > 3 and all(spans), f"{spans.count('')} of {len(spans)} numbers may break"
+    assert ".tel, .cb-tel { white-space: nowrap; }" in (REPO / "templates" / "print" / "print.css").read_text()

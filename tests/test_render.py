@@ -6,13 +6,24 @@ When a template change is intended, run `make golden` and review `git diff tests
 from __future__ import annotations
 
 import shutil
+import sys
 
 import pytest
 
 from conftest import GOLDEN_EDITIONS, REPO, SMALL, TODAY, render_golden
 from crisisbook.build import handbook_of
 from crisisbook.errors import RenderError
-from crisisbook.render import Renderer, md, statement
+from crisisbook.render import Fallback, Renderer, cut, md, statement
+
+
+EXAMPLE_GOLDEN = REPO / "tests" / "golden" / "example"
+
+
+@pytest.fixture(scope="module")
+def example_pages():
+    sys.path.insert(0, str(REPO / "scripts"))
+    from update_golden import render_example
+    return render_example()
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +82,44 @@ def test_scenario_text_is_inert():
 
 def test_statement_marks_blanks_and_escapes_html():
     html = statement('<b>{product}</b> & {{ x }}', [("product", "Name <here>")])
-    assert html == ('<pre class="cb-statement" data-search-exclude><code>&lt;b&gt;<mark class="cb-blank" data-blank="product" '
-                    'title="Name &lt;here&gt;">{product}</mark>&lt;/b&gt; &amp; {{ x }}</code></pre>')
+    assert html == ('<pre class="cb-statement" data-search-exclude>&lt;b&gt;<mark class="cb-blank" data-blank="product" '
+                    'title="Name &lt;here&gt;">{product}</mark>&lt;/b&gt; &amp; {{ x }}</pre>')
+
+
+def test_phone_numbers_in_text_stay_on_one_line():
+    assert md("call +852 3001 8800 now") == 'call <span class="cb-tel">+852 3001 8800</span> now'
+    assert md("+852 3001 8800") == '<span class="cb-tel">+852 3001 8800</span>'  # no stray escape
+    assert 'Help: <span class="cb-tel">+852 3001 8800</span>' in statement("Help: +852 3001 8800")
+
+
+def test_summaries_are_cut_at_a_character_never_inside_markup():
+    assert cut("Short enough.", 140) == "Short enough."
+    assert cut("The kettle leaks boiling water when full", 20) == "The kettle leaks…"
+    assert cut("家電在正常使用下過熱，有熔化、冒煙或燙傷的報告。", 10) == "家電在正常使用下過熱…"
+    fallback = Fallback("A <b>bold</b> & long text that goes on")
+    fallback.lang, fallback.note = "en", "未有中文版本"
+    short = cut(fallback, 16)
+    assert isinstance(short, Fallback) and short == "A <b>bold</b> &…"
+    assert md(short) == ('<span class="cb-untranslated" lang="en" data-note="未有中文版本">'
+                         'A &lt;b&gt;bold&lt;/b&gt; &amp;…</span>')
+
+
+def test_untranslated_text_is_marked_in_the_pages_language(pages):
+    hb, _ = handbook_of(SMALL, TODAY)
+    zh = Renderer(REPO / "templates").render(hb, TODAY, "zh-Hant").pages["scenarios/kettle-leak.md"]
+    assert 'class="cb-untranslated" lang="en" data-note="未有中文版本"' in zh
+
+
+@pytest.mark.parametrize("name", sorted(p.relative_to(EXAMPLE_GOLDEN).as_posix()
+                                        for p in EXAMPLE_GOLDEN.rglob("*.md")))
+def test_example_page_matches_golden_in_every_language(example_pages, name):
+    assert example_pages[name] == (EXAMPLE_GOLDEN / name).read_text(encoding="utf-8"), "run `make golden` if intended"
+
+
+def test_each_edition_fills_statements_with_its_own_facts(example_pages):
+    zh, en = example_pages["zh-Hant/scenarios/product-recall.md"], example_pages["en/scenarios/product-recall.md"]
+    assert "每日上午9時至晚上9時" in zh and "9 am to 9 pm" not in zh
+    assert "9 am to 9 pm daily" in en and "每日" not in en
 
 
 def test_timeline_is_sorted_by_deadline(pages):

@@ -290,6 +290,7 @@ class Scenario:
 
     def written_in(self, lang: str) -> bool:
         return self.languages is None or lang in self.languages
+    blanks: tuple[tuple[str, Text], ...] = ()  # the fill-in fields its statements and replies use
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.next_review
@@ -357,7 +358,10 @@ def build_handbook(playbook: dict, scenarios: dict, memo: dict | None = None,
                 for cid, c in (playbook.get("contacts") or {}).get("contacts", {}).items()
                 if visible(c, audience)}
     facts = organisation_facts(org)
-    ctx = _Context(T, roles, levels, channels, facts, contacts, audience, lang)
+    # each language's statements are filled with that language's facts (a zh-Hant statement
+    # gives the opening hours in Chinese), plain strings with the default language's
+    facts_in = {None: facts} | {other: organisation_facts(org, other) for other in org.get("languages", [])}
+    ctx = _Context(T, roles, levels, channels, facts_in, contacts, audience, lang)
     if memo is not None:
         previous = memo.get("playbook", [])
         if len(previous) != len(playbook) or any(a is not b for a, b in zip(previous, playbook.values())) \
@@ -404,7 +408,7 @@ class _Context:
     roles: dict
     levels: dict
     channels: dict
-    facts: dict
+    facts: dict  # language -> that language's organisation facts
     contacts: dict
     audience: str
     lang: str  # the handbook's default language
@@ -460,7 +464,7 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         drill=_drill(d["drill"], c, steps) if "drill" in d else None,
         languages=tuple(d["languages"]) if "languages" in d else None,
         team_only=d.get("visibility") == TEAM,
-        contacts=tuple(dict.fromkeys(named)),
+        contacts=tuple(dict.fromkeys(named)), blanks=tuple(blanks.items()),
     )
 
 
@@ -504,8 +508,9 @@ def _cues(steps: list[Step], scale: int, length: int) -> tuple[Cue, ...]:
 
 def _filled(raw, c: _Context) -> Text:
     T = c.T
-    return T({lang: fill(s, c.facts) for lang, s in raw.items()} if isinstance(raw, dict)
-             else fill(raw, c.facts))
+    if isinstance(raw, dict):
+        return T({lang: fill(s, c.facts.get(lang) or c.facts[None]) for lang, s in raw.items()})
+    return T(fill(raw, c.facts[None]))
 
 
 def _blanks_in(raw, blanks: dict) -> tuple[tuple[str, Text], ...]:

@@ -11,6 +11,7 @@ import logging
 import mimetypes
 import signal
 import threading
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,12 +19,12 @@ from urllib.request import url2pathname
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import fsguard
 from .errors import CrisisbookError, PrintError, RenderError
 from .model import Handbook, Text
-from .render import TemplateLoader, _where, span
+from .render import TemplateLoader, _where, phones_whole, span
 
 
 # WeasyPrint reports each step of every PDF at INFO, which `crisisbook print` (INFO by default)
@@ -68,6 +69,23 @@ class Stamp:
     site_url: str | None  # for QR codes; None when the handbook is not published online
 
 
+# Pictographs, with their variation selectors and joiners. Only these are set in the colour emoji
+# font: given the font for a whole post, Pango takes digits, '#' and '*' from it too (it covers
+# them for keycaps), and prints them as gaps.
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF]"
+                    "[\uFE0F\u200D\U0001F3FB-\U0001F3FF\U0001F000-\U0001FAFF]*")
+
+
+def emoji(text) -> Markup:
+    """Escaped text whose emoji are marked for the emoji font (print.css: .emoji)."""
+    return Markup(_EMOJI.sub(lambda m: f'<span class="emoji">{m.group(0)}</span>', str(escape(text))))
+
+
+def phones(text) -> Markup:
+    """Escaped text whose phone numbers are kept on one line (print.css: .cb-tel)."""
+    return Markup(phones_whole(str(escape(text))))
+
+
 def qr_svg(url: str) -> str:
     """An inline SVG QR code (no image library needed)."""
     import qrcode
@@ -95,6 +113,8 @@ class Printer:
                                         trim_blocks=True, lstrip_blocks=True)
         self.env.filters["t"] = lambda v: v.get(lang) if isinstance(v, Text) else v
         self.env.filters["span"] = span
+        self.env.filters["emoji"] = emoji
+        self.env.filters["phones"] = phones
         self.env.globals["qr"] = lambda path: Markup(qr_svg(self.url(path))) if stamp.site_url else ""
 
     def url(self, page: str) -> str:

@@ -43,6 +43,15 @@ _INLINE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
 # Characters that only mean something at the start of a line (lists, headings, quotes).
 _LEADING = re.compile(r"^(\s*)([-+#>]|\d+\.)")
 _LEADERS = set("-+#>0123456789")
+# An international phone number in running text ("+852 3001 8800"): kept on one line.
+_PHONE = re.compile(r"\+\d{1,3}(?:[ -]\d{2,5}){1,4}")
+
+
+def phones_whole(escaped: str) -> str:
+    """Escaped text with each phone number in a span the stylesheets keep from wrapping."""
+    if "+" not in escaped:  # most text has none: spare the regular expression
+        return escaped
+    return _PHONE.sub(lambda m: f'<span class="cb-tel">{m.group(0)}</span>', escaped)
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,7 @@ class Fallback(str):
     """Text shown in the default language because the page's language has no translation."""
 
     lang: str
+    note: str  # the mark the page shows next to it, in the page's language ("未有中文版本")
 
 
 class Markdown(str):
@@ -72,6 +82,7 @@ def md(value, truncate: int | None = None) -> Markdown:
     if truncate is not None:
         text = do_truncate(None, text, truncate, leeway=5)  # Jinja's `truncate`, same result
     text = text.translate(_INLINE)
+    text = phones_whole(text)  # first: a number that starts the text then needs no escape
     if text[:1] in _LEADERS:  # rare: spare the regular expression on most text
         text = _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
     return Markdown(_mark_fallback(value, text))
@@ -98,23 +109,54 @@ def _finalize(value) -> str:
     return f"{lead}{escaped}{trail}"
 
 
-def statement(value, blanks=()) -> Markdown:
-    """A statement as a copyable <pre><code> block, its blanks highlighted as fill-in fields."""
+@jinja2.pass_context
+def statement_filter(context, value, blanks=(), kind: str = "statement") -> Markdown:
+    """`statement` with the blanks' descriptions in the page's language."""
+    return statement(value, [(name, translate(context, desc)) for name, desc in blanks], kind)
+
+
+def statement(value, blanks=(), kind: str = "statement") -> Markdown:
+    """A statement (or comment reply) as a <pre> block, its blanks highlighted as fill-in fields.
+    A bare <pre>, not <pre><code>: the theme puts its own copy button on code blocks, which
+    would copy the raw {blanks}; crisisbook.js adds one that checks them."""
     descriptions = {name: str(desc) for name, desc in blanks}
     out, pos = [], 0
     text = str(value)
     for m in PLACEHOLDER.finditer(text):
-        out.append(html.escape(text[pos:m.start()]))
+        out.append(phones_whole(html.escape(text[pos:m.start()])))
         title = html.escape(descriptions.get(m.group(1), ""), quote=True)
         out.append(f'<mark class="cb-blank" data-blank="{m.group(1)}" title="{title}">'
                    f'{html.escape(m.group(0))}</mark>')
         pos = m.end()
-    out.append(html.escape(text[pos:]))
+    out.append(phones_whole(html.escape(text[pos:])))
     # A blank line would end the raw HTML block in some Markdown engines: keep it, as an entity.
     body = "".join(out).replace("\n\n", "\n&#10;")
-    marked = f' cb-untranslated" lang="{value.lang}' if isinstance(value, Fallback) else ""
+    marked = f' cb-untranslated" lang="{value.lang}" data-note="{html.escape(value.note, quote=True)}' \
+        if isinstance(value, Fallback) else ""
     # the text is long and the page's search entry is its title: keep the index small
-    return Markdown(f'<pre class="cb-statement{marked}" data-search-exclude><code>{body}</code></pre>')
+    return Markdown(f'<pre class="cb-{kind}{marked}" data-search-exclude>{body}</pre>')
+
+
+def blankless(value) -> str:
+    """The text without its {blanks}, for character counts: a blank's own name is not text that
+    will be posted (the page's script adds what the reader types)."""
+    return PLACEHOLDER.sub("", str(value))
+
+
+def cut(value, length: int) -> str:
+    """At most `length` characters of plain text, cut at a word where the text has spaces and at
+    a character otherwise (Chinese), then "…". Cut before escaping, so never inside markup; an
+    untranslated text stays marked as such."""
+    text = " ".join(str(value).split())
+    if len(text) > length:
+        short = text[:length]
+        space = short.rfind(" ")
+        text = (short[:space] if space > length * 2 // 3 else short).rstrip(" ,;:.，、；：。") + "…"
+    if isinstance(value, Fallback):
+        out = Fallback(text)
+        out.lang, out.note = value.lang, value.note
+        return out
+    return text
 
 
 def _mark_fallback(value, escaped: str) -> str:
@@ -122,7 +164,8 @@ def _mark_fallback(value, escaped: str) -> str:
     silently mixed into a page of another language."""
     if not isinstance(value, Fallback):
         return escaped
-    return f'<span class="cb-untranslated" lang="{value.lang}">{escaped}</span>'
+    note = html.escape(value.note, quote=True)
+    return f'<span class="cb-untranslated" lang="{value.lang}" data-note="{note}">{escaped}</span>'
 
 
 def page_title(value) -> Markdown:
@@ -229,6 +272,7 @@ def translate(context, value):
         return value.values[lang]
     fallback = Fallback(value.get(lang))
     fallback.lang = value.default
+    fallback.note = context["s"].get("untranslated_mark", value.default)
     return fallback
 
 
@@ -356,8 +400,8 @@ class Renderer:
             finalize=_finalize)
         for name in ("safe", "urlize"):  # they mark data as markup: the escaping hook would pass it
             del self.env.filters[name]
-        self.env.filters.update(md=md, code=code, statement=statement, tel=tel, mailto=mailto, deadline=deadline, href=href, span=span,
-                                page_title=page_title, t=translate)
+        self.env.filters.update(md=md, code=code, statement=statement_filter, tel=tel, mailto=mailto, deadline=deadline, href=href, span=span,
+                                page_title=page_title, t=translate, blankless=blankless, cut=cut)
         self.env.globals["inflections"] = inflections
         self.env.globals["parts"] = self.parts
         self.parts_cache: dict = {}  # (part, scenario id, language, arguments) -> (Scenario, Markdown)

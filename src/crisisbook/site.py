@@ -16,7 +16,7 @@ import yaml
 
 from . import fsguard
 from .errors import BuildError
-from .model import Handbook
+from .model import Handbook, organisation_facts
 from .render import Rendered
 
 # What a reader's search is split on. CJK text has no spaces: the search plugin cuts it into
@@ -29,6 +29,8 @@ class Edition:
     lang: str
     prefix: str  # "" for the default language, "zh-Hant/" for the others
     label: str  # the language's own name, for the switch
+    site_name: str | None = None  # the handbook's name in this language; None: mkdocs.yml's
+    permalink: str | None = None  # the heading anchors' tooltip in this language; None: the engine's
 
     def url(self, page: str, offline: bool) -> str:
         """Site-relative URL of a Markdown page in this edition."""
@@ -41,8 +43,17 @@ class Edition:
 
 def editions(hb: Handbook, strings: dict) -> list[Edition]:
     langs = [hb.default_language] + [lang for lang in hb.languages if lang != hb.default_language]
-    return [Edition(lang, "" if lang == hb.default_language else f"{lang}/",
-                    (strings.get(lang) or {}).get("language_name", lang)) for lang in langs]
+    return [_edition(hb, lang, strings.get(lang) or {}) for lang in langs]
+
+
+def _edition(hb: Handbook, lang: str, s: dict) -> Edition:
+    if lang == hb.default_language:
+        return Edition(lang, "", s.get("language_name", lang))
+    # every other edition is named in its own language, with the brand as that language writes it
+    name = s.get("site_name")
+    brand = organisation_facts(dict(hb.organisation), lang).get("brand", "")
+    return Edition(lang, f"{lang}/", s.get("language_name", lang), name and name.replace("{brand}", brand),
+                   s.get("permalink"))
 
 
 def alternates(page: str, current: Edition, all_editions: list[Edition], offline: bool,
@@ -119,6 +130,9 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
         "site_dir": str(site.resolve()),
         "use_directory_urls": not offline,
         "theme": {"language": edition.lang},
+        **({"site_name": edition.site_name} if edition.site_name else {}),
+        **({"markdown_extensions": _permalink_titled(project.get("markdown_extensions", []), edition.permalink)}
+           if edition.permalink else {}),
         "plugins": [{name: conf} if conf else name for name, conf in plugins.items()],
         # No `extra.alternate`: Material's switch then takes over every click on a link into
         # another edition and, without a sitemap entry, lands on that edition's home page. Each
@@ -128,6 +142,18 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
     if site_url and not offline:  # an offline copy is opened from disk: no address of its own
         config["site_url"] = site_url.rstrip("/") + "/" + edition.prefix
     return config
+
+
+def _permalink_titled(extensions: list, title: str) -> list:
+    """The project's Markdown extensions with the heading anchors' tooltip in the edition's
+    language. The whole list: a child config replaces the inherited one."""
+    out = []
+    for item in extensions:
+        if item == "toc" or (isinstance(item, dict) and "toc" in item):
+            options = dict(item["toc"] or {}) if isinstance(item, dict) else {}
+            item = {"toc": options | {"permalink_title": title}}
+        out.append(item)
+    return out
 
 
 def write_config(root: Path, config: dict, target: Path) -> Path:

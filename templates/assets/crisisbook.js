@@ -1,26 +1,53 @@
-/* crisisbook: a fill-in form for every statement with blanks.
-   Plain JavaScript, no dependencies, nothing loaded from outside: it works offline and from
-   file://. Typing in a field fills that blank in the statement itself, so both this form's
-   button and the theme's copy button copy the finished text. */
+/* crisisbook: what a scenario page does in the browser during a crisis.
+   - tables: each cell carries its column's name, so narrow screens show rows as cards;
+   - one fill-in panel: a blank typed once fills every statement and reply on the page;
+   - honest copy buttons: nothing with an empty {blank} is copied, and an over-limit text says so;
+   - live character counts against each channel's limit;
+   - the crisis clock: deadlines as times of day, overdue steps, ticks, a status to copy.
+   Plain JavaScript, no dependencies, nothing loaded or sent: it works offline and from file://.
+   What the reader types and ticks is kept in this browser's localStorage only. */
 (function () {
   "use strict";
 
-  function labels() {
-    var el = document.getElementById("cb-strings");
-    var data = el ? el.dataset : {};
-    return {
-      title: data.title || "Fill in the blanks",
-      copy: data.copy || "Copy filled text",
-      copied: data.copied || "Copied",
-      missing: data.missing || "Still blank:"
-    };
+  var S = { fill: {}, clock: {} };
+  var lang = document.documentElement.lang || "en";
+
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) {
+      return key in values ? values[key] : all;
+    });
   }
+
+  function make(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  // localStorage can be missing or refused (private mode, some file:// settings): then nothing
+  // is kept, and everything else still works.
+  var store = {
+    get: function (key) {
+      try { return JSON.parse(localStorage.getItem(key)) || null; } catch (e) { return null; }
+    },
+    set: function (key, value) {
+      try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* not kept */ }
+    },
+    drop: function (key) {
+      try { localStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+    }
+  };
 
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
+      return navigator.clipboard.writeText(text).catch(function () { return legacyCopy(text); });
     }
-    var area = document.createElement("textarea");  // file:// and plain http fallback
+    return legacyCopy(text);
+  }
+
+  function legacyCopy(text) {  // plain http and some file:// set-ups have no clipboard API
+    var area = make("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
     area.style.position = "fixed";
@@ -32,64 +59,364 @@
     return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
   }
 
-  function setUp(pre, text) {
-    var marks = pre.querySelectorAll("mark.cb-blank[data-blank]");
-    if (!marks.length) return;
-    var names = [];
-    marks.forEach(function (mark) {
-      if (names.indexOf(mark.dataset.blank) < 0) names.push(mark.dataset.blank);
-    });
-    var form = document.createElement("form");
-    form.className = "cb-fill";
-    form.setAttribute("aria-label", text.title);
-    var inputs = {};
-    names.forEach(function (name) {
-      var label = document.createElement("label");
-      var caption = document.createElement("span");
-      caption.textContent = "{" + name + "}";
-      var input = document.createElement("input");
-      input.type = "text";
-      input.name = name;
-      input.placeholder = pre.querySelector('mark[data-blank="' + name + '"]').title || name;
-      input.addEventListener("input", function () {
-        pre.querySelectorAll('mark[data-blank="' + name + '"]').forEach(function (mark) {
-          mark.textContent = input.value || "{" + name + "}";
-          mark.classList.toggle("cb-filled", !!input.value);
+  /* ---- tables as cards on narrow screens ---- */
+
+  function labelTables() {
+    document.querySelectorAll(".md-typeset table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          cell.setAttribute("data-label", heads[i] || "");
         });
       });
-      inputs[name] = input;
+      table.setAttribute("data-cb-cards", "");
+    });
+  }
+
+  /* ---- fill-in panel, texts, counts, copy ---- */
+
+  // X counts these code points once and every other one (CJK, emoji…) twice; the same ranges
+  // as model.post_length, which `crisisbook validate` uses.
+  var X_SINGLE = /[\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]/;
+
+  function postLength(text, count) {
+    var chars = Array.from(text);
+    if (count !== "x-weighted") return chars.length;
+    return chars.reduce(function (n, c) { return n + (X_SINGLE.test(c) ? 1 : 2); }, 0);
+  }
+
+  function Fill(panel) {
+    this.panel = panel;
+    this.key = "crisisbook:fill:" + lang + ":" + (panel ? panel.dataset.scenario : location.pathname);
+    this.values = store.get(this.key) || {};
+    this.inputs = {};
+    this.texts = [];
+  }
+
+  Fill.prototype.value = function (name) {
+    return (this.values[name] || "").trim();
+  };
+
+  Fill.prototype.buildPanel = function () {
+    var self = this;
+    var panel = this.panel;
+    if (!panel) return;
+    var list = panel.querySelector("ul");
+    var form = make("form", "cb-fill-form");
+    form.setAttribute("aria-label", S.fill.title);
+    form.appendChild(make("p", "cb-fill-intro", S.fill.intro));
+    Array.prototype.forEach.call(list ? list.children : [], function (item) {
+      var mark = item.querySelector("mark[data-blank]");
+      var name = mark.dataset.blank;
+      var label = make("label");
+      var caption = make("span", "cb-fill-caption");
+      caption.appendChild(make("mark", "cb-blank", "{" + name + "}"));
+      mark.remove();
+      caption.appendChild(document.createTextNode(" " + item.textContent.trim()));
+      var input = make("input");
+      input.type = "text";
+      input.name = name;
+      input.value = self.values[name] || "";
+      input.addEventListener("input", function () {
+        self.values[name] = input.value;
+        store.set(self.key, self.values);
+        self.update();
+      });
+      self.inputs[name] = input;
       label.appendChild(caption);
       label.appendChild(input);
       form.appendChild(label);
     });
-    var button = document.createElement("button");
-    button.type = "submit";
-    button.className = "md-button";
-    button.textContent = text.copy;
-    var status = document.createElement("output");
-    form.appendChild(button);
-    form.appendChild(status);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var empty = names.filter(function (name) { return !inputs[name].value; });
-      if (empty.length) {
-        status.textContent = text.missing + " " + empty.map(function (n) { return "{" + n + "}"; }).join(", ");
-        return;
-      }
-      var code = pre.querySelector("code");
-      copyText(code.textContent).then(function () {
-        status.textContent = text.copied;
-        pre.dataset.copied = code.textContent;
-      }, function () {
-        status.textContent = "";
+    var clear = make("button", "md-button cb-clear", S.fill.clear);
+    clear.type = "button";
+    clear.addEventListener("click", function () {
+      self.values = {};
+      store.drop(self.key);
+      Object.keys(self.inputs).forEach(function (n) { self.inputs[n].value = ""; });
+      self.update();
+    });
+    form.appendChild(clear);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    if (list) list.replaceWith(form);
+    else panel.appendChild(form);
+  };
+
+  // One statement or reply: its <pre>, the counts above it, a copy button and a status line.
+  Fill.prototype.addText = function (pre) {
+    var self = this;
+    var about = pre.previousElementSibling;
+    var text = {
+      pre: pre,
+      marks: Array.prototype.slice.call(pre.querySelectorAll("mark.cb-blank[data-blank]")),
+      counts: about && about.classList.contains("cb-about")
+        ? Array.prototype.slice.call(about.querySelectorAll(".cb-count[data-limit]")) : []
+    };
+    text.marks.forEach(function (mark) {
+      mark.tabIndex = 0;
+      mark.addEventListener("click", function () { self.focus(mark.dataset.blank); });
+    });
+    var bar = make("div", "cb-copybar");
+    var button = make("button", "md-button cb-copy", S.fill.copy);
+    button.type = "button";
+    text.status = make("output", "cb-copy-status");
+    text.status.setAttribute("aria-live", "polite");
+    button.addEventListener("click", function () { self.copy(text); });
+    bar.appendChild(button);
+    bar.appendChild(text.status);
+    pre.parentNode.insertBefore(bar, pre.nextSibling);
+    this.texts.push(text);
+  };
+
+  Fill.prototype.focus = function (name) {
+    var input = this.inputs[name];
+    if (!input) return;
+    input.scrollIntoView({ block: "center" });
+    input.focus();
+  };
+
+  // The text as it would be posted: every filled blank replaced, an empty one left as {name}.
+  Fill.prototype.textOf = function (text) {
+    var self = this;
+    var clone = text.pre.cloneNode(true);
+    clone.querySelectorAll("mark.cb-blank[data-blank]").forEach(function (mark) {
+      mark.replaceWith(document.createTextNode(self.value(mark.dataset.blank) || "{" + mark.dataset.blank + "}"));
+    });
+    return clone.textContent;
+  };
+
+  Fill.prototype.missing = function (text) {
+    var self = this;
+    var names = [];
+    text.marks.forEach(function (mark) {
+      var name = mark.dataset.blank;
+      if (!self.value(name) && names.indexOf(name) < 0) names.push(name);
+    });
+    return names;
+  };
+
+  // Characters that will be posted: the text with empty blanks left out (a blank's own name is
+  // not text), filled ones counted as typed.
+  Fill.prototype.postedLength = function (text, count) {
+    var self = this;
+    var clone = text.pre.cloneNode(true);
+    clone.querySelectorAll("mark.cb-blank[data-blank]").forEach(function (mark) {
+      mark.replaceWith(document.createTextNode(self.value(mark.dataset.blank)));
+    });
+    return postLength(clone.textContent, count);
+  };
+
+  Fill.prototype.update = function () {
+    var self = this;
+    this.texts.forEach(function (text) {
+      text.marks.forEach(function (mark) {
+        var value = self.value(mark.dataset.blank);
+        mark.textContent = value || "{" + mark.dataset.blank + "}";
+        mark.classList.toggle("cb-filled", !!value);
+      });
+      text.counts.forEach(function (count) {
+        var limit = Number(count.dataset.limit);
+        var n = self.postedLength(text, count.dataset.count);
+        count.textContent = "(" + n + "/" + limit + ")";
+        count.classList.toggle("cb-over", n > limit);
+        count.title = n > limit ? format(S.fill.over_short, { n: n - limit }) : "";
+      });
+      text.status.textContent = "";
+      text.status.className = "cb-copy-status";
+    });
+  };
+
+  Fill.prototype.copy = function (text) {
+    var self = this;
+    var empty = this.missing(text);
+    if (empty.length) {  // refuse: a {blank} posted as it is would be the next crisis
+      text.status.textContent = S.fill.missing + " " + empty.map(function (n) { return "{" + n + "}"; }).join(", ");
+      text.status.className = "cb-copy-status cb-warn";
+      return;
+    }
+    var over = text.counts.map(function (count) {
+      var limit = Number(count.dataset.limit);
+      return { n: self.postedLength(text, count.dataset.count) - limit, limit: limit, channel: count.dataset.channel };
+    }).filter(function (o) { return o.n > 0; });
+    var finished = this.textOf(text);
+    copyText(finished).then(function () {
+      text.pre.dataset.copied = finished;
+      text.status.textContent = over.length ? over.map(function (o) { return format(S.fill.over, o); }).join(" ") : S.fill.copied;
+      text.status.className = "cb-copy-status" + (over.length ? " cb-warn" : " cb-ok");
+    }, function () {
+      text.status.textContent = "";
+    });
+  };
+
+  function setUpTexts() {
+    var pres = document.querySelectorAll("pre.cb-statement, pre.cb-reply");
+    if (!pres.length) return;
+    var fill = new Fill(document.getElementById("cb-fill"));
+    fill.buildPanel();
+    pres.forEach(function (pre) { fill.addText(pre); });
+    fill.update();
+  }
+
+  /* ---- the crisis clock ---- */
+
+  function Clock(box) {
+    this.box = box;
+    this.title = box.dataset.title;
+    this.key = "crisisbook:clock:" + box.dataset.scenario;  // one incident, whichever language
+    this.state = store.get(this.key) || { start: null, done: [] };
+    this.steps = Array.prototype.map.call(document.querySelectorAll("li .cb-due[data-minutes]"), function (due, i) {
+      return { i: i, due: due, item: due.closest("li"), minutes: Number(due.dataset.minutes),
+               box: due.closest("li").querySelector("input[type=checkbox]") };
+    });
+  }
+
+  Clock.prototype.save = function () { store.set(this.key, this.state); };
+
+  Clock.prototype.time = function (ms) {
+    var when = new Date(ms);
+    var text = when.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    if (when.toDateString() !== new Date(this.state.start).toDateString()) {
+      text = when.toLocaleDateString(lang, { month: "short", day: "numeric" }) + " " + text;
+    }
+    return text;
+  };
+
+  Clock.prototype.stepText = function (step) {
+    var clone = step.item.cloneNode(true);
+    clone.querySelectorAll(".cb-phase, .cb-due, label, input").forEach(function (el) { el.remove(); });
+    return clone.textContent.replace(/\s+/g, " ").trim();
+  };
+
+  Clock.prototype.build = function () {
+    var self = this;
+    this.steps.forEach(function (step) {
+      if (!step.box) return;
+      step.box.disabled = false;  // the theme's task lists are read-only; here they are the record
+      step.box.checked = self.state.done.indexOf(step.i) >= 0;
+      step.box.addEventListener("change", function () {
+        self.state.done = self.state.done.filter(function (i) { return i !== step.i; });
+        if (step.box.checked) self.state.done.push(step.i);
+        self.save();
+        self.update();
       });
     });
-    pre.parentNode.insertBefore(form, pre);
+    var box = this.box;
+    this.form = make("form", "cb-clock-start");
+    var label = make("label", null, S.clock.detected + " ");
+    this.input = make("input");
+    this.input.type = "datetime-local";
+    this.input.name = "detected";
+    label.appendChild(this.input);
+    var start = make("button", "md-button md-button--primary cb-start", S.clock.start);
+    start.type = "submit";
+    this.form.appendChild(label);
+    this.form.appendChild(start);
+    this.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var at = self.input.value ? new Date(self.input.value).getTime() : Date.now();
+      self.state.start = isNaN(at) ? Date.now() : at;
+      self.save();
+      self.update();
+    });
+    this.running = make("div", "cb-clock-running");
+    this.summary = make("p", "cb-clock-summary");
+    this.next = make("p", "cb-clock-next");
+    var copy = make("button", "md-button cb-copy-status-button", S.clock.copy_status);
+    copy.type = "button";
+    this.copied = make("output", "cb-copy-status");
+    copy.addEventListener("click", function () {
+      copyText(self.status()).then(function () { self.copied.textContent = S.clock.copied; });
+    });
+    var reset = make("button", "md-button cb-reset", S.clock.reset);
+    reset.type = "button";
+    reset.addEventListener("click", function () {
+      if (!window.confirm(S.clock.reset_confirm)) return;
+      self.state = { start: null, done: [] };
+      store.drop(self.key);
+      self.steps.forEach(function (step) { if (step.box) step.box.checked = false; });
+      self.update();
+    });
+    [this.summary, this.next, copy, reset, this.copied].forEach(function (el) { self.running.appendChild(el); });
+    box.appendChild(this.form);
+    box.appendChild(this.running);
+    box.hidden = false;
+    this.update();
+    window.setInterval(function () { self.update(); }, 30000);
+  };
+
+  Clock.prototype.deadline = function (step) { return this.state.start + step.minutes * 60000; };
+
+  Clock.prototype.open = function () {
+    var self = this;
+    return this.steps.filter(function (step) { return self.state.done.indexOf(step.i) < 0; });
+  };
+
+  Clock.prototype.update = function () {
+    var self = this;
+    var started = this.state.start !== null;
+    var now = Date.now();
+    this.form.hidden = started;
+    this.running.hidden = !started;
+    this.box.classList.toggle("cb-clock-on", started);
+    if (!started) {
+      var local = new Date(now - new Date(now).getTimezoneOffset() * 60000);
+      this.input.value = local.toISOString().slice(0, 16);
+    }
+    this.steps.forEach(function (step) {
+      var done = self.state.done.indexOf(step.i) >= 0;
+      var late = started && !done && self.deadline(step) < now;
+      step.item.classList.toggle("cb-done", done);
+      step.item.classList.toggle("cb-overdue", late);
+      step.due.textContent = started ? " " + S.clock.due + " " + self.time(self.deadline(step)) + (late ? " · " + S.clock.overdue : "") : "";
+    });
+    if (!started) return;
+    var open = this.open();
+    var late = open.filter(function (step) { return self.deadline(step) < now; });
+    this.summary.textContent = format(S.clock.started, { time: this.time(this.state.start) }) + " · " +
+      format(S.clock.status_done, { done: this.steps.length - open.length, total: this.steps.length }) +
+      (late.length ? " · " + format(S.clock.overdue_count, { n: late.length }) : "");
+    this.summary.classList.toggle("cb-warn", late.length > 0);
+    // the next deadline still ahead; the overdue ones are counted above and marked in the list
+    var coming = open.filter(function (step) { return self.deadline(step) >= now; });
+    var next = coming[0] || open[0];
+    this.next.textContent = "";
+    if (!next) {
+      this.next.textContent = S.clock.all_done;
+      return;
+    }
+    this.next.appendChild(make("strong", null, S.clock.next + ": " + this.time(this.deadline(next))));
+    this.next.appendChild(document.createTextNode(" — " + this.stepText(next)));
+  };
+
+  // A short text for the crisis channel: where the response stands, with owners.
+  Clock.prototype.status = function () {
+    var self = this;
+    var now = Date.now();
+    var open = this.open();
+    var late = open.filter(function (step) { return self.deadline(step) < now; });
+    var coming = open.filter(function (step) { return self.deadline(step) >= now; });
+    var line = function (step) { return "- " + self.time(self.deadline(step)) + " " + self.stepText(step); };
+    var out = [this.title + " — " + format(S.clock.started, { time: this.time(this.state.start) }),
+               format(S.clock.status_done, { done: this.steps.length - open.length, total: this.steps.length })];
+    if (late.length) out.push(S.clock.status_overdue, late.map(line).join("\n"));
+    if (coming.length) out.push(S.clock.status_next + " " + line(coming[0]).slice(2));
+    return out.join("\n");
+  };
+
+  function setUpClock() {
+    var box = document.getElementById("cb-clock");
+    if (box) new Clock(box).build();
   }
 
   function init() {
-    var text = labels();
-    document.querySelectorAll("pre.cb-statement").forEach(function (pre) { setUp(pre, text); });
+    var strings = document.getElementById("cb-strings");
+    if (strings) {
+      try { S = JSON.parse(strings.dataset.strings); } catch (e) { /* keep the defaults */ }
+    }
+    labelTables();
+    setUpTexts();
+    setUpClock();
   }
 
   if (document.readyState === "loading") {
