@@ -36,7 +36,9 @@ def test_corpus_and_expected_list_match():
 def test_hostile_file_gets_its_exact_message(small, name):
     shutil.copy(CORPUS / name, small / "scenarios" / name)
     result = run("validate", f"scenarios/{name}", cwd=small)
-    assert result.stdout.splitlines() == EXPECTED[name]
+    # the corpus is English: the bilingual fixture's warnings about its missing Chinese are not the point
+    lines = [line for line in result.stdout.splitlines() if "no zh-Hant translation" not in line]
+    assert lines == EXPECTED[name]
     assert result.returncode == (1 if EXPECTED[name] else 0)
     assert "Traceback" not in result.stderr and not (small / "pwned").exists()
 
