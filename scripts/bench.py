@@ -430,14 +430,14 @@ def report(results: list[dict], compact: dict | None = None) -> str:
               "one edit of playbook/roles.yaml, which every page shows (the terminal says \"rebuilding "
               "every page\" first).", "",
               "| scenarios | first preview up | save → page served, median | p90 | min–max | "
-              "playbook edit → every page rebuilt |", "|---|---|---|---|---|---|"]
+              "playbook edit → pages rebuilt |", "|---|---|---|---|---|---|"]
     for r in results:
         live = r.get("serve_live")
         if live:
             s = live["save_to_page"]
             lines.append(f"| {r['n']} | {live['first_preview']:.1f} s | {s['median']:.2f} s | {s['p90']:.2f} s | "
                          f"{s['min']:.2f}–{s['max']:.2f} s (n={s['n']}) | {live['playbook_edit']:.1f} s"
-                         f"{'' if live['said'] else ' (not announced!)'} |")
+                         f"{' (every page, announced)' if live['said'] else ' (the pages it changed)'} |")
     profiled = next((r for r in reversed(results) if r.get("profile")), None)
     if profiled:
         lines += ["", f"## Profiles ({profiled['n']:,} scenarios, cProfile, one run each)", "",

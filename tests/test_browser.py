@@ -156,3 +156,31 @@ def test_scenario_text_runs_no_script(page, tmp_path):
     assert page.evaluate("window.pwned") is None
     assert page.dialogs == []
     assert "<script>window.pwned=1</script>" in page.inner_text("h1")  # shown, as text
+
+
+def test_the_preview_reloads_itself_on_save_and_shows_a_bad_save_on_the_page(page, small):
+    """In the browser, with no reload by hand: a save shows up; a bad save puts its problems
+    above the last good page; nothing is requested from outside the preview."""
+    from conftest import edit
+    from test_serve import Serving, fetch, wait_for
+
+    serving = Serving(small)
+    url = serving.url("scenarios/site-down/")
+    try:
+        assert wait_for(lambda: "Shop is down" in fetch(url)), "preview did not start"
+        page.goto(url)
+        assert "Shop is down" in page.inner_text("h1")
+        edit(small / "scenarios" / "site-down.yaml", "title: Shop is down", "title: Online shop unreachable")
+        page.wait_for_function("() => /Online shop unreachable/.test(document.querySelector('h1').textContent)",
+                               timeout=30000)
+        edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
+        page.wait_for_selector(".cb-preview-problems", timeout=30000)
+        banner = page.inner_text(".cb-preview-problems")
+        assert "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)" in banner
+        assert "Online shop unreachable" in page.inner_text("h1")  # the last good page stays
+        edit(small / "scenarios" / "site-down.yaml", "category: outtage", "category: outage")
+        page.wait_for_selector(".cb-preview-problems", state="detached", timeout=30000)
+    finally:
+        output = serving.stop()
+    assert "Traceback" not in output
+    assert all(request.startswith(f"http://127.0.0.1:{serving.port}/") for request in page.requests), page.requests

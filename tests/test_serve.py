@@ -180,3 +180,4 @@ def test_a_template_edit_rebuilds_every_page_and_says_so(small):
     finally:
         output = serving.stop()
     assert re.search(r"^rebuilding every page, about \d+ s$", output, re.M), output
+

@@ -63,7 +63,8 @@ def build_epoch(root: Path, hb: Handbook) -> int:
     return int(dt.datetime.combine(newest, dt.time(), dt.timezone.utc).timestamp())
 
 
-def _epoch_date(epoch: int) -> dt.date:
+def epoch_date(epoch: int) -> dt.date:
+    """The date pages judge review banners by: the build epoch's (the live preview's too)."""
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
 
 
@@ -189,7 +190,7 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
     project = check_project(root, on or today())  # load and validate every file
     hb, problems = handbook(project, strict, audience=audience)  # the model, or every problem
     epoch = build_epoch(root, hb)
-    day = on or _epoch_date(epoch)
+    day = on or epoch_date(epoch)
     renderer = Renderer(root / "templates")
     plans: list[tuple[Edition, Plan]] = []
     work = fsguard.make_dirs(root, root / WORK)  # `build/` may arrive as a link in a pull request

@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import fsguard
+from .errors import CrisisbookError
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +126,14 @@ def _neighbours(page) -> list:
 
 
 class _Api:
-    """The engine's build functions: MkDocs and ProperDocs, its maintained fork, share them."""
+    """The engine's build functions. MkDocs only for now: ProperDocs has the same ones, but its
+    plugins (Material's included) find them only through an import hook installed before
+    anything imports mkdocs, which this process has already done."""
 
     def __init__(self, engine: str):
+        if engine != "mkdocs":
+            raise CrisisbookError(f"the live preview runs the mkdocs engine only; check the site with "
+                                  f"`crisisbook build --engine {engine}`")
         self.build = importlib.import_module(f"{engine}.commands.build")
         self.utils = importlib.import_module(f"{engine}.utils")
         self.load_config = importlib.import_module(f"{engine}.config").load_config

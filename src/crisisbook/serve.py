@@ -15,7 +15,7 @@ import click
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import WORK, handbook, plan, write_edition
+from .build import WORK, build_epoch, epoch_date, handbook, plan, write_edition
 from .checker import Checker
 from . import fsguard
 from .errors import CrisisbookError, ValidationFailed
@@ -47,12 +47,12 @@ class Preview:
     def refresh(self) -> tuple[Path, list[str]]:
         """Render one language into build/docs/<lang>; returns the engine config to serve and
         the pages that changed. Raises CrisisbookError (ValidationFailed with every problem)."""
-        on = today()
-        hb, _ = handbook(self.checker.check(on), memo=self.memo, audience=self.audience)
+        hb, _ = handbook(self.checker.check(today()), memo=self.memo, audience=self.audience)
         lang = self.lang or hb.default_language
         if lang not in hb.languages:
             raise CrisisbookError(f"no language '{lang}' in playbook/organisation.yaml")
-        the_plan = plan(self.root, hb, on, langs=[lang], renderer=self._renderer(), cache=self.pages)
+        day = epoch_date(build_epoch(self.root, hb))  # as `build` dates its pages
+        the_plan = plan(self.root, hb, day, langs=[lang], renderer=self._renderer(), cache=self.pages)
         edition = next(e for e in the_plan.editions if e.lang == lang)
         return write_edition(self.root, the_plan, edition, self.root / WORK, self.root / "site", offline=False,
                              known=self.written)
