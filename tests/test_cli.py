@@ -20,9 +20,12 @@ def run(*args, cwd):
 def test_validate_clean_project_exits_0(small):
     result = run("validate", cwd=small)
     assert result.returncode == 0
-    assert result.stdout == ("scenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review "
-                             "since 2026-04-10 (last reviewed 2026-01-10, every 90d)\n")
-    assert result.stderr == "0 errors, 1 warning\n"
+    assert result.stdout == (
+        "scenarios/kettle-leak.yaml:7:16: warning: last_reviewed: overdue for review "
+        "since 2026-04-10 (last reviewed 2026-01-10, every 90d)\n"
+        "scenarios/kettle-leak.yaml:83:84: warning: statements[2].approval.expires: approval expired on "
+        "2026-05-10: have it approved again, or mark it draft\n")
+    assert result.stderr == "0 errors, 2 warnings\n"
 
 
 def test_validate_prints_every_problem_and_exits_1(small):
@@ -52,8 +55,10 @@ def test_build_reports_problems_and_keeps_site(small):
     assert result.returncode == 1
     assert result.stderr == (
         "scenarios/evil.yaml:1:8: tag '!!python/object/apply:os.system' is not allowed: crisisbook reads "
-        "plain data only\nscenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review since "
-        "2026-04-10 (last reviewed 2026-01-10, every 90d)\nError: 1 error, 1 warning; nothing was built\n")
+        "plain data only\nscenarios/kettle-leak.yaml:7:16: warning: last_reviewed: overdue for review since "
+        "2026-04-10 (last reviewed 2026-01-10, every 90d)\nscenarios/kettle-leak.yaml:83:84: warning: "
+        "statements[2].approval.expires: approval expired on 2026-05-10: have it approved again, or mark it "
+        "draft\nError: 1 error, 2 warnings; nothing was built\n")
     assert (small / "site" / "index.html").read_bytes() == index
     assert not (small / "pwned").exists()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import GOLDEN, REPO, SMALL, TODAY
+from conftest import GOLDEN_EDITIONS, REPO, SMALL, TODAY, render_golden
 from crisisbook.build import handbook_of
 from crisisbook.errors import RenderError
 from crisisbook.render import Renderer, md, statement
@@ -39,14 +39,25 @@ def test_a_template_error_in_a_forked_renderer_names_the_template(small, monkeyp
         Renderer(small / "templates").render(hb, TODAY, workers=2)
 
 
-def test_same_set_of_pages_as_golden(pages):
-    golden = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md"))
-    assert sorted(pages) == golden
+@pytest.fixture(scope="module")
+def golden_pages():
+    return {audience: render_golden(audience) for audience in GOLDEN_EDITIONS}
 
 
-@pytest.mark.parametrize("name", sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")))
-def test_page_matches_golden(pages, name):
-    assert pages[name] == (GOLDEN / name).read_text(encoding="utf-8"), "run `make golden` if intended"
+@pytest.mark.parametrize("audience", sorted(GOLDEN_EDITIONS))
+def test_same_set_of_pages_as_golden(golden_pages, audience):
+    folder = GOLDEN_EDITIONS[audience]
+    assert sorted(golden_pages[audience]) == sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.md"))
+
+
+GOLDEN_FILES = [(audience, p.relative_to(folder).as_posix())
+                for audience, folder in sorted(GOLDEN_EDITIONS.items()) for p in sorted(folder.rglob("*.md"))]
+
+
+@pytest.mark.parametrize("audience, name", GOLDEN_FILES, ids=[f"{a}:{n}" for a, n in GOLDEN_FILES])
+def test_page_matches_golden(golden_pages, audience, name):
+    expected = (GOLDEN_EDITIONS[audience] / name).read_text(encoding="utf-8")
+    assert golden_pages[audience][name] == expected, "run `make golden` if intended"
 
 
 def test_scenario_text_is_inert():

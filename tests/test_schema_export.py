@@ -87,6 +87,19 @@ INVALID = {
     "statement kind not allowed": ("kind: update", "kind: rant"),
     "hashtag without #": ("keywords: [kettleworks down]", "keywords: [kettleworks down]\n  hashtags: [down]"),
     "bad language code in a translation": ("title: Shop is down", "title: {EN: Shop is down}"),
+    "new statement kind misspelt": ("kind: update", "kind: regulator-notise"),
+    "contact id not a slug": ("channels: [x]\n", "channels: [x]\n    to: [Consumer Council]\n"),
+    "approval state not allowed": ("channels: [x]\n", "channels: [x]\n    approval: {state: signed}\n"),
+    "approval without a state": ("channels: [x]\n", "channels: [x]\n    approval: {by: [legal]}\n"),
+    "approval date in the wrong form": ("channels: [x]\n",
+                                        "channels: [x]\n    approval: {state: approved, expires: 2027/01/01}\n"),
+    "every not a duration": ("by: 1h}", "by: 1h, every: hourly}"),
+    "with given as text": ("by: 1h}", "by: 1h, with: harbour-daily}"),
+    "posts not a slug": ("by: 1h}", "by: 1h, posts: The Update}"),
+    "visibility not allowed": ("by: 1h}", "by: 1h, visibility: secret}"),
+    "scenario languages empty": ("category: outage", "category: outage\nlanguages: []"),
+    "scenario language not a tag": ("category: outage", "category: outage\nlanguages: [English]"),
+    "reply visibility not allowed": ("reply: Thanks.}", "reply: Thanks., visibility: crisis}"),
 }
 
 
@@ -100,9 +113,41 @@ VALID = {
     "number where text is expected": ("title: Shop is down", "title: 1984"),
     "yes where text is expected": ("title: Shop is down", "title: yes"),
     "translated text": ("title: Shop is down", "title: {en: Shop is down, zh-Hant: 網店停機}"),
+    "new statement kind": ("kind: update", "kind: customer-notice"),
+    "every new field at once": ("by: 1h}", "by: 1h, every: 4h, with: [harbour-daily], posts: update, "
+                                           "visibility: team}"),
+    "statement to, approval, visibility": (
+        "channels: [x]\n", "channels: [x]\n    to: [consumer-council]\n    visibility: all-staff\n"
+                           "    approval: {state: legal-approved, by: [legal], on: 2026-11-01, expires: 2027-05-01}\n"),
+    "scenario visibility and languages": ("category: outage", "category: outage\nvisibility: team\nlanguages: [en]"),
+    "team-only reply": ("reply: Thanks.}", "reply: Thanks., visibility: team}"),
 }
 
 
 @pytest.mark.parametrize("old, new", VALID.values(), ids=VALID.keys())
 def test_valid_variants_are_accepted_by_both(old, new):
     assert both(_BASE.replace(old, new), "scenario") == (True, True)
+
+
+_CONTACTS = (REPO / "playbook" / "contacts.yaml").read_text(encoding="utf-8")
+CONTACT_CASES = {  # (old, new, accepted by both)
+    "contact kind not allowed": ("kind: laboratory", "kind: lab", False),
+    "relationship not allowed": ("relationship: organic", "relationship: friendly", False),
+    "last_reviewed in the wrong form": ("last_reviewed: 2026-09-30", "last_reviewed: Sept 2026", False),
+    "market list empty": ("markets: [HK, TW]", "markets: []", False),
+    "url without a scheme": ("url: https://www.pcpd.org.hk/", "url: www.pcpd.org.hk", False),
+    "contact visibility not allowed": ("    visibility: team\n", "    visibility: private\n", False),
+    "contact without notes or phone": ("    phone: \"+852 2827 2827\"\n", "", True),
+}
+
+
+@pytest.mark.parametrize("old, new, ok", CONTACT_CASES.values(), ids=CONTACT_CASES.keys())
+def test_contacts_variants_agree(old, new, ok):
+    assert _CONTACTS.count(old) == 1
+    assert both(_CONTACTS.replace(old, new), "contacts") == (ok, ok)
+
+
+def test_channel_kind_is_required_by_both():
+    text = "channels:\n  x: {name: X, limit: 280}\n"
+    assert both(text, "channels") == (False, False)
+    assert both(text.replace("}", ", kind: microblog}"), "channels") == (True, True)

@@ -10,6 +10,7 @@ from crisisbook.validate import check
 SITE = "scenarios/site-down.yaml"
 KETTLE = "scenarios/kettle-leak.yaml"
 ROSTER = "playbook/roster.yaml"
+CONTACTS = "playbook/contacts.yaml"
 
 CASES = [
     ("unknown field", SITE, "summary: The online", "summmary: The online", [
@@ -27,17 +28,18 @@ CASES = [
         "see playbook/roles.yaml"]),
     ("unknown channel", SITE, "channels: [x]", "channels: [x, twitter]", [
         "scenarios/site-down.yaml:29:19: statements[0].channels[1]: unknown channel 'twitter' "
-        "(expected one of: x, facebook, internal-memo); see playbook/channels.yaml"]),
+        "(expected one of: x, facebook, internal-memo, tiktok, whatsapp, regulator-letter, news-site); "
+        "see playbook/channels.yaml"]),
     ("unknown placeholder", SITE, "Updates at {status_page}.", "Updates at {status_pag}.", [
         "scenarios/site-down.yaml:30:11: statements[0].text: unknown placeholder '{status_pag}' "
         "(did you mean 'status_page'?); declare it under blanks or add it to playbook/organisation.yaml"]),
-    ("unused blank", KETTLE, "  model: Model number on the base", "  model: Model number on the base\n  batch: Batch code", [
-        "scenarios/kettle-leak.yaml:17:3: blanks.batch: blank 'batch' is declared but no statement or reply uses it"]),
+    ("unused blank", KETTLE, "  model: {en: Model", "  batch: Batch code\n  model: {en: Model", [
+        "scenarios/kettle-leak.yaml:20:3: blanks.batch: blank 'batch' is declared but no statement or reply uses it"]),
     ("over the channel limit", SITE, "text: Our shop is down.", "text: " + "Our shop is down. " * 16 + "Really.", [
         "scenarios/site-down.yaml:30:11: statements[0].text: 342 characters is 62 over the 280-character "
         "limit of 'x'"]),
     ("duplicate statement id", KETTLE, "  - id: memo", "  - id: holding", [
-        "scenarios/kettle-leak.yaml:39:9: statements[1].id: duplicate statement id 'holding' (also statements[0])"]),
+        "scenarios/kettle-leak.yaml:68:9: statements[1].id: duplicate statement id 'holding' (also statements[0])"]),
     ("deadline after review", SITE, "owner: spokesperson, by: 1d}", "owner: spokesperson, by: 8d}", [
         "scenarios/site-down.yaml:21:59: steps.recover[0].by: deadline 8d is later than the first review "
         "step (7d); review comes last"]),
@@ -83,8 +85,10 @@ def errors(root):
 def test_the_fixture_is_valid():
     _, problems = check(SMALL, on=TODAY)
     assert [str(p) for p in problems] == [
-        "scenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review since 2026-04-10 "
-        "(last reviewed 2026-01-10, every 90d)"]
+        "scenarios/kettle-leak.yaml:7:16: warning: last_reviewed: overdue for review since 2026-04-10 "
+        "(last reviewed 2026-01-10, every 90d)",
+        "scenarios/kettle-leak.yaml:83:84: warning: statements[2].approval.expires: approval expired on "
+        "2026-05-10: have it approved again, or mark it draft"]
 
 
 @pytest.mark.parametrize("file, old, new, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
@@ -99,7 +103,7 @@ def test_every_file_is_reported_in_one_run_sorted(small):
     (small / "scenarios" / "Bad_Name.yaml").write_text((small / SITE).read_text())
     assert [e.split(": ")[0] for e in errors(small)] == [
         "scenarios/Bad_Name.yaml", "scenarios/Bad_Name.yaml:2:11",
-        "scenarios/kettle-leak.yaml:34:19", "scenarios/site-down.yaml:2:11"]
+        "scenarios/kettle-leak.yaml:57:19", "scenarios/site-down.yaml:2:11"]
     assert errors(small)[0] == ("scenarios/Bad_Name.yaml: file name 'Bad_Name' is not a slug: use lowercase "
                                 "letters, digits and hyphens, e.g. product-recall.yaml")
 
@@ -135,12 +139,12 @@ def test_concurrent_validation_keeps_documents_apart():
         for _ in range(40):
             doc = load_file(SMALL / "scenarios" / f"{name}.yaml")
             check_schema(doc, SCENARIO)
-            out.add(doc.data["title"])
+            out.add(str(doc.data["title"]))
         return out
 
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(titles, ["kettle-leak", "site-down"] * 4))
-    assert results == [{"Kettle leaks when full"}, {"Shop is down"}] * 4
+    assert results == [{str({"en": "Kettle leaks when full", "zh-Hant": "水煲注滿時漏水"})}, {"Shop is down"}] * 4
 
 
 def test_cached_and_parallel_validation_says_exactly_what_a_full_run_says(small, monkeypatch):
@@ -221,7 +225,7 @@ def test_a_damaged_validation_cache_is_ignored(small, content):
 def test_translations_are_checked_field_by_field(small):
     """A missing translation is a warning (the page falls back, marked); a language the handbook
     does not list and placeholders that differ between languages are errors."""
-    edit(small / "playbook" / "organisation.yaml", "languages: [en]", "languages: [en, zh-Hant]")
+    edit(small / SITE, "languages: [en]", "tags: [web]")  # site-down, now for every language
     edit(small / SITE, "title: Shop is down", "title: {en: Shop is down, zh-Hant: 網店停機, fr: Boutique fermée}")
     edit(small / SITE, "    text: Our shop is down. Updates at {status_page}.",
          "    text:\n      en: Our shop is down. Updates at {status_page}.\n      zh-Hant: 網店停機，請留意 {website}。")
@@ -234,3 +238,71 @@ def test_translations_are_checked_field_by_field(small):
     assert "scenarios/site-down.yaml:3:10: warning: summary: no zh-Hant translation: the page shows the en " \
            "text, marked as untranslated" in site
     assert not any(": title: no zh-Hant translation" in line for line in site)  # it has one
+
+
+NEW_FIELD_CASES = [  # every problem one change adds, warnings included
+    ("unknown contact in with", KETTLE, "with: [safety-office]", "with: [safety-ofice]", [
+        "scenarios/kettle-leak.yaml:35:14: steps.respond[1].with[0]: unknown contact 'safety-ofice' "
+        "(did you mean 'safety-office'?); see playbook/contacts.yaml"]),
+    ("unknown contact in to", KETTLE, "to: [safety-office]", "to: [consumer-council]", [
+        "scenarios/kettle-leak.yaml:82:10: statements[2].to[0]: unknown contact 'consumer-council' "
+        "(expected one of: safety-office, mei-kitchen, leak-lab); see playbook/contacts.yaml"]),
+    ("posts an unknown statement", KETTLE, "posts: holding", "posts: holdng", [
+        "scenarios/kettle-leak.yaml:31:14: steps.respond[0].posts: unknown statement 'holdng' (did "
+        "you mean 'holding'?); see statements in this file"]),
+    ("public step leads to team-only", KETTLE, "      posts: insurer-note\n      visibility: team\n", "      posts: insurer-note\n", [
+        "scenarios/kettle-leak.yaml:45:14: steps.respond[3].with[0]: contact 'leak-lab' is team-only "
+        "but this step is visible to all staff; mark the step visibility: team or name another "
+        "contact",
+        "scenarios/kettle-leak.yaml:46:14: steps.respond[3].posts: statement 'insurer-note' is "
+        "team-only but this step is visible to all staff; mark the step visibility: team"]),
+    ("approval by an unknown role", KETTLE, "by: [legal], on: 2026-05-01", "by: [lawyer], on: 2026-05-01", [
+        "scenarios/kettle-leak.yaml:58:44: statements[0].approval.by[0]: unknown role 'lawyer' "
+        "(expected one of: crisis-lead, spokesperson, legal); see playbook/roles.yaml"]),
+    ("approved by nobody", KETTLE, "{state: approved, by: [legal, crisis-lead], on:", "{state: approved, on:", [
+        "scenarios/kettle-leak.yaml:83:15: statements[2].approval: approval 'approved' needs 'by': "
+        "the roles that approved it"]),
+    ("expires before approved", KETTLE, "on: 2026-05-01, expires: 2026-11-01", "on: 2026-05-01, expires: 2026-04-01", [
+        "scenarios/kettle-leak.yaml:58:77: statements[0].approval.expires: expires 2026-04-01 is "
+        "before it was approved on 2026-05-01"]),
+    ("holding statement still a draft", KETTLE, "approval: {state: legal-approved, by: [legal], on: 2026-05-01, expires: 2026-11-01}", "approval: {state: draft}", [
+        "scenarios/kettle-leak.yaml:58:23: warning: statements[0].approval.state: the holding "
+        "statement is still a draft: have it pre-approved, so it can go out within the first "
+        "response time"]),
+    ("holding statement after first response", KETTLE, "by: 1h\n      posts: holding", "by: 2h\n      posts: holding", [
+        "scenarios/kettle-leak.yaml:30:11: warning: steps.respond[0].by: posts the holding statement "
+        "'holding' at 2h, after the 1h first response of 'sev1'; bring it forward"]),
+    ("team role owning no step", SITE, "team: [crisis-lead, spokesperson]", "team: [crisis-lead, spokesperson, legal]", [
+        "scenarios/site-down.yaml:12:35: warning: team[2]: 'legal' is in the team but owns no step; "
+        "give it one or take it off the team"]),
+    ("recover step repeats", SITE, "owner: spokesperson, by: 1d}", "owner: spokesperson, by: 1d, every: 4h}", [
+        "scenarios/site-down.yaml:21:70: steps.recover[0].every: a recover step cannot repeat: "
+        "repeats stop when the recover phase starts"]),
+    ("every 0m", SITE, "owner: spokesperson, by: 1h}", "owner: spokesperson, by: 1h, every: 0m}", [
+        "scenarios/site-down.yaml:19:65: steps.respond[0].every: every 0m would repeat without end; "
+        "give a duration such as 4h"]),
+    ("unknown inject channel", KETTLE, "platform: whatsapp", "platform: whatsap", [
+        "scenarios/kettle-leak.yaml:148:24: drill.injects[1].post.platform: unknown channel "
+        "'whatsap' (did you mean 'whatsapp'?); see playbook/channels.yaml"]),
+    ("scenario language not in the handbook", SITE, "languages: [en]", "languages: [en, fr]", [
+        "scenarios/site-down.yaml:44:17: languages[1]: 'fr' is not a language of the handbook "
+        "(expected one of: en, zh-Hant); see languages in playbook/organisation.yaml"]),
+    ("influencer without relationship", CONTACTS, "    relationship: standing-partner\n", "", [
+        "playbook/contacts.yaml:11:5: contacts.mei-kitchen: an influencer needs 'relationship': "
+        "paid, standing-partner or organic"]),
+    ("unknown blank in a reply", KETTLE, "message about case {case_number}.", "message about case {case_no}.", [
+        "scenarios/kettle-leak.yaml:101:12: comment_replies.complaint.reply: unknown placeholder "
+        "'{case_no}' (did you mean 'case_number'?); declare it under blanks or add it to "
+        "playbook/organisation.yaml",
+        "scenarios/kettle-leak.yaml:101:87: comment_replies.complaint.reply.zh-Hant: the zh-Hant "
+        "text uses placeholders {case_number} but the en text uses {case_no}"]),
+]
+
+
+@pytest.mark.parametrize("file, old, new, expected", [c[1:] for c in NEW_FIELD_CASES], ids=[c[0] for c in NEW_FIELD_CASES])
+def test_new_field_mistake_is_reported_exactly(small, file, old, new, expected):
+    key = lambda p: (p.file, p.field, p.message)  # noqa: E731 - a problem the edit only moved is not new
+    before = {key(p) for p in check(small, on=TODAY)[1]}
+    edit(small / file, old, new)
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if key(p) not in before] == expected

@@ -22,7 +22,7 @@ from pathlib import Path
 
 
 from .errors import BuildError, ValidationFailed
-from .model import Handbook, build_handbook
+from .model import ALL_STAFF, Handbook, build_handbook
 from .render import Rendered, Renderer
 from .site import (Edition, alternates, compact_search_index, docs_files, editions, engine_config, jieba_terms,
                    localise_offline, write_config)
@@ -64,15 +64,16 @@ def _epoch_date(epoch: int) -> dt.date:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
 
 
-def handbook_of(root: Path, on: dt.date | None = None, strict: bool = False) -> tuple[Handbook, list]:
-    """A validated Handbook and its warnings, or ValidationFailed with every problem
-    (warnings count as errors when strict)."""
+def handbook_of(root: Path, on: dt.date | None = None, strict: bool = False,
+                audience: str = ALL_STAFF) -> tuple[Handbook, list]:
+    """A validated Handbook for `audience` (all-staff, or team: see model.build_handbook) and
+    its warnings, or ValidationFailed with every problem (warnings count as errors when strict)."""
     sources, problems = check_all(root, on or today())
     if any(p.is_error or strict for p in problems):
         raise ValidationFailed(problems)
     playbook = {stem: doc.data for stem, doc in sources.playbook.items()}
     scenarios = {sid: (doc.file, doc.data) for sid, doc in sources.scenarios.items()}
-    return build_handbook(playbook, scenarios), problems
+    return build_handbook(playbook, scenarios, audience=audience), problems
 
 
 @dataclass
@@ -95,7 +96,7 @@ def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: li
     for edition in all_editions:
         if langs is not None and edition.lang not in langs:
             continue
-        links = lambda page, e=edition: alternates(page, e, all_editions, offline)  # noqa: E731
+        links = lambda page, target=None, e=edition: alternates(page, e, all_editions, offline, target)  # noqa: E731
         rendered[edition.lang] = renderer.render(hb, on, edition.lang, links, cache, workers)
         note = (renderer.strings.get(edition.lang) or {}).get("untranslated_page", "")
         files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note, cache)
@@ -167,15 +168,16 @@ def _outline(p: Plan, lang: str) -> Plan:
 
 
 def build(root: Path, site: Path | None = None, on: dt.date | None = None, strict: bool = False,
-          engine: str = "mkdocs", offline: bool = False) -> list:
+          engine: str = "mkdocs", offline: bool = False, audience: str = ALL_STAFF) -> list:
     """Build the handbook into `site` (default: root/site). Returns the warnings.
-    `on` is the date review banners are judged by (default: the build epoch's date)."""
+    `on` is the date review banners are judged by (default: the build epoch's date).
+    `audience` team builds the crisis team's edition, with the team-only content."""
     root = root.resolve()
     site = (site or root / "site").absolute()
     _check_replaceable(site)
     if not (root / "mkdocs.yml").is_file():
         raise BuildError(f"{root / 'mkdocs.yml'} is missing: it holds the site's settings (theme, search)")
-    hb, problems = handbook_of(root, on, strict)
+    hb, problems = handbook_of(root, on, strict, audience)
     epoch = build_epoch(root, hb)
     day = on or _epoch_date(epoch)
     renderer = Renderer(root / "templates")

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 from .build import WORK, build, build_epoch, handbook_of
+from .model import ALL_STAFF, TEAM
 
 
 def version(root: Path, epoch: int) -> str:
@@ -24,17 +25,18 @@ def version(root: Path, epoch: int) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%d")
 
 
-def bundle(root: Path, out: Path) -> Path:
+def bundle(root: Path, out: Path, audience: str = ALL_STAFF) -> Path:
     root = root.resolve()
-    hb, _ = handbook_of(root)
+    hb, _ = handbook_of(root, audience=audience)
     epoch = build_epoch(root, hb)
     stamp = version(root, epoch)
     (root / WORK).mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=root / WORK, prefix=".bundle-") as tmp:
         site = Path(tmp) / "site"
-        build(root, site, offline=True)
+        build(root, site, offline=True, audience=audience)
         out.mkdir(parents=True, exist_ok=True)
-        target = out / f"handbook-{stamp}.zip"
+        # the team's zip is named so that nobody hands it to all staff by mistake
+        target = out / f"handbook{'-crisis-team' if audience == TEAM else ''}-{stamp}.zip"
         # fixed timestamps and order: the same commit gives the same zip
         when = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.timezone.utc).timetuple()[:6]
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:

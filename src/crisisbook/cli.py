@@ -14,6 +14,11 @@ project_option = click.option(
     "-p", "--project", type=click.Path(file_okay=False, path_type=Path), default=".",
     show_default=True, help="The handbook repository (holds playbook/, scenarios/, templates/).")
 
+audience_option = click.option(
+    "--audience", type=click.Choice(["all-staff", "team"]), default="all-staff", show_default=True,
+    help="all-staff: the handbook every employee may read, without team-only content; "
+         "team: the crisis team's edition, with everything.")
+
 
 class _Group(click.Group):
     """Turns an unexpected exception (a bug, or an OS error we did not foresee) into one line;
@@ -88,14 +93,15 @@ def validate_cmd(project: Path, fmt: str, strict: bool, paths: tuple[Path, ...])
 @click.option("--engine", type=click.Choice(["mkdocs", "properdocs"]), default="mkdocs", show_default=True,
               help="The site engine that turns the Markdown into HTML.")
 @click.option("--offline", is_flag=True, help="A site that works opened from disk (file://), search included.")
-def build(project: Path, site_dir: Path | None, strict: bool, engine: str, offline: bool) -> None:
+@audience_option
+def build(project: Path, site_dir: Path | None, strict: bool, engine: str, offline: bool, audience: str) -> None:
     """Validate, render and build the handbook into site/. On any error the previous site/ is
     left exactly as it was."""
     from .build import build as run
     from .errors import ValidationFailed
 
     try:
-        warnings = run(project, site_dir, strict=strict, engine=engine, offline=offline)
+        warnings = run(project, site_dir, strict=strict, engine=engine, offline=offline, audience=audience)
     except ValidationFailed as e:
         for problem in e.problems:
             click.echo(str(problem), err=True)
@@ -109,11 +115,12 @@ def build(project: Path, site_dir: Path | None, strict: bool, engine: str, offli
 @project_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--lang", default=None, help="Language to preview (default: the handbook's default).")
-def serve(project: Path, dev_addr: str, lang: str | None) -> None:
+@audience_option
+def serve(project: Path, dev_addr: str, lang: str | None, audience: str) -> None:
     """Live preview: re-renders when a YAML file or template changes, and reloads the browser."""
     from .serve import serve as run
 
-    run(project, dev_addr, lang)
+    run(project, dev_addr, lang, audience)
 
 
 @main.command()
@@ -156,7 +163,7 @@ def codeowners_cmd(project: Path, out: Path, check: bool) -> None:
     from .build import handbook_of
     from .codeowners import codeowners
 
-    hb, _ = handbook_of(project)
+    hb, _ = handbook_of(project, audience="team")  # every scenario has an owner, team-only ones too
     text, target = codeowners(hb), project / out
     current = target.read_text(encoding="utf-8") if target.exists() else None
     if check:
@@ -172,11 +179,12 @@ def codeowners_cmd(project: Path, out: Path, check: bool) -> None:
 @project_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="dist",
               show_default=True, help="Folder for the zip.")
-def bundle(project: Path, out: Path) -> None:
+@audience_option
+def bundle(project: Path, out: Path, audience: str) -> None:
     """Zip the offline edition (works from disk, search included), stamped with its version."""
     from .bundle import bundle as run
 
-    click.echo(f"wrote {run(project, out)}", err=True)
+    click.echo(f"wrote {run(project, out, audience)}", err=True)
 
 
 @main.command(name="print")
@@ -184,12 +192,13 @@ def bundle(project: Path, out: Path) -> None:
 @click.argument("scenarios", nargs=-1)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="print", show_default=True)
 @click.option("--lang", default=None, help="Language of the paper (default: the handbook's default).")
-def print_cmd(project: Path, scenarios: tuple[str, ...], out: Path, lang: str | None) -> None:
+@audience_option
+def print_cmd(project: Path, scenarios: tuple[str, ...], out: Path, lang: str | None, audience: str) -> None:
     """PDFs for paper: per scenario a one-page checklist, action cards per role and the full
     scenario; with no SCENARIO given, all of them plus the whole handbook."""
     from .printing import print_scenarios
 
-    for path in print_scenarios(project, list(scenarios), out, lang):
+    for path in print_scenarios(project, list(scenarios), out, lang, audience):
         click.echo(f"wrote {path}", err=True)
 
 
@@ -198,9 +207,10 @@ def print_cmd(project: Path, scenarios: tuple[str, ...], out: Path, lang: str | 
 @click.argument("scenario")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="print", show_default=True)
 @click.option("--lang", default=None, help="Language of the pack (default: the handbook's default).")
-def drill(project: Path, scenario: str, out: Path, lang: str | None) -> None:
+@audience_option
+def drill(project: Path, scenario: str, out: Path, lang: str | None, audience: str) -> None:
     """A tabletop exercise pack for SCENARIO from its drill: section."""
     from .drill import drill_pack
 
-    for path in drill_pack(project, scenario, out, lang):
+    for path in drill_pack(project, scenario, out, lang, audience):
         click.echo(f"wrote {path}", err=True)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import CrisisbookError
-from .printing import printer
+from .model import ALL_STAFF
+from .printing import paper_folder, printer, unknown_scenario
 
 DOCUMENTS = {  # file -> template
     "facilitator-guide.pdf": "drill_facilitator.html.j2",
@@ -17,14 +18,15 @@ DOCUMENTS = {  # file -> template
 }
 
 
-def drill_pack(root: Path, scenario: str, out: Path, lang: str | None = None) -> list[Path]:
-    p = printer(root, lang)
+def drill_pack(root: Path, scenario: str, out: Path, lang: str | None = None,
+               audience: str = ALL_STAFF) -> list[Path]:
+    p = printer(root, lang, audience)
     sc = next((s for s in p.hb.scenarios if s.id == scenario), None)
     if sc is None:
-        raise CrisisbookError(f"no scenario '{scenario}'; known: {', '.join(s.id for s in p.hb.scenarios)}")
+        raise unknown_scenario(p, scenario)
     if sc.drill is None:
         with_drills = [s.id for s in p.hb.scenarios if s.drill]
         raise CrisisbookError(f"scenarios/{scenario}.yaml has no drill: section "
                               f"(scenarios with one: {', '.join(with_drills) or 'none'})")
-    folder = out / p.lang / scenario
+    folder = paper_folder(out, p) / scenario
     return [p.pdf(template, folder / name, sc=sc) for name, template in DOCUMENTS.items()]

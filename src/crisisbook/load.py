@@ -241,7 +241,8 @@ def _short(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
 
-PLAYBOOK_FILES = ("organisation", "roles", "roster", "severity", "channels")
+PLAYBOOK_FILES = ("organisation", "roles", "roster", "severity", "channels", "contacts")
+OPTIONAL_FILES = ("contacts",)  # a project without outside contacts may leave these out
 
 
 @dataclass
@@ -280,6 +281,8 @@ def load_project(root: Path, only: list[Path] | None = None, cache: dict | None 
 
     for stem in PLAYBOOK_FILES:
         path = root / "playbook" / f"{stem}.yaml"
+        if not path.exists() and stem in OPTIONAL_FILES:
+            continue
         if not path.exists():
             sources.problems.append(Problem(_display(path, root), None, None, "", "file is missing"))
         elif (doc := read(path)) is not None:

@@ -7,6 +7,7 @@ translation be added to any field later without touching the others.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Mapping
 
 from .schema import COMMENT_CATEGORIES, PHASES
 
+ALL_STAFF, TEAM = "all-staff", "team"  # the two audiences a handbook is built for
 DURATION = re.compile(r"(0|[1-9][0-9]*)(m|h|d|w)")
 MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
 # `{name}` or `{social.x}`; `{{ … }}` is left alone so text that looks like a template stays text
@@ -125,18 +127,36 @@ class Channel:
     name: Text
     limit: int | None
     count: str = "characters"
+    kind: str = "web"  # microblog, short-video, chat, …: how a drill inject on it looks
 
     def length(self, text: str) -> int:
         return post_length(text, self.count)
 
 
+@dataclass(frozen=True, eq=False)  # one object per contact: compared, and hashed, by identity
+class Contact:
+    id: str
+    name: Text
+    organisation: Text
+    kind: str
+    markets: tuple[str, ...]
+    phone: str | None
+    email: str | None
+    url: str | None
+    notes: Text | None
+    relationship: str | None  # influencers: paid, standing-partner, organic
+    last_reviewed: dt.date | None
+
+
 @dataclass(frozen=True)
-class Step:
-    phase: str
-    do: Text
-    owner: Role
-    by: str  # as written: 15m, 1h, 3d
-    minutes: int  # for sorting the timeline
+class Approval:
+    state: str  # draft, legal-approved, approved
+    by: tuple[Role, ...]  # who approved it; for a draft, whose approval it needs
+    on: dt.date | None
+    expires: dt.date | None
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires is not None and today > self.expires
 
 
 @dataclass(frozen=True)
@@ -148,6 +168,27 @@ class Statement:
     channels: tuple[Channel, ...]
     text: Text  # organisation facts already filled in; blanks remain as {name}
     blanks: tuple[tuple[str, Text], ...]  # the blanks this statement uses, in order
+    to: tuple[Contact, ...] = ()  # whom a letter or notice is addressed to
+    approval: Approval | None = None
+    team_only: bool = False  # only ever true in the crisis team's edition
+
+
+@dataclass(frozen=True)
+class Step:
+    phase: str
+    do: Text
+    owner: Role
+    by: str  # as written: 15m, 1h, 3d
+    minutes: int  # for sorting the timeline
+    every: str | None = None  # as written: 4h; repeats until the recover phase starts
+    repeats: tuple[int, ...] = ()  # minutes after detection of each repeat (not the first time)
+    contacts: tuple[Contact, ...] = ()  # whom the owner contacts or notifies
+    posts: Statement | None = None  # the statement this step publishes (its channels are the step's)
+    team_only: bool = False
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        return self.posts.channels if self.posts else ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +198,8 @@ class Reply:
     reply: Text
     escalate_to: Role | None
     note: Text | None
+    blanks: tuple[tuple[str, Text], ...] = ()  # the blanks the reply uses, in order
+    team_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,7 +212,7 @@ class Kol:
 
 @dataclass(frozen=True)
 class Post:
-    platform: str
+    platform: Channel  # any declared channel; its kind decides how the card looks
     account: str
     name: str
     text: Text
@@ -197,6 +240,15 @@ class Objective:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """One time a repeating step falls due during a drill, on the exercise clock."""
+
+    at: int  # exercise minutes
+    scenario_minutes: int  # the scenario time it plays
+    step: Step
+
+
+@dataclass(frozen=True)
 class Drill:
     duration: str
     briefing: Text
@@ -204,6 +256,8 @@ class Drill:
     objectives: tuple[Objective, ...]
     injects: tuple[Inject, ...]
     discussion_questions: tuple[Text, ...]
+    time_scale: int = 1  # scenario minutes per exercise minute
+    cues: tuple[Cue, ...] = ()  # the repeats of repeating steps within the drill, in time order
 
 
 @dataclass(frozen=True)
@@ -229,6 +283,12 @@ class Scenario:
     donts: tuple[Text, ...]
     review_questions: tuple[Text, ...]
     drill: Drill | None = None
+    languages: tuple[str, ...] | None = None  # written only in these; None: every language
+    team_only: bool = False
+    contacts: tuple[Contact, ...] = ()  # everyone its steps and statements name, first mention first
+
+    def written_in(self, lang: str) -> bool:
+        return self.languages is None or lang in self.languages
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.next_review
@@ -248,13 +308,29 @@ class Handbook:
     levels: tuple[Level, ...]
     channels: tuple[Channel, ...]
     scenarios: tuple[Scenario, ...]  # sorted by category, then title
+    contacts: tuple[Contact, ...] = ()  # playbook/contacts.yaml, in file order
+    audience: str = ALL_STAFF  # whose edition this is: all-staff or team
+
+    def edition(self, lang: str) -> "Handbook":
+        """The handbook as the `lang` edition shows it: only the scenarios written in `lang`
+        have pages there (the others are listed, linking to an edition that has them)."""
+        if all(sc.written_in(lang) for sc in self.scenarios):
+            return self
+        return dataclasses.replace(self, scenarios=tuple(sc for sc in self.scenarios if sc.written_in(lang)))
+
+    def contact_users(self, contact: Contact) -> tuple[Scenario, ...]:
+        return tuple(sc for sc in self.scenarios if contact in sc.contacts)
 
     def levels_activating(self, role: Role) -> tuple[Level, ...]:
         return tuple(level for level in self.levels if role in level.activate)
 
 
-def build_handbook(playbook: dict, scenarios: dict, memo: dict | None = None) -> Handbook:
+def build_handbook(playbook: dict, scenarios: dict, memo: dict | None = None,
+                   audience: str = ALL_STAFF) -> Handbook:
     """playbook: stem -> data, scenarios: id -> (file, data); all already validated.
+    `audience` decides the edition: the default all-staff handbook leaves out every team-only
+    scenario, step, statement, reply and contact here, before any object exists, so no page,
+    navigation, search index, PDF, drill pack or bundle built from the model can contain them.
     `memo` (kept by a caller that builds again and again, like the live preview) reuses the
     objects of every scenario whose data object, and playbook, are unchanged."""
     org = playbook["organisation"]
@@ -273,20 +349,28 @@ def build_handbook(playbook: dict, scenarios: dict, memo: dict | None = None) ->
                          v["first_response"], tuple(roles[r] for r in v["activate"]),
                          roles[v["approves_statements"]])
               for lid, v in playbook["severity"]["levels"].items()}
-    channels = {cid: Channel(cid, T(c["name"]), c.get("limit"), c.get("count", "characters"))
+    channels = {cid: Channel(cid, T(c["name"]), c.get("limit"), c.get("count", "characters"),
+                             c.get("kind", "web"))
                 for cid, c in playbook["channels"]["channels"].items()}
+    contacts = {cid: _contact(cid, c, T)
+                for cid, c in (playbook.get("contacts") or {}).get("contacts", {}).items()
+                if visible(c, audience)}
     facts = organisation_facts(org)
-    ctx = _Context(T, roles, levels, channels, facts)
+    ctx = _Context(T, roles, levels, channels, facts, contacts, audience, lang)
     if memo is not None:
         previous = memo.get("playbook", [])
-        if len(previous) != len(playbook) or any(a is not b for a, b in zip(previous, playbook.values())):
+        if len(previous) != len(playbook) or any(a is not b for a, b in zip(previous, playbook.values())) \
+                or memo.get("audience") != audience:
             memo.clear()
             memo["playbook"] = list(playbook.values())
+            memo["audience"] = audience
             memo["base"] = (people, ctx)
         people, ctx = memo["base"]  # the same Person and Role objects the cached scenarios use
-        roles, levels, channels = ctx.roles, ctx.levels, ctx.channels
+        roles, levels, channels, contacts = ctx.roles, ctx.levels, ctx.channels, ctx.contacts
     built = []
     for sid, (file, data) in scenarios.items():
+        if not visible(data, audience):
+            continue
         cached = memo.get(("scenario", sid)) if memo is not None else None
         if cached and cached[0] is data:
             built.append(cached[1])
@@ -297,7 +381,19 @@ def build_handbook(playbook: dict, scenarios: dict, memo: dict | None = None) ->
     built.sort(key=lambda s: (s.category, str(s.title).lower(), s.id))
     return Handbook(MappingProxyType(org), MappingProxyType(facts), tuple(org.get("languages", [lang])),
                     lang, tuple(people.values()), tuple(roles.values()), tuple(levels.values()),
-                    tuple(channels.values()), tuple(built))
+                    tuple(channels.values()), tuple(built), tuple(contacts.values()), audience)
+
+
+def visible(item: dict, audience: str) -> bool:
+    """Whether a scenario, step, statement, reply or contact belongs in `audience`'s edition."""
+    return audience == TEAM or item.get("visibility") != TEAM
+
+
+def _contact(cid: str, c: dict, T) -> Contact:
+    reviewed = c.get("last_reviewed")
+    return Contact(cid, T(c["name"]), T(c["organisation"]), c["kind"], tuple(c.get("markets", [])),
+                   c.get("phone"), c.get("email"), c.get("url"), T(c["notes"]) if c.get("notes") else None,
+                   c.get("relationship"), dt.date.fromisoformat(reviewed) if reviewed else None)
 
 
 @dataclass(frozen=True)
@@ -307,19 +403,44 @@ class _Context:
     levels: dict
     channels: dict
     facts: dict
+    contacts: dict
+    audience: str
+    lang: str  # the handbook's default language
+
+
+def repeats(by: int, every: int | None, until: int, most: int = 100) -> tuple[int, ...]:
+    """When a step repeats (minutes after detection): every `every` after its first deadline,
+    while before `until` (the start of the recover phase); at most `most` of them."""
+    if not every:
+        return ()
+    return tuple(range(by + every, until, every))[:most]
+
+
+def base_language(languages, default: str) -> str:
+    """The language a scenario's untranslated text is in: the handbook's default, unless the
+    scenario is written only in other languages."""
+    return default if not languages or default in languages else languages[0]
 
 
 def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
-    T, roles = c.T, c.roles
+    if d.get("languages"):
+        base = base_language(d["languages"], c.lang)
+        c = dataclasses.replace(c, T=lambda raw: Text.of(raw, base))
+    T, roles, aud = c.T, c.roles, c.audience
     reviewed = dt.date.fromisoformat(d["last_reviewed"])
     order = {p: i for i, p in enumerate(PHASES)}
-    steps = [Step(phase, T(s["do"]), roles[s["owner"]], s["by"], parse_duration(s["by"]))
-             for phase in PHASES for s in d["steps"][phase]]
-    steps.sort(key=lambda s: (s.minutes, order[s.phase]))  # stable: file order breaks ties
+    # repeats stop when recovery starts, as the full scenario has it (the same in both editions)
+    until = min(parse_duration(s["by"]) for s in d["steps"]["recover"])
     blanks = {k: T(v) for k, v in d.get("blanks", {}).items()}
+    statements = {s["id"]: _statement(s, blanks, c) for s in d["statements"] if visible(s, aud)}
+    steps = [_step(phase, s, c, statements, until) for phase in PHASES for s in d["steps"][phase]
+             if visible(s, aud)]
+    steps.sort(key=lambda s: (s.minutes, order[s.phase]))  # stable: file order breaks ties
     replies = [Reply(cat, r["action"], _filled(r["reply"], c), roles.get(r.get("escalate_to")),
-                     T(r["note"]) if r.get("note") else None)
-               for cat in COMMENT_CATEGORIES if (r := d["comment_replies"][cat])]
+                     T(r["note"]) if r.get("note") else None, _blanks_in(r["reply"], blanks),
+                     r.get("visibility") == TEAM)
+               for cat in COMMENT_CATEGORIES if (r := d["comment_replies"][cat]) and visible(r, aud)]
+    named = [x for st in steps for x in st.contacts] + [x for st in statements.values() for x in st.to]
     return Scenario(
         id=sid, file=file, title=T(d["title"]), category=d["category"], summary=T(d["summary"]),
         owner=roles[d["owner"]], last_reviewed=reviewed, review_interval=d["review_interval"],
@@ -329,23 +450,40 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         keywords=tuple(map(T, d["monitoring"]["keywords"])),
         hashtags=tuple(d["monitoring"].get("hashtags", [])),
         team=tuple(roles[r] for r in d["team"]), steps=tuple(steps),
-        statements=tuple(_statement(s, blanks, c) for s in d["statements"]),
+        statements=tuple(statements.values()),
         replies=tuple(replies),
         kol=Kol(T(d["kol"]["when"]), T(d["kol"]["who"]), tuple(map(T, d["kol"]["brief"])),
                 tuple(map(T, d["kol"].get("avoid", [])))),
         donts=tuple(map(T, d["donts"])), review_questions=tuple(map(T, d["review_questions"])),
-        drill=_drill(d["drill"], c) if "drill" in d else None,
+        drill=_drill(d["drill"], c, steps) if "drill" in d else None,
+        languages=tuple(d["languages"]) if "languages" in d else None,
+        team_only=d.get("visibility") == TEAM,
+        contacts=tuple(dict.fromkeys(named)),
     )
 
 
-def _drill(d: dict, c: _Context) -> Drill:
+def _step(phase: str, s: dict, c: _Context, statements: dict, until: int) -> Step:
+    minutes, every = parse_duration(s["by"]), parse_duration(s.get("every"))
+    return Step(phase, c.T(s["do"]), c.roles[s["owner"]], s["by"], minutes, s.get("every"),
+                repeats(minutes, every, until), _named(s.get("with", []), c),
+                statements.get(s.get("posts")), s.get("visibility") == TEAM)
+
+
+def _named(ids, c: _Context) -> tuple[Contact, ...]:
+    """The contacts named, those of this edition only (a team-only contact is not in the
+    all-staff one, and validate makes sure only team-only items name one)."""
+    return tuple(c.contacts[i] for i in ids if i in c.contacts)
+
+
+def _drill(d: dict, c: _Context, steps: list[Step]) -> Drill:
     T = c.T
     maybe = lambda raw: T(raw) if raw is not None else None  # noqa: E731
 
     def post(p):
-        return Post(p["platform"], p["account"], p["name"], T(p["text"]), p.get("likes", 0),
+        return Post(c.channels[p["platform"]], p["account"], p["name"], T(p["text"]), p.get("likes", 0),
                     p.get("shares", 0)) if p else None
 
+    scale, length = d.get("time_scale", 1), parse_duration(d["duration"])
     injects = [Inject(i["at"], parse_duration(i["at"]), T(i["title"]), T(i["what_happens"]),
                       post(i.get("post")), maybe(i.get("press_question")),
                       tuple(map(T, i["expected_actions"])), maybe(i.get("facilitator_notes")))
@@ -353,7 +491,13 @@ def _drill(d: dict, c: _Context) -> Drill:
     return Drill(d["duration"], T(d["briefing"]), tuple(c.roles[r] for r in d["participants"]),
                  tuple(Objective(o["id"], T(o["text"]), tuple(map(T, o["measures"]))) for o in d["objectives"]),
                  tuple(sorted(injects, key=lambda i: i.minutes)),
-                 tuple(map(T, d["discussion_questions"])))
+                 tuple(map(T, d["discussion_questions"])), scale, _cues(steps, scale, length))
+
+
+def _cues(steps: list[Step], scale: int, length: int) -> tuple[Cue, ...]:
+    """Every repeat of a repeating step that falls within the drill, on the exercise clock."""
+    cues = [Cue(at // scale, at, step) for step in steps for at in step.repeats if at // scale < length]
+    return tuple(sorted(cues, key=lambda q: q.at))
 
 
 def _filled(raw, c: _Context) -> Text:
@@ -362,8 +506,17 @@ def _filled(raw, c: _Context) -> Text:
              else fill(raw, c.facts))
 
 
+def _blanks_in(raw, blanks: dict) -> tuple[tuple[str, Text], ...]:
+    used = [n for _, t in text_variants(raw) for n in placeholders(t) if n in blanks]
+    return tuple((n, blanks[n]) for n in dict.fromkeys(used))
+
+
 def _statement(s: dict, blanks: dict, c: _Context) -> Statement:
-    used = [n for _, t in text_variants(s["text"]) for n in placeholders(t) if n in blanks]
+    a = s.get("approval")
+    date = lambda key: dt.date.fromisoformat(a[key]) if a.get(key) else None  # noqa: E731
+    approval = Approval(a["state"], tuple(c.roles[r] for r in a.get("by", [])), date("on"),
+                        date("expires")) if a else None
     return Statement(s["id"], s["kind"], c.T(s["title"]), c.T(s["audience"]),
                      tuple(c.channels[ch] for ch in s["channels"]), _filled(s["text"], c),
-                     tuple((n, blanks[n]) for n in dict.fromkeys(used)))
+                     _blanks_in(s["text"], blanks), _named(s.get("to", []), c), approval,
+                     s.get("visibility") == TEAM)

@@ -40,8 +40,10 @@ def qr_svg(url: str) -> str:
 
 
 class Printer:
-    def __init__(self, templates: Path, hb: Handbook, lang: str, stamp: Stamp, strings: dict):
+    def __init__(self, templates: Path, hb: Handbook, lang: str, stamp: Stamp, strings: dict,
+                 away: tuple = ()):
         self.hb, self.lang, self.stamp = hb, lang, stamp
+        self.away = away  # scenarios written in other languages only: not on this paper
         self.s = strings.get(lang) or strings[hb.default_language]
         self.base = Path(templates) / "print"
         self.env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(self.base),

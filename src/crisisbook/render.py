@@ -134,6 +134,11 @@ def mailto(email: str) -> str:
     return "mailto:" + quote(email, safe="@.+-_")
 
 
+def href(url: str) -> str:
+    """A URL from data, safe as a Markdown link target: brackets, quotes and spaces encoded."""
+    return quote(url, safe=":/?#@!$&*+,;=%-._~")
+
+
 def deadline(by: str) -> str:
     return f"T+{by}"
 
@@ -178,8 +183,25 @@ _forked: tuple = ()  # what a forked renderer process inherits: (renderer, base,
 
 
 def _render_jobs(renderer, base: dict, jobs, alternates) -> dict[str, str]:
-    return {name: renderer.page(template, **base, **extra, alternates=alternates(name) if alternates else [])
+    return {name: renderer.page(template, **base, **extra, **_links(name, extra.get("sc"), base, alternates))
             for name, template, extra in jobs}
+
+
+def _links(name: str, sc, base: dict, alternates) -> dict:
+    """A page's links to other editions: `alternates` (the same page in each language that has
+    it) and `elsewhere` (scenario id -> the link to an edition written in its language, for the
+    scenarios this edition lists without a page of their own)."""
+    if not alternates:
+        return {"alternates": [], "elsewhere": {}}
+    alts = alternates(name)
+    if sc is not None and sc.languages is not None:
+        alts = [a for a in alts if sc.written_in(a["lang"])]
+    elsewhere = {}
+    for away in base["away"]:
+        targets = [a for a in alternates(name, f"scenarios/{away.id}.md") if away.written_in(a["lang"])]
+        if targets:
+            elsewhere[away.id] = targets[0]
+    return {"alternates": alts, "elsewhere": elsewhere}
 
 
 def _render_slice(bounds: tuple[int, int]) -> dict[str, str]:
@@ -245,7 +267,7 @@ class Renderer:
         self.env = _Sandbox(
             loader=jinja2.FileSystemLoader([templates / "pages", templates]), undefined=jinja2.StrictUndefined,
             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-        self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline,
+        self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline, href=href,
                                 page_title=page_title, t=translate)
         self.env.globals["inflections"] = inflections
         self.env.globals["parts"] = self.parts
@@ -285,11 +307,15 @@ class Renderer:
         build), a large handbook's pages are rendered in that many processes."""
         lang = lang or hb.default_language
         s = self.strings.get(lang) or self.strings[hb.default_language]
-        base = dict(hb=hb, s=s, lang=lang, today=today)
+        away = tuple(sc for sc in hb.scenarios if not sc.written_in(lang))  # listed, linked elsewhere
+        hb = hb.edition(lang)
+        base = dict(hb=hb, s=s, lang=lang, today=today, away=away)
         jobs = [("index.md", "home.md.j2", {}), ("scenarios/index.md", "scenarios.md.j2", {}),
                 ("roles/index.md", "roles.md.j2", {}), ("severity.md", "severity.md.j2", {}),
                 ("roster.md", "roster.md.j2", {}), ("statements.md", "statements.md.j2", {}),
                 ("review.md", "review.md.j2", {})]
+        if hb.contacts:
+            jobs.append(("contacts.md", "contacts.md.j2", {}))
         jobs += [(f"scenarios/{sc.id}.md", "scenario.md.j2", {"sc": sc}) for sc in hb.scenarios]
         jobs += [(f"roles/{role.id}.md", "role.md.j2", {"role": role}) for role in hb.roles]
         if workers > 1 and cache is None and len(jobs) >= PARALLEL_FROM and _FORK:
@@ -301,8 +327,7 @@ class Renderer:
             if hit and hit[0] is sc and hit[1] == today:
                 pages[name] = hit[2]
                 continue
-            pages[name] = self.page(template, **base, **extra,
-                                    alternates=alternates(name) if alternates else [])
+            pages[name] = self.page(template, **base, **extra, **_links(name, sc, base, alternates))
             if cache is not None and sc:
                 cache[(name, lang)] = (sc, today, pages[name])
         return Rendered(pages, self.nav(hb, s))
@@ -320,5 +345,6 @@ class Renderer:
             {s["nav"]["roles"]: ["roles/index.md"] + [f"roles/{r.id}.md" for r in hb.roles]},
             {s["nav"]["roster"]: "roster.md"},
             {s["nav"]["statements"]: "statements.md"},
+            *([{s["nav"]["contacts"]: "contacts.md"}] if hb.contacts else []),
             {s["nav"]["review"]: "review.md"},
         ]

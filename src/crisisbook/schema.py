@@ -11,7 +11,18 @@ SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 LANGUAGE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"  # BCP 47, e.g. en, zh-Hant
 
 PHASES = ("detect", "assess", "respond", "recover", "review")
-STATEMENT_KINDS = ("holding", "apology", "update", "resolution", "internal-memo", "press-answer")
+STATEMENT_KINDS = ("holding", "apology", "update", "resolution", "internal-memo", "press-answer",
+                   "regulator-notice", "partner-briefing", "customer-notice", "correction",
+                   "hotline-script", "video-script")
+# what a channel is like: decides how a drill inject posted on it looks
+CHANNEL_KINDS = ("microblog", "short-video", "chat", "direct", "press", "letter", "internal", "web")
+CONTACT_KINDS = ("regulator", "partner", "supplier", "laboratory", "agency", "media", "union",
+                 "influencer")
+RELATIONSHIPS = ("paid", "standing-partner", "organic")  # how an influencer works with the brand
+APPROVAL_STATES = ("draft", "legal-approved", "approved")
+# who may read it: everyone on staff (the default), or the crisis team's edition only
+VISIBILITY = {"type": "string", "allowed": ("all-staff", "team"),
+              "meta": {"hint": "team: only in the crisis team's edition (build --audience team)"}}
 COMMENT_CATEGORIES = ("inquiry", "complaint", "misinformation", "abuse", "praise", "press")
 REPLY_ACTIONS = ("reply", "private-message", "hide-and-report", "escalate")
 CATEGORIES = (
@@ -114,13 +125,43 @@ CHANNEL = {
               "coerce": _whole_number},
     # how the limit counts: every character once, or X's rule (CJK and emoji count twice)
     "count": {"type": "string", "allowed": ("characters", "x-weighted"), "default": "characters"},
+    "kind": {"type": "string", "required": True, "allowed": CHANNEL_KINDS},  # how an inject looks
 }
 CHANNELS = {"channels": _mapping_of(CHANNEL, "channel ids are slugs such as x") | {"required": True}}
+
+CONTACT = {  # an outside party the team calls, notifies or writes to
+    "name": _text(required=True),  # the person or desk, e.g. "Duty officer"
+    "organisation": _text(required=True),
+    "kind": {"type": "string", "required": True, "allowed": CONTACT_KINDS},
+    "markets": {"type": "list", "minlength": 1,  # the markets they cover, e.g. [HK, MO]
+                "schema": {"type": "string", "empty": False}},
+    "phone": {"type": "string", "empty": False,
+              "meta": {"hint": 'quote phone numbers: "+852 2879 2222"'}},
+    "email": {"type": "string", "regex": r"[^@\s]+@[^@\s]+"},
+    "url": {"type": "string", "regex": r"https?://\S+"},
+    "notes": _text(),  # when to use them, what they expect
+    "relationship": {"type": "string", "allowed": RELATIONSHIPS},  # influencers: required
+    "last_reviewed": {"type": "isodate"},  # influencers: required; when the relationship was checked
+    "visibility": VISIBILITY,  # team: a private number or a paid deal stays out of the staff edition
+}
+CONTACTS = {"contacts": _mapping_of(CONTACT, "contact ids are slugs such as food-safety-centre")
+            | {"required": True}}
 
 STEP = {
     "do": _text(required=True),  # one action, in the imperative
     "owner": {"type": "slug", "required": True},  # role id
     "by": {"type": "duration", "required": True},  # deadline after detection: 15m, 1h, 3d
+    "every": {"type": "duration",  # repeat every 4h after `by`, until the recover phase starts
+              "meta": {"hint": "a duration such as 30m or 4h"}},
+    "with": _id_list("contact ids from playbook/contacts.yaml"),  # whom the owner contacts
+    "posts": {"type": "slug"},  # id of the statement this step publishes: its channels are the step's
+    "visibility": VISIBILITY,
+}
+APPROVAL = {  # where a pre-drafted statement stands, shown at a glance on its page
+    "state": {"type": "string", "required": True, "allowed": APPROVAL_STATES},
+    "by": _id_list("role ids"),  # who approved it (or, for a draft, whose approval it needs)
+    "on": {"type": "isodate"},  # when it was approved
+    "expires": {"type": "isodate"},  # after this date it must be approved again (validate warns)
 }
 STATEMENT = {
     "id": {"type": "slug", "required": True},
@@ -129,16 +170,19 @@ STATEMENT = {
     "audience": _text(required=True),
     "channels": _id_list("channel ids from playbook/channels.yaml") | {"required": True},
     "text": _text(required=True),  # may use {organisation facts} and the scenario's {blanks}
+    "to": _id_list("contact ids from playbook/contacts.yaml"),  # whom a letter or notice is addressed to
+    "approval": {"type": "dict", "schema": APPROVAL},
+    "visibility": VISIBILITY,
 }
 REPLY = {
     "action": {"type": "string", "required": True, "allowed": REPLY_ACTIONS},
     "reply": _text(required=True),
     "escalate_to": {"type": "slug"},  # role id; required when action is escalate
     "note": _text(),  # guidance for the moderator, not posted
+    "visibility": VISIBILITY,
 }
 POST = {  # a mock social post shown on an inject card
-    "platform": {"type": "string", "required": True,
-                 "allowed": ("x", "facebook", "instagram", "threads", "lihkg", "news-site")},
+    "platform": {"type": "slug", "required": True},  # channel id: its kind decides the card's look
     "account": {"type": "string", "required": True, "empty": False},  # "@handle", fictional
     "name": {"type": "string", "required": True, "empty": False},  # display name
     "text": _text(required=True),
@@ -156,6 +200,9 @@ INJECT = {
 }
 DRILL = {  # a tabletop exercise of the scenario, printed by `crisisbook drill`
     "duration": {"type": "duration", "required": True},
+    # scenario minutes one exercise minute plays (4: a 2-hour drill plays the first 8 hours);
+    # the facilitator's schedule places every repeat of a repeating step on this clock
+    "time_scale": {"type": "integer", "min": 1, "coerce": _whole_number},
     "briefing": _text(required=True),  # the situation at T+0, read out at the start
     "participants": _id_list("role ids") | {"required": True},
     "objectives": {"type": "list", "required": True, "minlength": 1, "schema": {"type": "dict", "schema": {
@@ -176,6 +223,9 @@ SCENARIO = {
     "last_reviewed": {"type": "isodate", "required": True},
     "review_interval": {"type": "duration", "required": True},  # e.g. 180d
     "tags": {"type": "list", "schema": {"type": "slug"}},
+    "visibility": VISIBILITY,  # team: the whole scenario is left out of the all-staff handbook
+    "languages": {"type": "list", "minlength": 1,  # written only in these (default: the handbook's)
+                  "schema": {"type": "string", "regex": LANGUAGE}},
     "severity": {"type": "dict", "required": True,  # how each level looks in this scenario
                  "keysrules": {"type": "slug"}, "valuesrules": _text()},
     "monitoring": {"type": "dict", "required": True, "schema": {
@@ -208,4 +258,6 @@ PLAYBOOK = {  # file name in playbook/ -> schema
     "roster.yaml": ROSTER,
     "severity.yaml": SEVERITY,
     "channels.yaml": CHANNELS,
+    "contacts.yaml": CONTACTS,
 }
+OPTIONAL_PLAYBOOK = ("contacts.yaml",)  # a project without outside contacts may leave it out

@@ -16,7 +16,13 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 
 # What only `crisisbook validate` can check, because it needs another file or more than one value.
 NOT_EXPRESSIBLE = (
-    "role, person, severity level and channel ids exist in the playbook (with did-you-mean hints)",
+    "role, person, severity level, channel, contact and statement ids exist (with did-you-mean hints)",
+    "an influencer contact gives relationship and last_reviewed; approvals name who and when",
+    "approvals that have expired, a holding statement still in draft (warnings)",
+    "a step visible to all staff does not post a team-only statement or name a team-only contact",
+    "a scenario's languages are languages of the handbook",
+    "the step that posts the holding statement is due within the highest level's first response",
+    "every team role owns a step; a repeating step (every) stops before the recover phase",
     "placeholders are organisation facts or declared blanks; every blank is used",
     "a statement fits the character limit of each of its channels",
     "statement ids are unique within a scenario",

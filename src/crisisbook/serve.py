@@ -18,7 +18,7 @@ from watchdog.observers import Observer
 from .build import WORK, plan, write_edition
 from .errors import CrisisbookError, ValidationFailed
 from .load import load_project
-from .model import build_handbook
+from .model import ALL_STAFF, build_handbook
 from .render import Renderer
 from .report import sort_key
 from .validate import scenario_load_problems, today, validate_playbook, validate_scenario
@@ -31,8 +31,8 @@ class Preview:
     only what a save changed: the saved file is parsed and checked again, its page rendered again;
     every other scenario is reused (pages that list all scenarios are always rendered again)."""
 
-    def __init__(self, root: Path, lang: str | None = None):
-        self.root, self.lang = root.resolve(), lang
+    def __init__(self, root: Path, lang: str | None = None, audience: str = ALL_STAFF):
+        self.root, self.lang, self.audience = root.resolve(), lang, audience
         self.files: dict = {}  # path -> (stat stamp, (Document, load problem))
         self.checked: dict = {}  # scenario id -> (Document, date, problems)
         self.playbook: tuple = (None, None)  # (key, (problems, ok))
@@ -50,7 +50,8 @@ class Preview:
         if any(p.is_error for p in problems):
             raise ValidationFailed(sorted(problems, key=sort_key))
         hb = build_handbook({k: d.data for k, d in sources.playbook.items()},
-                            {k: (d.file, d.data) for k, d in sources.scenarios.items()}, self.memo)
+                            {k: (d.file, d.data) for k, d in sources.scenarios.items()}, self.memo,
+                            self.audience)
         lang = self.lang or hb.default_language
         if lang not in hb.languages:
             raise CrisisbookError(f"no language '{lang}' in playbook/organisation.yaml")
@@ -82,9 +83,9 @@ class Preview:
         return self.templates[1]
 
 
-def refresh(root: Path, lang: str | None = None) -> tuple[Path, list[str]]:
+def refresh(root: Path, lang: str | None = None, audience: str = ALL_STAFF) -> tuple[Path, list[str]]:
     """One-off render for a preview (see Preview for the repeated, incremental one)."""
-    return Preview(root, lang).refresh()
+    return Preview(root, lang, audience).refresh()
 
 
 class _Handler(FileSystemEventHandler):
@@ -124,9 +125,9 @@ def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
-def serve(root: Path, dev_addr: str, lang: str | None = None) -> None:
+def serve(root: Path, dev_addr: str, lang: str | None = None, audience: str = ALL_STAFF) -> None:
     root = root.resolve()
-    preview = Preview(root, lang)
+    preview = Preview(root, lang, audience)
     config, _ = preview.refresh()  # the first render must succeed: nothing to preview otherwise
     observer = Observer()
     handler = _Handler(preview, threading.Lock())

@@ -43,10 +43,12 @@ def editions(hb: Handbook, strings: dict) -> list[Edition]:
                     (strings.get(lang) or {}).get("language_name", lang)) for lang in langs]
 
 
-def alternates(page: str, current: Edition, all_editions: list[Edition], offline: bool) -> list[dict]:
-    """Links from `page` in `current` to the same page in every other edition, page-relative."""
+def alternates(page: str, current: Edition, all_editions: list[Edition], offline: bool,
+               target: str | None = None) -> list[dict]:
+    """Links from `page` in `current` to the same page (or to `target`) in every other edition,
+    page-relative."""
     up = "../" * current.url(page, offline).count("/")  # from the page's folder to the site root
-    return [{"lang": e.lang, "label": e.label, "href": up + e.url(page, offline)}
+    return [{"lang": e.lang, "label": e.label, "href": up + e.url(target or page, offline)}
             for e in all_editions if e.lang != current.lang]
 
 

@@ -19,7 +19,7 @@ from . import schema as S
 from .fastcheck import compile_schema, is_duration, is_isodate, is_slug, is_text
 from .i18n import check_translations
 from .load import Document, Sources
-from .model import fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
+from .model import base_language, fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
 from .report import ERROR, WARNING, Problem, field_path, sort_key
 
 _SLUG = re.compile(S.SLUG)
@@ -210,7 +210,8 @@ def validate_playbook(sources: Sources) -> tuple[list[Problem], bool]:
     playbook: list[Problem] = [p for p in sources.problems if p.file.startswith("playbook/")]
     for stem, doc in sources.playbook.items():
         playbook += check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
-    playbook_ok = len(sources.playbook) == len(S.PLAYBOOK) and not playbook
+    required = [f for f in S.PLAYBOOK if f not in S.OPTIONAL_PLAYBOOK]
+    playbook_ok = all(f.removesuffix(".yaml") in sources.playbook for f in required) and not playbook
     if playbook_ok:  # cross-checks need a whole, well-formed playbook
         _check_playbook(sources.playbook, playbook)
         for stem, doc in sources.playbook.items():
@@ -237,7 +238,12 @@ def validate_scenario(sid: str, doc: Document, sources: Sources, playbook_ok: bo
 def _translations(doc: Document, schema: dict, sources: Sources) -> list[Problem]:
     org = sources.playbook["organisation"].data
     default = org["default_language"]
-    return check_translations(doc, schema, org.get("languages") or [default], default)
+    languages = org.get("languages") or [default]
+    if schema is S.SCENARIO and doc.data.get("languages"):
+        # a scenario written in fewer languages is checked in those only (model.base_language)
+        languages = [lang for lang in doc.data["languages"] if lang in languages] or languages
+        default = base_language(languages, default)
+    return check_translations(doc, schema, languages, default)
 
 
 def _todos(doc: Document) -> list[Problem]:
@@ -284,12 +290,46 @@ def _check_playbook(pb: dict[str, Document], out: list[Problem]) -> None:
                 roster.at(("assignments", rid, slot), f"'{pid}' is marked inactive but is still the {slot}")
         if a["primary"] == a["backup"]:
             roster.at(("assignments", rid, "backup"), f"'{a['backup']}' is both primary and backup of '{rid}'")
+    if "contacts" in pb:
+        _check_contacts(_Checker(pb["contacts"], out), pb["contacts"].data["contacts"])
     sev = _Checker(pb["severity"], out)
     for lid, level in pb["severity"].data["levels"].items():
         for i, rid in enumerate(level["activate"]):
             sev.known(("levels", lid, "activate", i), rid, roles, "role", "playbook/roles.yaml")
         sev.known(("levels", lid, "approves_statements"), level["approves_statements"], roles,
                   "role", "playbook/roles.yaml")
+
+
+def _check_contacts(c: _Checker, contacts: dict) -> None:
+    for cid, contact in contacts.items():
+        if contact["kind"] != "influencer":
+            continue
+        for name, why in (("relationship", "paid, standing-partner or organic"),
+                          ("last_reviewed", "the date the relationship was last checked")):
+            if name not in contact:
+                c.at(("contacts", cid), f"an influencer needs '{name}': {why}")
+
+
+class _Refs:
+    """What a scenario's steps and statements may name: contacts, statements, and which of them
+    are team-only (an item every staff member reads may not lead to one)."""
+
+    def __init__(self, c: _Checker, d: dict, pb: dict[str, Document]):
+        self.c = c
+        self.contacts = pb["contacts"].data["contacts"] if "contacts" in pb else {}
+        self.statements = {st["id"]: st for st in d["statements"]}
+        self.team_scenario = d.get("visibility") == "team"
+
+    def public(self, item: dict) -> bool:
+        return not self.team_scenario and item.get("visibility") != "team"
+
+    def contact_ids(self, path, item: dict, field: str, what: str) -> None:
+        for j, cid in enumerate(item.get(field, [])):
+            if not self.c.known(path + (field, j), cid, self.contacts, "contact", "playbook/contacts.yaml"):
+                continue
+            if self.public(item) and self.contacts[cid].get("visibility") == "team":
+                self.c.at(path + (field, j), f"contact '{cid}' is team-only but this {what} is visible to all "
+                                             f"staff; mark the {what} visibility: team or name another contact")
 
 
 def _check_scenario(doc: Document, pb: dict[str, Document], out: list[Problem], today: dt.date) -> None:
@@ -301,16 +341,20 @@ def _check_scenario(doc: Document, pb: dict[str, Document], out: list[Problem], 
     for i, rid in enumerate(d["team"]):
         role(("team", i), rid)
     team = set(d["team"])
+    _check_languages(c, d, pb["organisation"].data)
     _check_severity(c, d, pb["severity"].data["levels"])
-    _check_steps(c, d, role, team)
+    refs = _Refs(c, d, pb)
+    _check_steps(c, d, role, team, refs)
+    _check_first_response(c, d, pb["severity"].data["levels"], refs)
     _check_statements(c, d, pb)
+    _check_approvals(c, d, role, refs, today)
     for cat, rule in d["comment_replies"].items():
         if rule["action"] == "escalate" and "escalate_to" not in rule:
             c.at(("comment_replies", cat), "action 'escalate' needs 'escalate_to': the role to hand it to")
         if "escalate_to" in rule:
             role(("comment_replies", cat, "escalate_to"), rule["escalate_to"])
     if "drill" in d:
-        _check_drill(c, d["drill"], role)
+        _check_drill(c, d["drill"], role, pb["channels"].data["channels"])
     reviewed = dt.date.fromisoformat(d["last_reviewed"])
     due = reviewed + dt.timedelta(minutes=parse_duration(d["review_interval"]))
     if today > due:
@@ -319,7 +363,15 @@ def _check_scenario(doc: Document, pb: dict[str, Document], out: list[Problem], 
              WARNING)
 
 
-def _check_drill(c: _Checker, drill: dict, role) -> None:
+def _check_languages(c: _Checker, d: dict, org: dict) -> None:
+    known = org.get("languages") or [org["default_language"]]
+    for i, lang in enumerate(d.get("languages", [])):
+        if lang not in known:
+            c.at(("languages", i), f"'{lang}' is not a language of the handbook{suggest(lang, known, always=True)}; "
+                                   f"see languages in playbook/organisation.yaml")
+
+
+def _check_drill(c: _Checker, drill: dict, role, channels: dict) -> None:
     for i, rid in enumerate(drill["participants"]):
         role(("drill", "participants", i), rid)
     length = parse_duration(drill["duration"])
@@ -333,6 +385,9 @@ def _check_drill(c: _Checker, drill: dict, role) -> None:
             c.at(path + ("at",), f"inject at {inject['at']} is not within the drill's {drill['duration']}")
         if "post" not in inject and "press_question" not in inject:
             c.at(path, "an inject needs a post or a press_question to show the players")
+        if "post" in inject:
+            c.known(path + ("post", "platform"), inject["post"]["platform"], channels, "channel",
+                    "playbook/channels.yaml")
         previous = at
     seen = set()
     for i, objective in enumerate(drill["objectives"]):
@@ -349,17 +404,76 @@ def _check_severity(c: _Checker, d: dict, levels: dict) -> None:
             c.at(("severity",), f"no description for severity level '{lid}'")
 
 
-def _check_steps(c: _Checker, d: dict, role, team: set) -> None:
+def _check_steps(c: _Checker, d: dict, role, team: set, refs: _Refs) -> None:
     first_review = min(d["steps"]["review"], key=lambda s: parse_duration(s["by"]))["by"]
     review_starts = parse_duration(first_review)
+    owners = set()
     for phase in S.PHASES:
         for i, step in enumerate(d["steps"][phase]):
             path = ("steps", phase, i)
+            owners.add(step["owner"])
             if role(path + ("owner",), step["owner"]) and step["owner"] not in team:
                 c.at(path + ("owner",), f"'{step['owner']}' owns a step but is not in the team; add it to team")
             if phase != "review" and parse_duration(step["by"]) > review_starts:
                 c.at(path + ("by",), f"deadline {step['by']} is later than the first review step "
                                      f"({first_review}); review comes last")
+            _check_step_links(c, path, phase, step, refs)
+    for i, rid in enumerate(d["team"]):
+        if rid not in owners:
+            c.at(("team", i), f"'{rid}' is in the team but owns no step; give it one or take it off the team",
+                 WARNING)
+
+
+def _check_step_links(c: _Checker, path, phase: str, step: dict, refs: _Refs) -> None:
+    refs.contact_ids(path, step, "with", "step")
+    if "posts" in step:
+        sid = step["posts"]
+        if c.known(path + ("posts",), sid, refs.statements, "statement", "statements in this file") \
+                and refs.public(step) and refs.statements[sid].get("visibility") == "team":
+            c.at(path + ("posts",), f"statement '{sid}' is team-only but this step is visible to all staff; "
+                                    f"mark the step visibility: team")
+    if "every" in step:
+        if phase in ("recover", "review"):
+            c.at(path + ("every",), f"a {phase} step cannot repeat: repeats stop when the recover phase starts")
+        elif parse_duration(step["every"]) == 0:
+            c.at(path + ("every",), "every 0m would repeat without end; give a duration such as 4h")
+
+
+def _check_first_response(c: _Checker, d: dict, levels: dict, refs: _Refs) -> None:
+    """The holding statement must be out within the first response time of the most severe
+    level (the first in playbook/severity.yaml): the step that posts it may not be due later."""
+    if not levels:
+        return
+    lid, top = next(iter(levels.items()))
+    limit = parse_duration(top["first_response"])
+    for phase in S.PHASES:
+        for i, step in enumerate(d["steps"][phase]):
+            st = refs.statements.get(step.get("posts"))
+            if st and st["kind"] == "holding" and parse_duration(step["by"]) > limit:
+                c.at(("steps", phase, i, "by"), f"posts the holding statement '{st['id']}' at {step['by']}, after "
+                                                f"the {top['first_response']} first response of '{lid}'; "
+                                                f"bring it forward", WARNING)
+
+
+def _check_approvals(c: _Checker, d: dict, role, refs: _Refs, today: dt.date) -> None:
+    for i, st in enumerate(d["statements"]):
+        path = ("statements", i)
+        refs.contact_ids(path, st, "to", "statement")
+        a = st.get("approval")
+        if a is None:
+            continue
+        for j, rid in enumerate(a.get("by", [])):
+            role(path + ("approval", "by", j), rid)
+        if a["state"] != "draft" and not a.get("by"):
+            c.at(path + ("approval",), f"approval '{a['state']}' needs 'by': the roles that approved it")
+        if a.get("on") and a.get("expires") and a["expires"] < a["on"]:
+            c.at(path + ("approval", "expires"), f"expires {a['expires']} is before it was approved on {a['on']}")
+        elif a["state"] != "draft" and a.get("expires") and dt.date.fromisoformat(a["expires"]) < today:
+            c.at(path + ("approval", "expires"), f"approval expired on {a['expires']}: have it approved again, "
+                                                 f"or mark it draft", WARNING)
+        if a["state"] == "draft" and st["kind"] == "holding":
+            c.at(path + ("approval", "state"), "the holding statement is still a draft: have it pre-approved, "
+                                               "so it can go out within the first response time", WARNING)
 
 
 def _check_statements(c: _Checker, d: dict, pb: dict[str, Document]) -> None:
