@@ -73,6 +73,14 @@ def test_statement_marks_blanks_and_escapes_html():
                     'title="Name &lt;here&gt;">{product}</mark>&lt;/b&gt; &amp; {{ x }}</code></pre>')
 
 
+def test_blank_hints_are_in_the_page_language():
+    """The fill-in field's hint is the blank's description: a Chinese page gets the Chinese one."""
+    from crisisbook.model import Text
+    blanks = [("product", Text({"en": "Model number", "zh-Hant": "產品型號"}, "en"))]
+    assert 'title="產品型號"' in statement("{product}", blanks, "zh-Hant")
+    assert 'title="Model number"' in statement("{product}", blanks, "en")
+
+
 def test_timeline_is_sorted_by_deadline(pages):
     page = pages["scenarios/kettle-leak.md"]
     headings = [line for line in page.splitlines() if line.startswith("### T+")]

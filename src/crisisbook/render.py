@@ -56,9 +56,11 @@ def md(value) -> str:
     return _mark_fallback(value, text)
 
 
-def statement(value, blanks=()) -> str:
-    """A statement as a copyable <pre><code> block, its blanks highlighted as fill-in fields."""
-    descriptions = {name: str(desc) for name, desc in blanks}
+def statement(value, blanks=(), lang: str | None = None) -> str:
+    """A statement as a copyable <pre><code> block, its blanks highlighted as fill-in fields.
+    A blank's description becomes its field's hint, so it is given in the page's language."""
+    descriptions = {name: desc.get(lang) if lang and isinstance(desc, Text) else str(desc)
+                    for name, desc in blanks}
     out, pos = [], 0
     text = str(value)
     for m in PLACEHOLDER.finditer(text):
