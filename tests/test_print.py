@@ -108,11 +108,26 @@ def test_facilitator_guide_has_timeline_actions_and_notes(drilled):
 
 
 def test_inject_cards_one_per_inject_laid_out_like_posts(drilled):
-    assert pages(drilled[1]) == 2
-    first = PdfReader(drilled[1]).pages[0].extract_text()
-    assert "Inject 1 / 2 · T+0m" in first
-    assert "Kim Lau @kitchen_kim" in first and "1,840 likes" in first and "312 shares" in first
-    assert "How many kettles are affected?" in PdfReader(drilled[1]).pages[1].extract_text()
+    """Each card looks like its channel's kind: a video, a chat, a news page, a letter."""
+    assert pages(drilled[1]) == 4
+    video, chat, press, letter = (page.extract_text() for page in PdfReader(drilled[1]).pages)
+    assert "Inject 1 / 4 · T+0m" in video and "TIKTOK" in video and "▶" in video
+    assert "Kim Lau @kitchen_kim" in video and "1,840 likes" in video and "312 shares" in video
+    assert "WHATSAPP" in chat and "Sam +852 6000 0000" in chat and "likes" not in chat
+    assert "How many kettles are affected?" in press and "Daily News dailynews.example" in press
+    assert "likes" not in press
+    assert "From: Product Safety Office <duty@safety.example>" in letter
+
+
+def test_facilitator_guide_schedules_the_repeats_of_repeating_steps(drilled):
+    """The drill plays 4 scenario minutes a minute; the update due every 30m from T+1h, until
+    recovery starts, falls due at T+90m (exercise minute 22) and every 30m after."""
+    content = text(drilled[0])
+    assert "Time runs 4× fast: one exercise minute plays 4 scenario minutes." in content
+    assert "Repeats of standing tasks" in content
+    repeats = [line for line in content.splitlines() if "repeat (every 30m)" in line]
+    assert [line.split()[0] for line in repeats] == ["22m", "30m", "37m", "45m", "52m"]
+    assert "plays T+90m" in repeats[0] and "TEAMONLY" not in content
 
 
 def test_participant_handout_leaves_out_the_facilitator_notes(drilled):

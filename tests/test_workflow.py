@@ -22,12 +22,15 @@ def test_json_format(small):
     assert result.returncode == 1
     assert json.loads(result.stdout) == {
         "problems": [
-            {"file": "scenarios/kettle-leak.yaml", "line": 5, "col": 16, "field": "last_reviewed",
+            {"file": "scenarios/kettle-leak.yaml", "line": 7, "col": 16, "field": "last_reviewed",
              "message": "overdue for review since 2026-04-10 (last reviewed 2026-01-10, every 90d)",
+             "severity": "warning"},
+            {"file": "scenarios/kettle-leak.yaml", "line": 83, "col": 84, "field": "statements[2].approval.expires",
+             "message": "approval expired on 2026-05-10: have it approved again, or mark it draft",
              "severity": "warning"},
             {"file": "scenarios/site-down.yaml", "line": 2, "col": 11, "field": "category",
              "message": "'outtage' is not allowed (did you mean 'outage'?)", "severity": "error"}],
-        "errors": 1, "warnings": 1}
+        "errors": 1, "warnings": 2}
 
 
 def test_github_format_annotates_the_diff(small):
@@ -35,8 +38,10 @@ def test_github_format_annotates_the_diff(small):
     result = run("validate", "--format", "github", cwd=small)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "::warning file=scenarios/kettle-leak.yaml,line=5,col=16,title=last_reviewed::overdue for review "
+        "::warning file=scenarios/kettle-leak.yaml,line=7,col=16,title=last_reviewed::overdue for review "
         "since 2026-04-10 (last reviewed 2026-01-10, every 90d)",
+        "::warning file=scenarios/kettle-leak.yaml,line=83,col=84,title=statements[2].approval.expires::"
+        "approval expired on 2026-05-10: have it approved again, or mark it draft",
         "::error file=scenarios/site-down.yaml,line=2,col=11,title=category::'outtage' is not allowed "
         "(did you mean 'outage'?)"]
 
@@ -45,7 +50,7 @@ def test_strict_fails_on_an_overdue_review(small):
     assert run("validate", cwd=small).returncode == 0
     result = run("validate", "--strict", cwd=small)
     assert result.returncode == 1
-    assert result.stderr == "0 errors, 1 warning\n"
+    assert result.stderr == "0 errors, 2 warnings\n"
 
 
 def test_overdue_is_decided_by_the_date(small):
@@ -141,4 +146,22 @@ def test_build_strict_fails_on_warnings_and_keeps_site(small):
     assert run("build", cwd=small).returncode == 0
     result = run("build", "--strict", cwd=small)
     assert result.returncode == 1
-    assert result.stderr.endswith("Error: 0 errors, 1 warning; nothing was built\n")
+    assert result.stderr.endswith("Error: 0 errors, 2 warnings; nothing was built\n")
+
+
+def test_new_scenario_has_a_drill_that_prints_and_reads_correctly(example, tmp_path):
+    from crisisbook.drill import drill_pack
+    from crisisbook.load import load_file
+
+    path = new_scenario(example, "rumour-mill", "misinformation", None, TODAY)
+    text = path.read_text()
+    assert 'reply: "TODO: the reply to an inquiry comment"' in text
+    assert 'reply: "TODO: the reply to an abuse comment"' in text
+    assert 'reply: "TODO: the reply to a complaint comment"' in text
+    data = load_file(path).data
+    assert [i["at"] for i in data["drill"]["injects"]] == ["0m", "30m"]
+    assert data["drill"]["injects"][0]["post"]["platform"] == "x"  # the playbook's first feed channel
+    assert data["steps"]["respond"][0]["posts"] == "holding"
+    written = drill_pack(example, "rumour-mill", tmp_path)
+    assert [p.name for p in written] == ["facilitator-guide.pdf", "inject-cards.pdf", "participant-handout.pdf",
+                                         "evaluation-and-after-action.pdf"]

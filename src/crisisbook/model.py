@@ -146,6 +146,7 @@ class Contact:
     notes: Text | None
     relationship: str | None  # influencers: paid, standing-partner, organic
     last_reviewed: dt.date | None
+    team_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -393,7 +394,8 @@ def _contact(cid: str, c: dict, T) -> Contact:
     reviewed = c.get("last_reviewed")
     return Contact(cid, T(c["name"]), T(c["organisation"]), c["kind"], tuple(c.get("markets", [])),
                    c.get("phone"), c.get("email"), c.get("url"), T(c["notes"]) if c.get("notes") else None,
-                   c.get("relationship"), dt.date.fromisoformat(reviewed) if reviewed else None)
+                   c.get("relationship"), dt.date.fromisoformat(reviewed) if reviewed else None,
+                   c.get("visibility") == TEAM)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .errors import RenderError
 from .model import Handbook, Text
-from .render import _where
+from .render import _where, span
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Printer:
                                         undefined=jinja2.StrictUndefined, autoescape=True,
                                         trim_blocks=True, lstrip_blocks=True)
         self.env.filters["t"] = lambda v: v.get(lang) if isinstance(v, Text) else v
+        self.env.filters["span"] = span
         self.env.globals["qr"] = lambda path: Markup(qr_svg(self.url(path))) if stamp.site_url else ""
 
     def url(self, page: str) -> str:

@@ -141,6 +141,11 @@ def href(url: str) -> str:
     return quote(url, safe=":/?#@!$&*+,;=%-._~")
 
 
+def span(duration: str, units: dict) -> str:
+    """'4h' in the page's language: units from strings.yaml ('4h', '4小時')."""
+    return duration[:-1] + units.get(duration[-1], duration[-1])
+
+
 def deadline(by: str) -> str:
     return f"T+{by}"
 
@@ -269,7 +274,7 @@ class Renderer:
         self.env = _Sandbox(
             loader=jinja2.FileSystemLoader([templates / "pages", templates]), undefined=jinja2.StrictUndefined,
             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-        self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline, href=href,
+        self.env.filters.update(md=md, statement=statement, tel=tel, mailto=mailto, deadline=deadline, href=href, span=span,
                                 page_title=page_title, t=translate)
         self.env.globals["inflections"] = inflections
         self.env.globals["parts"] = self.parts

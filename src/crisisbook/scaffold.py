@@ -40,7 +40,10 @@ def new_scenario(root: Path, sid: str, category: str, title: str | None, today: 
 
 def _render(root: Path, sid, category, title, today, sources) -> str:
     roles = list(sources.playbook["roles"].data["roles"])
-    channels = list(sources.playbook["channels"].data["channels"])
+    declared = sources.playbook["channels"].data["channels"]
+    channels = list(declared)
+    # the drill's first inject is a public post: on a feed-like channel if the playbook has one
+    feed = next((c for c, spec in declared.items() if spec.get("kind") == "microblog"), channels[0])
 
     def pick(*wanted: str) -> str:
         return next((r for r in wanted if r in roles), roles[0])
@@ -63,6 +66,7 @@ def _render(root: Path, sid, category, title, today, sources) -> str:
         return env.get_template(template).render(
             id=sid, title=title or sid.replace("-", " ").capitalize(), category=category,
             today=today.isoformat(), levels=list(sources.playbook["severity"].data["levels"]),
-            statement_channels={k: channels_for(k) for k in kinds}, pick=pick, pick_all=pick_all)
+            statement_channels={k: channels_for(k) for k in kinds}, pick=pick, pick_all=pick_all,
+            inject_channel=feed)
     except jinja2.TemplateError as e:
         raise CrisisbookError(f"templates/scaffold/{template}: {e.message}") from e
