@@ -144,6 +144,20 @@ def test_no_request_leaves_the_site(page, server):
     assert len(page.requests) > 20  # the recording works: pages, styles, scripts, search index
 
 
+SCENARIO_PAGES = [f"{edition}scenarios/{p.stem}/" for edition in ("", "zh-Hant/")
+                  for p in sorted((REPO / "scenarios").glob("*.yaml"))]
+
+
+@pytest.mark.parametrize("path", SCENARIO_PAGES)
+def test_scenario_page_fits_a_phone_screen(browser, server, path):
+    """Read on a phone in a crisis: nothing on the page (badges, tables, statements) may widen it
+    beyond a 390-pixel screen; wide tables and statements scroll inside their own box."""
+    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    tab.goto(server + path)
+    assert tab.evaluate("document.documentElement.scrollWidth") == 390
+    tab.close()
+
+
 def test_language_switch_leads_to_the_same_page(page, server):
     page.goto(server + "scenarios/product-recall/")
     page.click(".cb-langs a[data-lang='zh-Hant']")
