@@ -27,9 +27,12 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 QUERIES = {
     "": {"recall": "scenarios/product-recall/", "outage": "scenarios/service-outage/",
          "spokesperson": "roles/spokesperson/", "breach": "scenarios/data-breach/",
-         "influencer": "roles/kol-liaison/"},
+         "influencer": "roles/kol-liaison/", "impersonation": "scenarios/misinformation-attack/",
+         "complaint": "scenarios/complaint-goes-viral/", "mourning": "scenarios/external-tragedy/"},
     "zh-Hant/": {"停機": "scenarios/service-outage/", "資料外洩": "scenarios/data-breach/",
-                 "網紅": "roles/kol-liaison/", "發言人": "roles/spokesperson/", "回收": "scenarios/product-recall/"},
+                 "網紅": "roles/kol-liaison/", "發言人": "roles/spokesperson/", "回收": "scenarios/product-recall/",
+                 "冒認": "scenarios/misinformation-attack/", "投訴": "scenarios/complaint-goes-viral/",
+                 "災難": "scenarios/external-tragedy/"},
 }
 # queries whose first hit must be a scenario page: every scenario has an apology statement
 ANY_SCENARIO = {"": ["apologies", "apology"], "zh-Hant/": ["道歉"]}
