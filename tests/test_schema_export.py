@@ -97,8 +97,8 @@ INVALID = {
     "with given as text": ("by: 1h}", "by: 1h, with: harbour-daily}"),
     "posts not a slug": ("by: 1h}", "by: 1h, posts: The Update}"),
     "visibility not allowed": ("by: 1h}", "by: 1h, visibility: secret}"),
-    "scenario languages empty": ("category: outage", "category: outage\nlanguages: []"),
-    "scenario language not a tag": ("category: outage", "category: outage\nlanguages: [English]"),
+    "scenario languages empty": ("languages: [en]", "languages: []"),
+    "scenario language not a tag": ("languages: [en]", "languages: [English]"),
     "reply visibility not allowed": ("reply: Thanks.}", "reply: Thanks., visibility: crisis}"),
 }
 
@@ -119,7 +119,7 @@ VALID = {
     "statement to, approval, visibility": (
         "channels: [x]\n", "channels: [x]\n    to: [consumer-council]\n    visibility: all-staff\n"
                            "    approval: {state: legal-approved, by: [legal], on: 2026-11-01, expires: 2027-05-01}\n"),
-    "scenario visibility and languages": ("category: outage", "category: outage\nvisibility: team\nlanguages: [en]"),
+    "scenario visibility and languages": ("languages: [en]", "visibility: team\nlanguages: [en, zh-Hant]"),
     "team-only reply": ("reply: Thanks.}", "reply: Thanks., visibility: team}"),
 }
 
