@@ -31,7 +31,7 @@ CATEGORIES = ["product-failure", "employee-misconduct", "outage", "viral-backlas
 
 
 def generate(root: Path, n: int, compact: bool = False) -> Path:
-    """A handbook of n realistic scenarios: the six shipped ones, varied, across nine categories.
+    """A handbook of n realistic scenarios: the shipped ones, varied, across nine categories.
     `compact`: English only and without drills, as a single-market team would keep them."""
     from crisisbook.load import load_file
 
@@ -395,7 +395,7 @@ def report(results: list[dict], compact: dict | None = None) -> str:
     lines = ["# Benchmarks", "",
              f"Measured by `make bench` (`python scripts/bench.py`) on {platform.node()}: "
              f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}; {versions()}.",
-             "Synthetic handbooks: the six shipped scenarios (both languages, full steps, statements, reply "
+             "Synthetic handbooks: the shipped scenarios (both languages, full steps, statements, reply "
              "rules, drills where shipped), copied and varied across nine categories. Every figure is the median "
              "of the runs shown (min–max, n). Machines here are shared: compare figures within one run.", ""]
     lines += ["## crisisbook's own stages (in one process)", "",

@@ -20,9 +20,12 @@ if not CHROMIUM.exists():  # `make test` installs it; a bare `pytest` elsewhere 
 QUERIES = {
     "": {"recall": "scenarios/product-recall/", "outage": "scenarios/service-outage/",
          "spokesperson": "roles/spokesperson/", "breach": "scenarios/data-breach/",
-         "influencer": "roles/kol-liaison/"},
+         "influencer": "roles/kol-liaison/", "impersonation": "scenarios/misinformation-attack/",
+         "complaint": "scenarios/complaint-goes-viral/", "mourning": "scenarios/external-tragedy/"},
     "zh-Hant/": {"停機": "scenarios/service-outage/", "資料外洩": "scenarios/data-breach/",
-                 "網紅": "roles/kol-liaison/", "發言人": "roles/spokesperson/", "回收": "scenarios/product-recall/"},
+                 "網紅": "roles/kol-liaison/", "發言人": "roles/spokesperson/", "回收": "scenarios/product-recall/",
+                 "冒認": "scenarios/misinformation-attack/", "投訴": "scenarios/complaint-goes-viral/",
+                 "災難": "scenarios/external-tragedy/"},
 }
 # queries whose first hit must be a scenario page: every scenario has an apology statement
 ANY_SCENARIO = {"": ["apologies", "apology"], "zh-Hant/": ["道歉"]}
@@ -112,6 +115,20 @@ def test_no_request_leaves_the_site(page, server):
     outside = [url for url in page.requests if not url.startswith(server) and not url.startswith(("data:", "blob:"))]
     assert outside == []
     assert len(page.requests) > 20  # the recording works: pages, styles, scripts, search index
+
+
+SCENARIO_PAGES = [f"{edition}scenarios/{p.stem}/" for edition in ("", "zh-Hant/")
+                  for p in sorted((REPO / "scenarios").glob("*.yaml"))]
+
+
+@pytest.mark.parametrize("path", SCENARIO_PAGES)
+def test_scenario_page_fits_a_phone_screen(browser, server, path):
+    """Read on a phone in a crisis: nothing on the page (badges, tables, statements) may widen it
+    beyond a 390-pixel screen; wide tables and statements scroll inside their own box."""
+    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    tab.goto(server + path)
+    assert tab.evaluate("document.documentElement.scrollWidth") == 390
+    tab.close()
 
 
 def test_language_switch_leads_to_the_same_page(page, server):

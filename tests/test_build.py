@@ -28,7 +28,9 @@ def built(tmp_path_factory):
 
 def test_every_page_is_built(built):
     for page in ["index.html", "scenarios/index.html", "scenarios/product-recall/index.html",
-                 "scenarios/data-breach/index.html", "roles/crisis-lead/index.html", "severity/index.html",
+                 "scenarios/data-breach/index.html", "scenarios/misinformation-attack/index.html",
+                 "scenarios/complaint-goes-viral/index.html", "scenarios/external-tragedy/index.html",
+                 "zh-Hant/scenarios/external-tragedy/index.html", "roles/crisis-lead/index.html", "severity/index.html",
                  "roster/index.html", "statements/index.html", "search/search_index.json"]:
         assert (built / page).is_file(), page
 
