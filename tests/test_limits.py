@@ -12,7 +12,7 @@ from crisisbook import schema as S
 from crisisbook.errors import PrintError
 from crisisbook.i18n import text_fields
 from crisisbook.printing import print_scenarios
-from crisisbook.validate import check
+from crisisbook.checker import check_project
 
 SENTENCE = "Check the reports and count them by channel and by hour, then tell the crisis lead. "
 
@@ -50,7 +50,7 @@ def test_a_scenario_at_the_limits_validates_and_prints(small):
     target = small / "scenarios" / "site-down.yaml"
     d = at_the_limits(yaml.safe_load(target.read_text()))
     target.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
-    _, problems = check(small, on=TODAY)
+    problems = check_project(small, TODAY).problems
     assert [str(p) for p in problems if p.is_error] == []
     written = print_scenarios(small, ["site-down"], small / "print", "en")
     assert [p.name for p in written] == ["checklist.pdf", "action-cards.pdf", "scenario.pdf"]
@@ -61,7 +61,7 @@ def test_one_character_more_is_past_the_limit(small):
     d = at_the_limits(yaml.safe_load(target.read_text()))
     d["summary"] += "!"
     target.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
-    _, problems = check(small, on=TODAY)
+    problems = check_project(small, TODAY).problems
     assert [str(p) for p in problems if p.is_error] == [
         "scenarios/site-down.yaml: holds 40,001 characters of text; the limit is 40,000 per language: "
         "split it into scenarios of their own"]
