@@ -33,12 +33,13 @@ def test_every_page_is_built(built):
 
 
 def test_search_index_holds_the_scenarios(built):
-    """Each fact is indexed once, on its own page: titles, summaries and keywords are; statement
-    texts, tables and listings are not (they would multiply the index readers download)."""
+    """Sections are indexed with their anchors; listings are not (each fact is found on its own
+    page). The index holds terms and teasers, not whole texts."""
     index = (built / "search" / "search_index.json").read_text()
     assert "Product overheating and recall" in index
-    assert "lumora air fryer fire" in index.lower()  # a monitoring keyword
-    assert "We are aware of reports that some" not in index  # a statement's text
+    assert '"location":"scenarios/product-recall/#statement-holding"' in index
+    assert '"coupon":' in index and '"apologi":' in index  # stems, from steps and statements
+    assert "We are aware of reports that some" not in index  # a statement's whole text
     assert '"location":"statements/' not in index  # the statement library is a listing
     chinese = (built / "zh-Hant" / "search" / "search_index.json").read_text()
     assert "停機" in chinese and "\\u6a5f" not in chinese  # compact UTF-8, not \u escapes
@@ -46,7 +47,7 @@ def test_search_index_holds_the_scenarios(built):
 
 def test_statement_is_a_copyable_code_block_with_marked_blanks(built):
     page = (built / "scenarios" / "product-recall" / "index.html").read_text()
-    assert '<pre class="cb-statement" data-search-exclude><code>' in page
+    assert '<pre class="cb-statement"><code>' in page
     assert '<mark class="cb-blank"' in page
     assert "content.code.copy" in page  # Material adds the copy button to every pre > code
 
@@ -110,7 +111,7 @@ def test_example_builds_with_properdocs(example):
     """MkDocs 1.x is unmaintained; its maintained fork must build the same Markdown and config."""
     build(example, on=TODAY, engine="properdocs")
     page = (example / "site" / "scenarios" / "product-recall" / "index.html").read_text()
-    assert '<pre class="cb-statement" data-search-exclude><code>' in page and "md-nav" in page  # Material's theme, our pages
+    assert '<pre class="cb-statement"><code>' in page and "md-nav" in page  # Material's theme, our pages
     assert (example / "site" / "search" / "search_index.json").is_file()
 
 
