@@ -54,9 +54,12 @@ PHONE = re.compile(r"\+?\d[\d \-]{5,}\d")
 SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\s*</?(?:p|li|ul|ol|pre|code|tr|td|th|br|strong|em|span)\b[^>]*>\s*|\n+|\s+[—·]\s+|\s*[()（）]\s*")
 TAG = re.compile(r"<[^>]+>")
 
-TITLE_WEIGHT = 4.0  # a word in a section's heading counts as four in its text
-PAGE_TITLE_WEIGHT = 8.0  # in the page's own title (its H1): what the whole page is about
-PAGE_CONTEXT = 1.0  # every section also holds its page's title, once: a section is about its page
+# A word in a heading adds to the word's weight in the text (BM25F-like: after the text's
+# weight saturates, so a heading still tells); the page's own title (its H1) says what the whole
+# page is about, and every section holds it once, as context.
+TITLE_WEIGHT = 1.5
+PAGE_TITLE_WEIGHT = 3.0
+PAGE_CONTEXT = 1.0
 # BM25's constants; b below the usual 0.75, so a long section (a roster, a timeline) is not
 # outranked by any short one that mentions the word once
 K1, B = 1.2, 0.5
@@ -212,34 +215,44 @@ def sections(engine_index: dict) -> list[Section]:
 def build_index(secs: list[Section], tokenizer: Tokenizer, config: dict) -> dict:
     """The index the worker reads: sections (location, title, teaser) and, per term, its
     postings as [doc delta, weight, doc delta, weight, ...] with BM25 weights."""
+    freqs, titles = _frequencies(secs, tokenizer)
+    lengths = [sum(tf.values()) for tf in freqs]
+    average = (sum(lengths) / len(lengths) if lengths else 0) or 1.0
+    df = Counter(term for tf in freqs for term in tf)
+    postings: dict[str, list[int]] = defaultdict(list)
+    last: dict[str, int] = {}
+    for i, tf in enumerate(freqs):
+        norm = K1 * (1 - B + B * lengths[i] / average)
+        for term, f in tf.items():
+            idf = math.log(1 + (len(secs) - df[term] + 0.5) / (df[term] + 0.5))
+            score = f * (K1 + 1) / (f + norm) + titles[i].get(term, 0.0)
+            postings[term] += [i - last.get(term, 0), max(1, round(SCALE * secs[i].boost * idf * score))]
+            last[term] = i
+    docs = [{"location": s.location, "title": s.title, "text": _teaser(s.text)} for s in secs]
+    return {"config": {**config, "terms": dict(sorted(postings.items()))}, "docs": docs}
+
+
+def _frequencies(secs: list[Section], tokenizer: Tokenizer) -> tuple[list[dict], list[dict]]:
+    """Each section's term frequencies in its text (with its page's title as context) and the
+    weight of each term of its heading."""
     repeats = Counter(s for sec in secs for s in set(sec.sentences) if len(s) > 1)
-    freqs: list[dict[str, float]] = []
     page_titles = {sec.location: sec.title for sec in secs if "#" not in sec.location}
+    freqs, titles = [], []
     for sec in secs:
         tf: dict[str, float] = defaultdict(float)
         page, _, anchor = sec.location.partition("#")
         if anchor and page in page_titles:
             _count(tf, tokenizer.terms(page_titles[page]), PAGE_CONTEXT)
-        _count(tf, tokenizer.terms(sec.title), TITLE_WEIGHT if anchor else PAGE_TITLE_WEIGHT)
         for sentence in sec.sentences:
             # boilerplate counts once, spread over all the sections that repeat it
             _count(tf, tokenizer.terms(sentence), 1 / repeats.get(sentence, 1))
+        heading = {t: TITLE_WEIGHT if anchor else PAGE_TITLE_WEIGHT
+                   for t in tokenizer.terms(sec.title) if t not in STOP}
+        for term in heading:
+            tf.setdefault(term, 0.0)
         freqs.append(tf)
-    lengths = [sum(tf.values()) for tf in freqs]
-    average = (sum(lengths) / len(lengths)) if lengths else 1.0
-    df = Counter(term for tf in freqs for term in tf)
-    n = len(secs)
-    postings: dict[str, list[int]] = defaultdict(list)
-    last: dict[str, int] = {}
-    for i, tf in enumerate(freqs):
-        norm = K1 * (1 - B + B * lengths[i] / (average or 1))
-        for term, f in tf.items():
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            weight = max(1, round(SCALE * secs[i].boost * idf * f * (K1 + 1) / (f + norm)))
-            postings[term] += [i - last.get(term, 0), weight]
-            last[term] = i
-    docs = [{"location": s.location, "title": s.title, "text": _teaser(s.text)} for s in secs]
-    return {"config": {**config, "terms": dict(sorted(postings.items()))}, "docs": docs}
+        titles.append(heading)
+    return freqs, titles
 
 
 def _count(tf: dict[str, float], terms: list[str], weight: float) -> None:

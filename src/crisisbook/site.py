@@ -108,13 +108,19 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
         "docs_dir": str(docs.resolve()),
         "site_dir": str(site.resolve()),
         "use_directory_urls": not offline,
-        "theme": {"language": edition.lang},
+        "theme": {"language": edition.lang, **_theme_overrides(root)},
         "plugins": [{name: conf} if conf else name for name, conf in plugins.items()],
         # No `extra.alternate`: Material's switch then takes over every click on a link into
         # another edition and, without a sitemap entry, lands on that edition's home page. Each
         # page links to itself in the other languages instead (templates/pages/langbar.md.j2).
         "nav": rendered.nav + pages,
     }
+
+
+def _theme_overrides(root: Path) -> dict:
+    """templates/theme/ overrides parts of the theme (its interface strings) when it exists."""
+    folder = root / "templates" / "theme"
+    return {"custom_dir": str(folder.resolve())} if folder.is_dir() else {}
 
 
 def write_config(config: dict, target: Path) -> Path:
