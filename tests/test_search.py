@@ -98,3 +98,15 @@ def test_the_english_edition_loads_no_chinese_dictionary():
             "search.tokenizer('en', None, Path('.')).terms('Hello 你好'); print('jieba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_engine_runs_without_jieba():
+    """The theme's search plugin would load jieba's dictionary in every edition (4 s); the engine
+    command blocks the import, and crisisbook segments Chinese itself."""
+    from crisisbook.build import _WITHOUT_JIEBA
+    probe = _WITHOUT_JIEBA.split("runpy.")[0] + "from material.plugins.search import plugin; print(plugin.jieba)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "None"
+    version = subprocess.run([sys.executable, "-c", _WITHOUT_JIEBA.format("mkdocs"), "--version"],
+                             capture_output=True, text=True, check=True)
+    assert "mkdocs, version" in version.stdout

@@ -96,7 +96,7 @@ def handbook_terms(hb, extra: Path) -> list[str]:
     for value in _strings(playbook):
         terms |= _short_words(value)
     for sc in hb.scenarios:
-        for value in _strings([sc.keywords, sc.tags, sc.title]):
+        for value in _strings([sc.keywords, sc.tags]):
             terms |= _short_words(value)
     return sorted(t for t in terms if len(t) > 1)
 
@@ -124,16 +124,19 @@ def _strings(value, seen: set | None = None) -> Iterable[str]:
 
 @functools.lru_cache(maxsize=65536)
 def _short_words(value: str) -> frozenset[str]:
-    """The Chinese pieces of a short text ("危機負責人", "陳美玲 (公關部)"), each up to 10 characters."""
-    return frozenset(w for w in HAN_RUN.findall(value) if len(w) <= 10)
+    """The Chinese pieces of a short text, a name or a title ("危機負責人", "陳美玲 (公關部)");
+    none from sentences (a duty, a summary), which jieba should cut."""
+    return frozenset(HAN_RUN.findall(value)) if len(value) <= 16 else frozenset()
 
 
 # --- turning text into index terms --------------------------------------------------------------
 
+_MARKS = re.compile("[\u0300-\u036f'\u2019]")
+
+
 def fold(text: str) -> str:
-    """Lower case without accents and apostrophes ("Don't" -> "dont"); the worker folds alike."""
-    text = unicodedata.normalize("NFKD", text.lower()).replace("'", "").replace("\u2019", "")
-    return "".join(c for c in text if not unicodedata.combining(c))
+    """Lower case without accents and apostrophes ("Don't" -> "dont"), as the worker folds."""
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
 class Tokenizer:
@@ -144,8 +147,10 @@ class Tokenizer:
 
         self._stem = functools.lru_cache(maxsize=None)(snowballstemmer.stemmer("porter").stemWord)
         self.chinese = chinese
+        # a handbook repeats itself (labels, names, a statement's footer): each text cut once
+        self.terms = functools.lru_cache(maxsize=1 << 16)(self._terms)
 
-    def terms(self, text: str) -> list[str]:
+    def _terms(self, text: str) -> list[str]:
         out = []
         for token in TOKEN.findall(fold(text)):
             if token[0] >= "\u3400":
@@ -181,9 +186,10 @@ class Chinese:
 
     def simplified(self, text: str) -> str:
         """Character by character (so offsets stay valid in the original)."""
-        for char in set(text) - {chr(c) for c in self._table}:
-            converted = self._opencc.convert(char)
-            self._table[ord(char)] = converted if len(converted) == 1 else char
+        for char in set(text):
+            if ord(char) not in self._table:
+                converted = self._opencc.convert(char)
+                self._table[ord(char)] = converted if len(converted) == 1 else char
         return text.translate(self._table)
 
     def words(self, run: str) -> list[str]:
@@ -219,14 +225,17 @@ def build_index(secs: list[Section], tokenizer: Tokenizer, config: dict) -> dict
     lengths = [sum(tf.values()) for tf in freqs]
     average = (sum(lengths) / len(lengths) if lengths else 0) or 1.0
     df = Counter(term for tf in freqs for term in tf)
+    idf = {term: math.log(1 + (len(secs) - d + 0.5) / (d + 0.5)) for term, d in df.items()}
     postings: dict[str, list[int]] = defaultdict(list)
     last: dict[str, int] = {}
-    for i, tf in enumerate(freqs):
+    for i, (tf, heading, sec) in enumerate(zip(freqs, titles, secs)):
         norm = K1 * (1 - B + B * lengths[i] / average)
+        scale = SCALE * sec.boost
         for term, f in tf.items():
-            idf = math.log(1 + (len(secs) - df[term] + 0.5) / (df[term] + 0.5))
-            score = f * (K1 + 1) / (f + norm) + titles[i].get(term, 0.0)
-            postings[term] += [i - last.get(term, 0), max(1, round(SCALE * secs[i].boost * idf * score))]
+            weight = round(scale * idf[term] * (f * (K1 + 1) / (f + norm) + heading.get(term, 0.0)))
+            entry = postings[term]
+            entry.append(i - last.get(term, 0))
+            entry.append(weight or 1)
             last[term] = i
     docs = [{"location": s.location, "title": s.title, "text": _teaser(s.text)} for s in secs]
     return {"config": {**config, "terms": dict(sorted(postings.items()))}, "docs": docs}
@@ -309,7 +318,7 @@ def tokenizer(lang: str, hb, root: Path) -> Tokenizer:
 # --- proportion: how much of the index each page accounts for -----------------------------------
 
 _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">(.*?)</article>', re.S)
-_INVISIBLE = re.compile(r"<(script|style|template)\b.*?</\1>|<[^>]*\bhidden\b[^>]*>.*?</[a-z]+>", re.S)
+_INVISIBLE = re.compile(r"<(script|style|template)\b.*?</\1>|<([a-z]+)\b[^>]*\shidden[\s>=][^>]*>.*?</\2>", re.S)
 
 
 def page_sizes(edition_site: Path) -> dict[str, tuple[int, int]]:

@@ -17,11 +17,15 @@
 
   function setup(data) {
     var terms = data.config.terms;
-    index = { docs: data.docs, terms: terms, keys: Object.keys(terms).sort(), pages: {}, cache: {} };
+    index = { docs: data.docs, terms: terms, keys: Object.keys(terms).sort(), pages: Object.create(null), cache: Object.create(null) };
     data.docs.forEach(function (doc, i) {
       var page = doc.location.split("#")[0];
       if (!(page in index.pages) || doc.location.indexOf("#") < 0) index.pages[page] = i;
     });
+  }
+
+  function has(term) {  // an own key: "constructor" is a word, not Object's
+    return Object.prototype.hasOwnProperty.call(index.terms, term);
   }
 
   function postings(term) {  // term -> {doc: weight}, decoded once
@@ -46,11 +50,11 @@
   }
 
   function segment(run) {  // a Chinese run -> the longest index terms from its left
-    if (run in index.terms) return [run];
+    if (has(run)) return [run];
     var out = [], i = 0;
     while (i < run.length) {
       var j = Math.min(run.length, i + MAX_WORD);
-      while (j > i + 1 && !(run.slice(i, j) in index.terms)) j--;
+      while (j > i + 1 && !has(run.slice(i, j))) j--;
       out.push(run.slice(i, j));
       i = j;
     }
@@ -108,7 +112,7 @@
     words.forEach(function (w, n) {
       var best = {};
       w.alts.forEach(function (alt) {
-        if (!(alt[0] in index.terms)) return;
+        if (!has(alt[0])) return;
         var hits = postings(alt[0]);
         for (var doc in hits) {
           var s = hits[doc] * alt[1];
