@@ -197,6 +197,104 @@ def bench(n: int, repeat: int, work: Path) -> dict:
     return result
 
 
+def search_bench(sizes: list[int], work: Path) -> dict:
+    """Search in the browser (Debian's chromium): hit@1 and hit@3 of tests/search_queries.yaml on
+    the shipped handbook, over http and from disk; per generated handbook, the index per page
+    against the visible text, and the time the offline site takes from the first click into the
+    search field to a search ready to answer (index loaded from disk, worker set up)."""
+    import functools
+    import http.server
+    import socketserver
+    import threading
+
+    sys.path.insert(0, str(REPO / "tests"))
+    import test_browser as tb  # the browser test's helpers: one way to drive the search
+    from crisisbook.search import page_sizes
+
+    example = work / "search-example"
+    example.mkdir()
+    tb._copy_example(example)
+    run([sys.executable, "-m", "crisisbook", "build"], example)
+    run([sys.executable, "-m", "crisisbook", "build", "--offline", "-d", "offline"], example)
+    handler = functools.partial(tb._Quiet, directory=str(example / "site"))
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    out = {"quality": {}, "sizes": {}}
+    queries = tb._benchmark_queries()
+    with tb.playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(tb.CHROMIUM), args=tb.ARGS)
+        page = browser.new_page()
+        page.requests = []
+        for lang, prefix in (("en", ""), ("zh-Hant", "zh-Hant/")):
+            for transport in ("http", "file"):
+                base = (f"http://127.0.0.1:{httpd.server_address[1]}/{prefix}" if transport == "http"
+                        else (example / "offline" / prefix).as_uri().rstrip("/") + "/")
+                hit1, hit3, misses = tb.run_benchmark(page, base, queries[lang], transport == "file")
+                out["quality"][f"{lang} {transport}"] = {"queries": len(queries[lang]), "hit1": hit1,
+                                                         "hit3": hit3, "misses": misses}
+        for n in sizes:
+            root = generate(work / f"search-{n}", n)
+            run([sys.executable, "-m", "crisisbook", "build", "--offline", "-d", "offline"], root)
+            sized = {}
+            for lang, prefix in (("en", ""), ("zh-Hant", "zh-Hant/")):
+                pages = page_sizes(root / "offline" / prefix)
+                ratios = [a / b for a, b in pages.values() if b]
+                sized[lang] = {"pages": len(pages), "index_bytes": sum(a for a, _ in pages.values()),
+                               "text_bytes": sum(b for _, b in pages.values()), "max_page_ratio": max(ratios),
+                               "file_bytes": (root / "offline" / prefix / "search" / "search_index.js").stat().st_size,
+                               "load_s": stats([_search_ready(page, (root / "offline" / prefix / "index.html").as_uri())
+                                                for _ in range(3)])}
+            out["sizes"][n] = sized
+            shutil.rmtree(root)
+        browser.close()
+    httpd.shutdown()
+    return out
+
+
+def _search_ready(page, url: str) -> float:
+    page.goto(url)
+    start = time.perf_counter()
+    page.click("input.md-search__input")  # from file:// the theme loads the index on this click
+    page.wait_for_function("""() => { const m = document.querySelector('.md-search-result__meta');
+        return m && /Type to start|鍵入/.test(m.textContent) }""", timeout=60000, polling=10)
+    return time.perf_counter() - start
+
+
+def search_targets(s: dict) -> list[tuple]:
+    quality = s["quality"].values()
+    largest = s["sizes"][max(s["sizes"], key=int)]
+    ratio = max(z["index_bytes"] / z["text_bytes"] for z in largest.values())
+    load = max(z["load_s"]["median"] for z in largest.values())
+    return [("search: the right page first for at least 90% of queries (every edition, http and file://)",
+             f"{min(q['hit1'] for q in quality):.0%}", all(q["hit1"] >= 0.9 for q in quality)),
+            ("search: the right page among the first three for all", f"{min(q['hit3'] for q in quality):.0%}",
+             all(q["hit3"] == 1 for q in quality)),
+            ("search index at most 1.5× the pages' visible text", f"{ratio:.2f}×", ratio <= 1.5),
+            (f"search ready from disk in under 2 s at {max(s['sizes'], key=int)} scenarios", f"{load:.2f} s", load < 2)]
+
+
+def search_report(s: dict) -> list[str]:
+    lines = ["", "## Search", "",
+             "Quality: `tests/search_queries.yaml` on the shipped handbook in Debian's chromium "
+             "(the right page first: hit@1; among the first three: hit@3).", "",
+             "| edition, transport | queries | hit@1 | hit@3 | not first |", "|---|---|---|---|---|"]
+    for key, q in s["quality"].items():
+        missed = "; ".join(f"{m[0]} ({m[1]})" for m in q["misses"]) or "—"
+        lines.append(f"| {key} | {q['queries']} | {q['hit1']:.0%} | {q['hit3']:.0%} | {missed} |")
+    lines += ["", "Size and load time: the offline build of each generated handbook, opened from disk. "
+              "Index per page is the index's bytes each page accounts for (its sections, postings and "
+              "share of term keys); load is from the first click into the search field to a search "
+              "ready to answer (median of 3).", "",
+              "| scenarios | edition | pages | index per page | visible text per page | index / text | "
+              "largest page ratio | search_index.js | load from disk |", "|---|---|---|---|---|---|---|---|---|"]
+    for n, editions_ in s["sizes"].items():
+        for lang, z in editions_.items():
+            lines.append(f"| {n} | {lang} | {z['pages']} | {z['index_bytes'] / z['pages'] / 1024:.2f} KB | "
+                         f"{z['text_bytes'] / z['pages'] / 1024:.2f} KB | {z['index_bytes'] / z['text_bytes']:.2f}× | "
+                         f"{z['max_page_ratio']:.2f}× | {z['file_bytes'] / 1e6:.1f} MB | {fmt(z['load_s'])} |")
+    return lines
+
+
 def _own_site_dir(config: Path) -> Path:
     """A copy of an edition's config that builds into a folder of its own."""
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
@@ -390,7 +488,7 @@ def fmt(s: dict) -> str:
     return f"{s['median']:.3f} s ({s['min']:.3f}–{s['max']:.3f}, n={s['n']})"
 
 
-def report(results: list[dict], compact: dict | None = None) -> str:
+def report(results: list[dict], compact: dict | None = None, search: dict | None = None) -> str:
     by_n = {r["n"]: r for r in results}
     lines = ["# Benchmarks", "",
              f"Measured by `make bench` (`python scripts/bench.py`) on {platform.node()}: "
@@ -490,13 +588,15 @@ def report(results: list[dict], compact: dict | None = None) -> str:
                   f"- crisisbook's own peak memory: ×{b['own_rss_mb'] / a['own_rss_mb']:.2f} for ×10 scenarios "
                   f"({b['own_rss_mb']:.0f} MB at 1,000; target under 500 MB); the engine's: "
                   f"×{b['engine_rss_mb'] / a['engine_rss_mb']:.2f} ({b['engine_rss_mb']:.0f} MB)"]
-    lines += targets(results, compact)
+    if search:
+        lines += search_report(search)
+    lines += targets(results, compact, search)
     lines += ["", "## Where the time goes", "", *WHERE, ""]
     lines += ["Reproduce: `make bench` (about 15 minutes; `python scripts/bench.py --sizes 10 100` for a quick run).", ""]
     return "\n".join(lines)
 
 
-def targets(results: list[dict], compact: dict | None) -> list[str]:
+def targets(results: list[dict], compact: dict | None, search: dict | None = None) -> list[str]:
     """The issue's targets against this run, largest handbook."""
     r = max(results, key=lambda x: x["n"])
     st = r["stages"]
@@ -526,6 +626,8 @@ def targets(results: list[dict], compact: dict | None) -> list[str]:
         exponent = math.log(b["build"]["median"] / a["build"]["median"]) / math.log(10)
         rows[5:5] = [("HTML per scenario page at 1,000 at most 1.5× that at 100", f"×{growth:.2f}", growth <= 1.5),
                      ("build time no worse than linear, 100 → 1,000", f"exponent {exponent:.2f}", exponent <= 1.0)]
+    if search:
+        rows += search_targets(search)
     if compact:
         rows.insert(2, (f"… the same with {compact['yaml_bytes'] / 1024:.0f} KB documents",
                         f"{compact['validate_all']['median']:.2f} s", compact["validate_all"]["median"] < 1.5))
@@ -593,13 +695,19 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    parser.add_argument("--search-only", action="store_true",
+                        help="measure search only (quality, index size, load time) into the last run's report")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the report from the .json of the last run, measuring nothing")
     args = parser.parse_args()
     SIZES[:] = args.sizes
-    if args.report_only:
+    if args.report_only or args.search_only:
         saved = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
-        args.out.write_text(report(saved["full"], saved["compact"]), encoding="utf-8")
+        if args.search_only:
+            with tempfile.TemporaryDirectory(prefix="crisisbook-bench-") as tmp:
+                saved["search"] = search_bench(args.sizes, Path(tmp))
+            args.out.with_suffix(".json").write_text(json.dumps(saved, indent=1), encoding="utf-8")
+        args.out.write_text(report(saved["full"], saved["compact"], saved.get("search")), encoding="utf-8")
         return
     results = []
     with tempfile.TemporaryDirectory(prefix="crisisbook-bench-") as tmp:
@@ -609,9 +717,11 @@ def main() -> None:
             (Path(tmp) / "results.json").write_text(json.dumps(results, indent=1))
         print(f"benchmarking {max(args.sizes)} compact scenarios…", file=sys.stderr, flush=True)
         compact = bench_compact(max(args.sizes), max(2, args.repeat - 1), Path(tmp))
-    args.out.write_text(report(results, compact), encoding="utf-8")
-    (args.out.with_suffix(".json")).write_text(json.dumps({"full": results, "compact": compact}, indent=1),
-                                               encoding="utf-8")
+        print("benchmarking search…", file=sys.stderr, flush=True)
+        search = search_bench(args.sizes, Path(tmp))
+    args.out.write_text(report(results, compact, search), encoding="utf-8")
+    (args.out.with_suffix(".json")).write_text(json.dumps({"full": results, "compact": compact, "search": search},
+                                                          indent=1), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
 

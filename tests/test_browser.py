@@ -201,3 +201,66 @@ def test_the_preview_reloads_itself_on_save_and_shows_a_bad_save_on_the_page(pag
         output = serving.stop()
     assert "Traceback" not in output
     assert all(request.startswith(f"http://127.0.0.1:{serving.port}/") for request in page.requests), page.requests
+
+
+# --- the search benchmark (tests/search_queries.yaml): hit@1 and hit@3 over http and from disk ---
+
+def _benchmark_queries() -> dict:
+    import yaml
+    return yaml.safe_load((REPO / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
+
+
+def _offline_name(page: str) -> str:
+    """The offline build's file for a page served as `page` over http."""
+    return (page.rstrip("/") or "index") + ".html"
+
+
+def run_benchmark(page, base: str, queries: list[dict], offline: bool) -> tuple[float, float, list]:
+    """hit@1, hit@3 and the misses of `queries` searched in the browser from `base`."""
+    start = base + ("index.html" if offline else "")
+    hits1, hits3, misses = 0, 0, []
+    for q in queries:
+        want = _offline_name(q["page"]) if offline else q["page"]
+        # each result is a page with its sections: the pages in the order shown
+        got = list(dict.fromkeys(url.split("?")[0].split("#")[0].removeprefix(base)
+                                 for url in search(page, start, q["query"])))
+        rank = got.index(want) if want in got else -1
+        hits1 += rank == 0
+        hits3 += 0 <= rank < 3
+        if rank != 0:
+            misses.append((q["query"], want, got[:3]))
+    return hits1 / len(queries), hits3 / len(queries), misses
+
+
+@pytest.mark.parametrize("transport", ["http", "file"])
+@pytest.mark.parametrize("lang, edition", [("en", ""), ("zh-Hant", "zh-Hant/")])
+def test_search_benchmark(page, server, sites, transport, lang, edition):
+    queries = _benchmark_queries()[lang]
+    base = server + edition if transport == "http" else (sites[1] / edition).as_uri().rstrip("/") + "/"
+    hit1, hit3, misses = run_benchmark(page, base, queries, transport == "file")
+    print(f"\nsearch benchmark {lang} over {transport}: hit@1 {hit1:.0%}, hit@3 {hit3:.0%}, misses {misses}")
+    assert hit1 >= 0.9 and hit3 == 1.0, misses
+    if transport == "file":
+        assert all(url.startswith(("file://", "data:", "blob:")) for url in page.requests)
+
+
+def test_worker_stems_as_the_index_does(page, server):
+    """The browser's Porter stemmer and Python's give the same stem for every word of the handbook."""
+    import re
+
+    import snowballstemmer
+    words = sorted({w.lower() for p in (REPO / "scenarios").glob("*.yaml") for w in re.findall(r"[A-Za-z]+", p.read_text())}
+                   | {w.lower() for p in (REPO / "playbook").glob("*.yaml") for w in re.findall(r"[A-Za-z]+", p.read_text())})
+    page.goto(server)
+    from crisisbook.search import worker_script
+    stemmer = worker_script().split("/* crisisbook's search worker")[0]
+    browser_stems = page.evaluate(f"words => {{ {stemmer}; return words.map(porterStem) }}", words)
+    python = snowballstemmer.stemmer("porter")
+    assert len(words) > 1000
+    assert [python.stemWord(w) for w in words] == browser_stems
+
+
+def test_chinese_result_count_is_in_traditional_characters(page, server):
+    search(page, server + "zh-Hant/", "堆填")  # found on one page only
+    meta = page.inner_text(".md-search-result__meta")
+    assert meta == "找到 1 個符合條件的結果", meta

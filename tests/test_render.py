@@ -82,7 +82,7 @@ def test_scenario_text_is_inert():
 
 def test_statement_marks_blanks_and_escapes_html():
     html = statement('<b>{product}</b> & {{ x }}', [("product", "Name <here>")])
-    assert html == ('<pre class="cb-statement" data-search-exclude>&lt;b&gt;<mark class="cb-blank" data-blank="product" '
+    assert html == ('<pre class="cb-statement">&lt;b&gt;<mark class="cb-blank" data-blank="product" '
                     'title="Name &lt;here&gt;">{product}</mark>&lt;/b&gt; &amp; {{ x }}</pre>')
 
 

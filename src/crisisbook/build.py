@@ -24,8 +24,8 @@ from . import children, fsguard
 from .errors import BuildError, ValidationFailed
 from .model import ALL_STAFF, Handbook, build_handbook
 from .render import Rendered, Renderer
-from .site import (Edition, alternates, compact_search_index, docs_files, editions, engine_config, jieba_terms,
-                   localise_offline, write_config)
+from . import search
+from .site import Edition, alternates, docs_files, editions, engine_config, localise_offline, write_config
 from .checker import Project, check_project
 from .validate import today
 
@@ -39,9 +39,13 @@ STAGED = ".crisisbook-staging"  # the marker in such a folder: only marked ones 
 ASIDE = ".crisisbook-old-"  # .<site>.crisisbook-old-*: the previous site, while a swap cannot be atomic
 # The site engine is one command. MkDocs 1.x is unmaintained; ProperDocs, its maintained fork,
 # reads the same config and Markdown (tested), so moving engines is a change of this table.
+# The theme's search plugin segments Chinese with jieba whenever it can import it, loading
+# jieba's dictionary (4 s) in every edition, English too; crisisbook makes the search index
+# itself (search.py), so the engine runs with that import blocked.
+_WITHOUT_JIEBA = "import runpy, sys; sys.modules['jieba'] = None; runpy.run_module({!r}, run_name='__main__', alter_sys=True)"
 ENGINES = {
-    "mkdocs": [sys.executable, "-m", "mkdocs", "build", "--strict"],
-    "properdocs": [sys.executable, "-m", "properdocs", "build", "--strict"],
+    "mkdocs": [sys.executable, "-c", _WITHOUT_JIEBA.format("mkdocs"), "build", "--strict"],
+    "properdocs": [sys.executable, "-c", _WITHOUT_JIEBA.format("properdocs"), "build", "--strict"],
 }
 
 
@@ -90,7 +94,6 @@ class Plan:
     editions: list[Edition]
     rendered: dict[str, Rendered]  # lang -> pages and nav
     files: dict[str, dict[str, bytes]]  # lang -> Markdown folder contents
-    userdict: str  # jieba user dictionary for Chinese search
     site_url: str | None = None  # where the handbook is published (organisation.yaml)
 
 
@@ -108,10 +111,7 @@ def plan(root: Path, hb: Handbook, on: dt.date, offline: bool = False, langs: li
         rendered[edition.lang] = renderer.render(hb, on, edition.lang, links, cache, workers)
         note = (renderer.strings.get(edition.lang) or {}).get("untranslated_page", "")
         files[edition.lang] = docs_files(root, rendered[edition.lang], edition, list(hb.languages), note, cache)
-    # the Chinese search dictionary is only needed when a Chinese edition is built
-    chinese = any(e.lang.split("-")[0] in ("zh", "ja", "ko") for e in all_editions)
-    userdict = jieba_terms(root, hb, root / "templates" / "search-terms.txt") if chinese else ""
-    return Plan(all_editions, rendered, files, userdict, hb.organisation.get("site_url"))
+    return Plan(all_editions, rendered, files, hb.organisation.get("site_url"))
 
 
 def write_docs(root: Path, files: dict[str, bytes], docs: Path, known: dict | None = None) -> list[str]:
@@ -156,11 +156,8 @@ def write_edition(root: Path, p: Plan, edition: Edition, work: Path, site: Path,
 def edition_config(root: Path, p: Plan, edition: Edition, work: Path, site: Path, offline: bool,
                    known: dict | None = None) -> Path:
     """Write the engine config of one edition whose Markdown is (or will be) in work/docs/<lang>."""
-    userdict = work / "search-terms.txt" if p.userdict else None
-    if userdict and not fsguard.same_bytes(userdict, p.userdict.encode()):
-        fsguard.write_bytes(root, userdict, p.userdict.encode())
     config = engine_config(root, p.rendered[edition.lang], work / "docs" / edition.lang, site / edition.prefix,
-                           edition, offline, userdict, p.files[edition.lang], p.site_url)
+                           edition, offline, p.files[edition.lang], p.site_url)
     target = work / f"mkdocs.{edition.lang}.yml"
     if known is not None and known.get(target) == config and target.exists():
         return target  # the live preview: unchanged since it was last written
@@ -174,7 +171,7 @@ def _outline(p: Plan, lang: str) -> Plan:
     of an edition's Markdown is given back as soon as it is on disk."""
     rendered = p.rendered[lang]
     return Plan(p.editions, {lang: Rendered(dict.fromkeys(rendered.pages, ""), rendered.nav)},
-                {lang: dict.fromkeys(p.files[lang], b"")}, p.userdict, p.site_url)
+                {lang: dict.fromkeys(p.files[lang], b"")}, p.site_url)
 
 
 def build(root: Path, site: Path | None = None, on: dt.date | None = None, strict: bool = False,
@@ -210,7 +207,7 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
             plans.append((edition, _outline(the_plan, edition.lang)))
             del the_plan
         for edition, output in engines.finish():
-            compact_search_index(output)
+            search.install(output, search.tokenizer(edition.lang, hb, root))
             if offline:
                 localise_offline(output)
             if edition.prefix:

@@ -133,8 +133,7 @@ def statement(value, blanks=(), kind: str = "statement") -> Markdown:
     body = "".join(out).replace("\n\n", "\n&#10;")
     marked = f' cb-untranslated" lang="{value.lang}" data-note="{html.escape(value.note, quote=True)}' \
         if isinstance(value, Fallback) else ""
-    # the text is long and the page's search entry is its title: keep the index small
-    return Markdown(f'<pre class="cb-{kind}{marked}" data-search-exclude>{body}</pre>')
+    return Markdown(f'<pre class="cb-{kind}{marked}">{body}</pre>')
 
 
 def blankless(value) -> str:
@@ -173,42 +172,6 @@ def page_title(value) -> Markdown:
     unescaped into <title>, the navigation and search results; taking it from the H1 would turn
     `</title><script>` in a scenario title into markup there."""
     return Markdown(json.dumps(html.escape(" ".join(str(value).split())), ensure_ascii=False))
-
-
-_WORD = re.compile(r"[A-Za-z]{4,}")
-
-
-def inflections(*texts) -> str:
-    """English word forms a reader may type that the page does not contain ("apologies" for a
-    page that says "apology"). Material's search matches a query as a prefix of indexed words and
-    cannot stem (its result filter compares the unstemmed query), so the page carries the forms,
-    in a hidden block that only the search index reads."""
-    words = {w.lower() for text in texts for w in _WORD.findall(str(text))}
-    forms = set()
-    for w in words:
-        if w.endswith("ies"):
-            forms |= {w[:-3] + "y"}
-        elif w.endswith("ied"):
-            forms |= {w[:-3] + "y", w[:-3] + "ies"}
-        elif w.endswith("ed"):
-            forms |= {w[:-2], w[:-1], w[:-2] + "s", w[:-2] + "ing"}
-            continue
-        elif w.endswith("ing"):
-            forms |= {w[:-3], w[:-3] + "e", w[:-3] + "s", w[:-3] + "ed"}
-            continue
-        elif w.endswith("s") and not w.endswith("ss"):
-            forms |= {w[:-1]}
-        elif w.endswith("y") and w[-2] not in "aeiou":
-            forms |= {w[:-1] + "ies", w[:-1] + "ied"}
-        elif w.endswith(("s", "x", "z", "ch", "sh")):
-            forms |= {w + "es"}
-        else:
-            forms |= {w + "s"}
-        if w.endswith("e"):
-            forms |= {w + "d", w[:-1] + "ing"}
-        elif not w.endswith(("y", "s")):
-            forms |= {w + "ed", w + "ing"}
-    return " ".join(sorted(forms - words))
 
 
 def tel(phone: str) -> Markdown:
@@ -402,7 +365,6 @@ class Renderer:
             del self.env.filters[name]
         self.env.filters.update(md=md, code=code, statement=statement_filter, tel=tel, mailto=mailto, deadline=deadline, href=href, span=span,
                                 page_title=page_title, t=translate, blankless=blankless, cut=cut)
-        self.env.globals["inflections"] = inflections
         self.env.globals["parts"] = self.parts
         self.parts_cache: dict = {}  # (part, scenario id, language, arguments) -> (Scenario, Markdown)
         self.strings = load_file(templates / "strings.yaml", "templates/strings.yaml", root).data

@@ -5,7 +5,6 @@ no MkDocs hook or custom plugin, so another engine reading mkdocs.yml can take o
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -18,11 +17,7 @@ from . import fsguard
 from .errors import BuildError
 from .model import Handbook, organisation_facts
 from .render import Rendered
-
-# What a reader's search is split on. CJK text has no spaces: the search plugin cuts it into
-# words with jieba at build time and joins them with U+200B, hence \u200b here.
-SEPARATOR = r"[\s\u200b\u3000\-_,:;!?=\[\]()\"`/、。，．？！；：「」（）]+|\.(?!\d)|&[lg]t;"
-
+from .search import plugin_config
 
 @dataclass(frozen=True)
 class Edition:
@@ -108,17 +103,13 @@ def docs_files(root: Path, rendered: Rendered, edition: Edition, languages: list
 
 
 def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, edition: Edition,
-                  offline: bool, userdict: Path | None, files, site_url: str | None = None) -> dict:
+                  offline: bool, files, site_url: str | None = None) -> dict:
     """The engine's config for one edition: the project's mkdocs.yml (inherited), plus where the
     Markdown is (holding exactly `files`), the navigation, the language, search, the language
     switch and, for a published handbook, the edition's address (sitemap, canonical links)."""
     project = _project_config(root)
     plugins = _plugins(project.get("plugins", ["search"]))
-    search = plugins.setdefault("search", {}) or {}
-    search.setdefault("separator", SEPARATOR)
-    if userdict:
-        search["jieba_dict_user"] = str(userdict)
-    plugins["search"] = search
+    plugins["search"] = plugin_config(plugins.get("search"))
     if offline:
         plugins.setdefault("offline", {})
     # hand-written pages follow the generated ones, in file name order
@@ -129,7 +120,7 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
         "docs_dir": str(docs.resolve()),
         "site_dir": str(site.resolve()),
         "use_directory_urls": not offline,
-        "theme": {"language": edition.lang},
+        "theme": {"language": edition.lang, **_theme_overrides(root)},
         **({"site_name": edition.site_name} if edition.site_name else {}),
         **({"markdown_extensions": _permalink_titled(project.get("markdown_extensions", []), edition.permalink)}
            if edition.permalink else {}),
@@ -154,6 +145,12 @@ def _permalink_titled(extensions: list, title: str) -> list:
             item = {"toc": options | {"permalink_title": title}}
         out.append(item)
     return out
+
+
+def _theme_overrides(root: Path) -> dict:
+    """templates/theme/ overrides parts of the theme (its interface strings) when it exists."""
+    folder = root / "templates" / "theme"
+    return {"custom_dir": str(folder.resolve())} if folder.is_dir() else {}
 
 
 def write_config(root: Path, config: dict, target: Path) -> Path:
@@ -187,26 +184,6 @@ def _plugins(listed) -> dict:
     return out
 
 
-def jieba_terms(root: Path, hb: Handbook, extra: Path) -> str:
-    """A jieba user dictionary: terms readers search for, kept whole in the search index
-    (a query is matched against whole indexed words). From the shipped list and the data:
-    monitoring keywords, role titles and scenario tags in every language."""
-    terms: set[str] = set()
-    if os.path.lexists(extra):
-        terms |= {line.split()[0] for line in fsguard.read_text(root, extra).splitlines()
-                  if line.strip() and not line.startswith("#")}
-    texts = [r.title for r in hb.roles] + [k for sc in hb.scenarios for k in sc.keywords]
-    for text in texts:
-        for value in text.values.values():
-            terms |= _chinese_words(value)
-    return "".join(f"{term} 100000\n" for term in sorted(terms) if len(term) > 1)
-
-
-@functools.lru_cache(maxsize=65536)  # the live preview asks again on every save
-def _chinese_words(value: str) -> frozenset[str]:
-    return frozenset(w for w in re.split(r"[\s,，、/]+", value) if re.search(r"[\u3400-\u9fff]", w))
-
-
 # Material's offline plugin loads this shim from a CDN; the offline site must load nothing from
 # outside, so every page gets the vendored copy (templates/assets/vendor/) instead.
 _SHIM_CDN = "https://unpkg.com/iframe-worker/shim"
@@ -225,18 +202,3 @@ def localise_offline(edition_site: Path) -> None:
             raise BuildError(f"the offline page {page.relative_to(edition_site)} would load "
                              f"{outside.group(1)} from outside the site")
         page.write_text(text, encoding="utf-8")
-
-
-def compact_search_index(edition_site: Path) -> None:
-    """Rewrite the engine's search index as compact UTF-8 JSON. Material writes it with every
-    non-ASCII character escaped (6 bytes for each Chinese character instead of 3) and with
-    spaces after separators; readers download it on their first search, often on a phone."""
-    index = edition_site / "search" / "search_index.json"
-    if not index.is_file():
-        return
-    data = json.loads(index.read_text(encoding="utf-8"))
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    index.write_text(text, encoding="utf-8")
-    script = index.with_suffix(".js")  # the offline edition loads the index as a script
-    if script.is_file():
-        script.write_text(f"var __index = {text}", encoding="utf-8")

@@ -1,0 +1,159 @@
+/* crisisbook's search worker, in place of the theme's (see src/crisisbook/search.py). It speaks
+   the theme's worker protocol: SETUP (0) with the index -> READY (1); QUERY (2) with the typed
+   text -> RESULT (3) with the matching sections grouped by page, best first. Runs as a worker
+   over http and, from file://, inside the iframe the theme's offline shim gives it. */
+(function () {
+  "use strict";
+
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var TOKEN = /[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+  var MAX_WORD = 10;  // the longest Chinese word tried when a query is cut into words
+  var MAX_GROUPS = 100;
+  var index = null;
+
+  function fold(text) {  // as search.fold: lower case, no accents, no apostrophes
+    return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f'\u2019]/g, "");
+  }
+
+  function setup(data) {
+    var terms = data.config.terms;
+    index = { docs: data.docs, terms: terms, keys: Object.keys(terms).sort(), pages: Object.create(null), cache: Object.create(null) };
+    data.docs.forEach(function (doc, i) {
+      var page = doc.location.split("#")[0];
+      if (!(page in index.pages) || doc.location.indexOf("#") < 0) index.pages[page] = i;
+    });
+  }
+
+  function has(term) {  // an own key: "constructor" is a word, not Object's
+    return Object.prototype.hasOwnProperty.call(index.terms, term);
+  }
+
+  function postings(term) {  // term -> {doc: weight}, decoded once
+    if (index.cache[term]) return index.cache[term];
+    var list = index.terms[term], out = {}, doc = 0;
+    for (var i = 0; i < list.length; i += 2) {
+      doc += list[i];
+      out[doc] = list[i + 1];
+    }
+    return (index.cache[term] = out);
+  }
+
+  function withPrefix(prefix, limit) {  // index terms that start with prefix (keys are sorted)
+    var keys = index.keys, lo = 0, hi = keys.length, out = [];
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (keys[mid] < prefix) lo = mid + 1; else hi = mid;
+    }
+    for (var i = lo; i < keys.length && keys[i].lastIndexOf(prefix, 0) === 0 && out.length < limit; i++)
+      out.push(keys[i]);
+    return out;
+  }
+
+  function segment(run) {  // a Chinese run -> the longest index terms from its left
+    if (has(run)) return [run];
+    var out = [], i = 0;
+    while (i < run.length) {
+      var j = Math.min(run.length, i + MAX_WORD);
+      while (j > i + 1 && !has(run.slice(i, j))) j--;
+      out.push(run.slice(i, j));
+      i = j;
+    }
+    return out;
+  }
+
+  /* The query's words, each with the index terms that stand for it and how much each counts:
+     its stem; while typing, longer words it begins (prefix matches count less). */
+  function parse(query) {
+    var words = [], folded = fold(query), typing = !/\s$/.test(query), tokens = folded.match(TOKEN) || [];
+    tokens.forEach(function (token, n) {
+      if (HAN.test(token)) {
+        segment(token).forEach(function (piece) { words.push({ word: piece, alts: [[piece, 1]] }); });
+        return;
+      }
+      var stem = /^\d+$/.test(token) ? token : porterStem(token), alts = [[stem, 1]], seen = {};
+      seen[stem] = true;
+      if (token.length >= 3 && (typing || n < tokens.length - 1))
+        withPrefix(stem, 50).concat(withPrefix(token, 50)).forEach(function (key) {
+          if (!seen[key]) { seen[key] = true; alts.push([key, 0.5]); }
+        });
+      words.push({ word: token, alts: alts });
+    });
+    return words;
+  }
+
+  function escape(text) {
+    return text.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function mark(text, words) {  // the query's words highlighted in a title or teaser
+    var out = escape(text), pattern = words.map(function (w) {
+      return w.word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).filter(Boolean).join("|");
+    if (!pattern) return out;
+    var re = new RegExp("(" + pattern + ")", "gi");
+    return out.replace(/([^<>&]+)(?=<|&|$)|&[^;]*;/g, function (part) {
+      return part.charAt(0) === "&" ? part : part.replace(re, "<mark>$1</mark>");
+    });
+  }
+
+  function item(i, score, found, words) {
+    var doc = index.docs[i], terms = {};
+    words.forEach(function (w, n) { terms[w.word] = !!found[n]; });
+    return { location: doc.location, title: mark(doc.title, words), text: mark(doc.text, words),
+             score: score, terms: terms };
+  }
+
+  function search(query) {
+    var words = parse(query);
+    if (!words.length) return { items: [] };
+    var scores = {}, found = {};
+    words.forEach(function (w, n) {
+      var best = {};
+      w.alts.forEach(function (alt) {
+        if (!has(alt[0])) return;
+        var hits = postings(alt[0]);
+        for (var doc in hits) {
+          var s = hits[doc] * alt[1];
+          if (!(doc in best) || s > best[doc]) best[doc] = s;
+        }
+      });
+      for (var doc in best) {
+        scores[doc] = (scores[doc] || 0) + best[doc];
+        (found[doc] = found[doc] || {})[n] = true;
+      }
+    });
+    // sections with more of the query's words first, then by weight
+    var ranked = Object.keys(scores).map(Number).map(function (doc) {
+      return { doc: doc, count: Object.keys(found[doc]).length, score: scores[doc] };
+    }).sort(function (a, b) { return b.count - a.count || b.score - a.score || a.doc - b.doc; });
+    var groups = [], byPage = {};
+    ranked.forEach(function (r) {
+      var page = index.docs[r.doc].location.split("#")[0];
+      if (!(page in byPage)) {
+        if (groups.length >= MAX_GROUPS) return;
+        byPage[page] = groups.length;
+        groups.push([]);
+      }
+      // the score the theme shows: query words found first, then the weight
+      groups[byPage[page]].push(item(r.doc, r.count * 1000 + r.score, found[r.doc], words));
+    });
+    groups.forEach(function (group) {  // the theme needs each page's own entry in its group
+      var page = group[0].location.split("#")[0], own = index.pages[page];
+      if (own !== undefined && !group.some(function (it) { return it.location === page; }))
+        group.push(item(own, 0, {}, []));
+    });
+    return { items: groups };
+  }
+
+  addEventListener("message", function (ev) {
+    var message = ev.data;
+    if (message.type === 0) {
+      setup(message.data);
+      postMessage({ type: 1 });
+    } else if (message.type === 2) {
+      postMessage({ type: 3, data: search(message.data) });
+    }
+  });
+})();

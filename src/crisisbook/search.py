@@ -1,0 +1,349 @@
+"""The handbook's search: what the built site's search index holds and how a query meets it.
+
+The theme's search plugin cuts every built page into sections (one per heading, with its
+anchor) and honours `data-search-exclude`; that is the generic part, over every page the site
+has. crisisbook then replaces the plugin's index with its own, and the theme's search worker
+with a small one of its own (assets/search-worker.js), because the theme's worker cannot do
+what a reader in a hurry needs:
+
+- English words are stemmed with a real stemmer, Snowball's Porter, on both sides: here with
+  Python's snowballstemmer, in the browser with the Snowball port of the same algorithm
+  (assets/porter-stemmer.js). Lunr would stem the index too, but its query side skips the
+  stemmer on the wildcard terms the theme adds to every query ("apologies" never met "apology").
+- Traditional Chinese is segmented with jieba on a Simplified copy made character by character
+  with OpenCC (jieba's dictionary is built from Simplified text; one character for one keeps
+  every cut's offsets valid in the original). Search mode indexes a long word and the shorter
+  words inside it, so one two-character word found inside a sentence is found; the handbook's
+  own terms (role titles, names, keywords...) are added to jieba's dictionary to stay whole.
+- Sentences repeated across sections (a statement's footer, a table's labels) count once,
+  spread over the sections that repeat them, so boilerplate does not drown the ranking.
+- The index holds weighted postings and a short teaser per section, not the whole text: it
+  stays in proportion to the pages, and loads fast from disk (search_index.js, which the theme
+  reads from file://, beside search_index.json, which it fetches over http).
+
+Pagefind was considered: it stems and segments well, but loads its index with fetch() and
+WebAssembly, which file:// blocks, so the offline handbook would need a second search anyway.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import html
+import json
+import logging
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# What the theme's highlighter splits a query on when it marks the words on the landing page.
+SEPARATOR = r"[\s\u200b\u3000\-_,:;!?=\[\]()\"`/、。，．？！；：「」（）]+|\.(?!\d)|&[lg]t;"
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TOKEN = re.compile(rf"[a-z0-9]+|[{HAN}]+")
+HAN_RUN = re.compile(rf"[{HAN}]+")
+# a phone number written in groups (+852 9123 4501): also indexed as one run of digits
+PHONE = re.compile(r"\+?\d[\d \-]{5,}\d")
+# where a section's text is cut into sentences, to find the ones repeated across sections
+SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\s*</?(?:p|li|ul|ol|pre|code|tr|td|th|br|strong|em|span)\b[^>]*>\s*|\n+|\s+[—·]\s+|\s*[()（）]\s*")
+TAG = re.compile(r"<[^>]+>")
+
+# A word in a heading adds to the word's weight in the text (BM25F-like: after the text's
+# weight saturates, so a heading still tells); the page's own title (its H1) says what the whole
+# page is about, and every section holds it once, as context.
+TITLE_WEIGHT = 1.5
+PAGE_TITLE_WEIGHT = 3.0
+PAGE_CONTEXT = 1.0
+# BM25's constants; b below the usual 0.75, so a long section (a roster, a timeline) is not
+# outranked by any short one that mentions the word once
+K1, B = 1.2, 0.5
+SCALE = 8  # weights are stored as integers: BM25 weight x SCALE
+TEASER = 100  # bytes of a section's text shown under its title in the results
+# Words that tell no section from another; left out of the index (a query's stop word is then
+# found nowhere, which ranks every section alike). Stems, as the index holds them.
+STOP = frozenset("""a an and ar at be been but by can do for from ha have i if in into it mai not
+of on or our so such than that the thei their them then there these thi to wa we were what
+when which who will with you your
+的 了 和 是 在 及 並 或 與 把 被 就 也 都 而 之 其 於 為 以 由 向 對 會 請 該 這 那 有""".split())
+WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
+
+
+def plugin_config(conf: dict) -> dict:
+    """The theme's search plugin settings: our separator (the highlighter uses it) unless the
+    project's mkdocs.yml sets one."""
+    conf = dict(conf or {})
+    conf.setdefault("separator", SEPARATOR)
+    return conf
+
+
+# --- the handbook's own terms -----------------------------------------------------------------
+
+def handbook_terms(hb, extra: Path) -> list[str]:
+    """Terms kept whole when Chinese is segmented: the shipped list (templates/search-terms.txt)
+    and every short text of the playbook (role titles, names, job titles, levels, channels,
+    contacts) and of the scenarios' keywords and tags, in every language."""
+    terms: set[str] = set()
+    if extra.is_file():
+        terms |= {line.split()[0] for line in extra.read_text(encoding="utf-8").splitlines()
+                  if line.strip() and not line.startswith("#")}
+    playbook = [getattr(hb, f.name) for f in dataclasses.fields(hb) if f.name != "scenarios"]
+    for value in _strings(playbook):
+        terms |= _short_words(value)
+    for sc in hb.scenarios:
+        for value in _strings([sc.keywords, sc.tags]):
+            terms |= _short_words(value)
+    return sorted(t for t in terms if len(t) > 1)
+
+
+def _strings(value, seen: set | None = None) -> Iterable[str]:
+    """Every string inside dataclasses, mappings and sequences (each object visited once)."""
+    seen = set() if seen is None else seen
+    if isinstance(value, str):
+        yield value
+        return
+    if id(value) in seen or isinstance(value, (int, float, bool)) or value is None:
+        return
+    seen.add(id(value))
+    if dataclasses.is_dataclass(value):
+        children = [getattr(value, f.name) for f in dataclasses.fields(value)]
+    elif hasattr(value, "values") and callable(value.values):
+        children = list(value.values())
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        children = list(value)
+    else:
+        return
+    for child in children:
+        yield from _strings(child, seen)
+
+
+@functools.lru_cache(maxsize=65536)
+def _short_words(value: str) -> frozenset[str]:
+    """The Chinese pieces of a short text, a name or a title ("危機負責人", "陳美玲 (公關部)");
+    none from sentences (a duty, a summary), which jieba should cut."""
+    return frozenset(HAN_RUN.findall(value)) if len(value) <= 16 else frozenset()
+
+
+# --- turning text into index terms --------------------------------------------------------------
+
+_MARKS = re.compile("[\u0300-\u036f'\u2019]")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents and apostrophes ("Don't" -> "dont"), as the worker folds."""
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
+
+
+class Tokenizer:
+    """Text -> index terms for one language edition."""
+
+    def __init__(self, chinese: Chinese | None = None):
+        import snowballstemmer
+
+        self._stem = functools.lru_cache(maxsize=None)(snowballstemmer.stemmer("porter").stemWord)
+        self.chinese = chinese
+        # a handbook repeats itself (labels, names, a statement's footer): each text cut once
+        self.terms = functools.lru_cache(maxsize=1 << 16)(self._terms)
+
+    def _terms(self, text: str) -> list[str]:
+        out = []
+        for token in TOKEN.findall(fold(text)):
+            if token[0] >= "\u3400":
+                out.extend(self.chinese.words(token) if self.chinese else [token])
+            elif token.isdigit():
+                out.append(token)
+            else:
+                out.append(self._stem(token))
+        for phone in PHONE.findall(text):  # "91234501" finds "+852 9123 4501"
+            digits = re.sub(r"\D", "", phone)
+            groups = re.split(r"[ \-]+", phone.lstrip("+"))
+            out.append(digits)
+            if len(groups) > 2:
+                out.append("".join(groups[1:]))  # without the country code
+        return out
+
+
+class Chinese:
+    """jieba's search-mode cuts of Traditional text, made on a Simplified copy."""
+
+    def __init__(self, terms: Iterable[str], cache_dir: Path):
+        import jieba
+        import opencc
+
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self._jieba.tmp_dir = str(cache_dir)  # jieba caches its dictionary; not in /tmp
+        self._opencc = opencc.OpenCC("hk2s")  # the handbook writes Hong Kong Traditional
+        self._table: dict[int, str] = {}
+        for term in terms:
+            self._jieba.add_word(self.simplified(term), freq=100000)
+
+    def simplified(self, text: str) -> str:
+        """Character by character (so offsets stay valid in the original)."""
+        for char in set(text):
+            if ord(char) not in self._table:
+                converted = self._opencc.convert(char)
+                self._table[ord(char)] = converted if len(converted) == 1 else char
+        return text.translate(self._table)
+
+    def words(self, run: str) -> list[str]:
+        return [run[start:end] for _, start, end in self._jieba.tokenize(self.simplified(run), mode="search")]
+
+
+# --- the index ---------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Section:
+    location: str
+    title: str
+    text: str  # plain text
+    sentences: list[str]
+    boost: float = 1.0  # the page's own `search: boost:` (front matter), as the theme reads it
+
+
+def sections(engine_index: dict) -> list[Section]:
+    """The theme plugin's sections, as plain text with the sentences they are made of."""
+    out = []
+    for doc in engine_index["docs"]:
+        pieces = [html.unescape(TAG.sub(" ", s)).strip() for s in SENTENCE.split(doc.get("text", ""))]
+        pieces = [" ".join(p.split()) for p in pieces if p.strip()]
+        title = " ".join(html.unescape(TAG.sub("", doc.get("title", ""))).split())
+        out.append(Section(doc["location"], title, " ".join(pieces), pieces, float(doc.get("boost", 1))))
+    return out
+
+
+def build_index(secs: list[Section], tokenizer: Tokenizer, config: dict) -> dict:
+    """The index the worker reads: sections (location, title, teaser) and, per term, its
+    postings as [doc delta, weight, doc delta, weight, ...] with BM25 weights."""
+    freqs, titles = _frequencies(secs, tokenizer)
+    lengths = [sum(tf.values()) for tf in freqs]
+    average = (sum(lengths) / len(lengths) if lengths else 0) or 1.0
+    df = Counter(term for tf in freqs for term in tf)
+    idf = {term: math.log(1 + (len(secs) - d + 0.5) / (d + 0.5)) for term, d in df.items()}
+    postings: dict[str, list[int]] = defaultdict(list)
+    last: dict[str, int] = {}
+    for i, (tf, heading, sec) in enumerate(zip(freqs, titles, secs)):
+        norm = K1 * (1 - B + B * lengths[i] / average)
+        scale = SCALE * sec.boost
+        for term, f in tf.items():
+            weight = round(scale * idf[term] * (f * (K1 + 1) / (f + norm) + heading.get(term, 0.0)))
+            entry = postings[term]
+            entry.append(i - last.get(term, 0))
+            entry.append(weight or 1)
+            last[term] = i
+    docs = [{"location": s.location, "title": s.title, "text": _teaser(s.text)} for s in secs]
+    return {"config": {**config, "terms": dict(sorted(postings.items()))}, "docs": docs}
+
+
+def _frequencies(secs: list[Section], tokenizer: Tokenizer) -> tuple[list[dict], list[dict]]:
+    """Each section's term frequencies in its text (with its page's title as context) and the
+    weight of each term of its heading."""
+    repeats = Counter(s for sec in secs for s in set(sec.sentences) if len(s) > 1)
+    page_titles = {sec.location: sec.title for sec in secs if "#" not in sec.location}
+    freqs, titles = [], []
+    for sec in secs:
+        tf: dict[str, float] = defaultdict(float)
+        page, _, anchor = sec.location.partition("#")
+        if anchor and page in page_titles:
+            _count(tf, tokenizer.terms(page_titles[page]), PAGE_CONTEXT)
+        for sentence in sec.sentences:
+            # boilerplate counts once, spread over all the sections that repeat it
+            _count(tf, tokenizer.terms(sentence), 1 / repeats.get(sentence, 1))
+        heading = {t: TITLE_WEIGHT if anchor else PAGE_TITLE_WEIGHT
+                   for t in tokenizer.terms(sec.title) if t not in STOP}
+        for term in heading:
+            tf.setdefault(term, 0.0)
+        freqs.append(tf)
+        titles.append(heading)
+    return freqs, titles
+
+
+def _count(tf: dict[str, float], terms: list[str], weight: float) -> None:
+    for term in terms:
+        if term not in STOP:
+            tf[term] += weight
+
+
+def _teaser(text: str) -> str:
+    data = text.encode()
+    if len(data) <= TEASER:
+        return text
+    cut = data[:TEASER].decode(errors="ignore")
+    return (cut.rsplit(" ", 1)[0] if " " in cut[len(cut) // 2:] else cut) + " …"
+
+
+# --- in the built site -------------------------------------------------------------------------
+
+def install(edition_site: Path, tokenizer: Tokenizer) -> None:
+    """Replace the theme's index and worker in one built edition with crisisbook's."""
+    path = edition_site / "search" / "search_index.json"
+    if not path.is_file():
+        return  # the project's mkdocs.yml has no search
+    engine_index = json.loads(path.read_text(encoding="utf-8"))
+    config = {k: engine_index["config"].get(k) for k in ("lang", "separator", "pipeline", "fields")}
+    index = build_index(sections(engine_index), tokenizer, config)
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text, encoding="utf-8")
+    # from file:// the theme loads the index as a script instead of fetching it
+    path.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+    for worker in edition_site.glob(WORKER_GLOB):
+        worker.write_text(worker_script(), encoding="utf-8")
+        worker.with_name(worker.name + ".map").unlink(missing_ok=True)
+    log.debug("search index of %s: %d sections, %d terms", edition_site, len(index["docs"]),
+              len(index["config"]["terms"]))
+
+
+@functools.cache
+def worker_script() -> str:
+    """The search worker: the Porter stemmer, then the worker that uses it."""
+    assets = resources.files("crisisbook") / "assets"
+    return (assets / "porter-stemmer.js").read_text(encoding="utf-8") + "\n" + \
+        (assets / "search-worker.js").read_text(encoding="utf-8")
+
+
+def tokenizer(lang: str, hb, root: Path) -> Tokenizer:
+    """The tokenizer of one edition; Chinese editions load jieba with the handbook's terms."""
+    chinese = None
+    if lang.split("-")[0] == "zh":
+        chinese = Chinese(handbook_terms(hb, root / "templates" / "search-terms.txt"), root / "build" / ".cache")
+    return Tokenizer(chinese)
+
+
+# --- proportion: how much of the index each page accounts for -----------------------------------
+
+_ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">(.*?)</article>', re.S)
+_INVISIBLE = re.compile(r"<(script|style|template)\b.*?</\1>|<([a-z]+)\b[^>]*\shidden[\s>=][^>]*>.*?</\2>", re.S)
+
+
+def page_sizes(edition_site: Path) -> dict[str, tuple[int, int]]:
+    """page location -> (bytes of the index it accounts for, bytes of its visible text): its
+    sections' entries, its postings, and its share of each term's key."""
+    index = json.loads((edition_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = [doc["location"].split("#")[0] for doc in index["docs"]]
+    share: dict[str, float] = defaultdict(float)
+    for doc, page in zip(index["docs"], pages):
+        share[page] += len(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()) + 1
+    for term, postings in index["config"]["terms"].items():
+        key = len(json.dumps(term, ensure_ascii=False).encode()) + 3
+        doc = 0
+        for i in range(0, len(postings), 2):
+            doc += postings[i]
+            share[pages[doc]] += len(f"{postings[i]},{postings[i + 1]},") + key / (len(postings) / 2)
+    out = {}
+    for page, size in share.items():
+        html_file = edition_site / (page + "index.html" if not page or page.endswith("/") else page)
+        text = _visible_text(html_file.read_text(encoding="utf-8")) if html_file.is_file() else ""
+        out[page] = (round(size), len(text.encode()))
+    return out
+
+
+def _visible_text(page_html: str) -> str:
+    article = _ARTICLE.search(page_html)
+    body = _INVISIBLE.sub(" ", article.group(1) if article else page_html)
+    return " ".join(html.unescape(TAG.sub(" ", body)).split())

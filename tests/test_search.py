@@ -1,0 +1,112 @@
+"""The search index (search.py): what it holds, that its English terms are real stems of words
+on the pages (no invented forms), that Chinese is cut to fit Traditional text, and that it stays
+in proportion to the pages. The browser side is in test_browser.py."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, TODAY
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    import shutil
+
+    from crisisbook.build import build
+    root = tmp_path_factory.mktemp("search")
+    for name in ("playbook", "scenarios", "templates", "docs"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    build(root, root / "site", on=TODAY)
+    return root / "site"
+
+
+def _index(site: Path) -> dict:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def _locations(index: dict, term: str) -> set[str]:
+    postings, doc, out = index["config"]["terms"].get(term, []), 0, set()
+    for i in range(0, len(postings), 2):
+        doc += postings[i]
+        out.add(index["docs"][doc]["location"])
+    return out
+
+
+def _page_words(site: Path) -> str:
+    from crisisbook.search import _visible_text
+    return " ".join(_visible_text(p.read_text(encoding="utf-8")) for p in site.rglob("*.html"))
+
+
+@pytest.mark.parametrize("term, location", [
+    ("coupon", "scenarios/service-outage/#t-4h"),  # a step
+    ("apologi", "scenarios/product-recall/#statement-apology"),  # a statement
+    ("product", "scenarios/product-recall/#statement-holding"),  # a blank, {product}
+    ("misinform", "scenarios/product-recall/#replies"),  # a comment reply rule
+    ("deliv", "roles/spokesperson/#duties"),  # a role's duties
+    ("91234501", "roster/#people"),  # a phone number, written +852 9123 4501
+    ("melt", "scenarios/product-recall/#severity"),  # severity criteria
+])
+def test_the_index_holds_what_a_reader_looks_for(site, term, location):
+    assert location in _locations(_index(site), term)
+
+
+def test_no_invented_word_forms_in_any_index(site):
+    """Every English term is the Porter stem of a word on the pages; every Chinese term occurs."""
+    import snowballstemmer
+    from crisisbook.search import fold
+    stem = snowballstemmer.stemmer("porter").stemWord
+    en_text = _page_words(site)
+    en_words = {stem(w) for w in re.findall(r"[a-z0-9]+", fold(en_text))}
+    invented = [t for t in _index(site)["config"]["terms"] if not t.isdigit() and t not in en_words
+                and t not in en_text]  # a Chinese monitoring keyword on an English page occurs as it is
+    assert not invented, invented[:20]
+    assert "apologied" not in _index(site)["config"]["terms"]
+    zh_text = _page_words(site / "zh-Hant")
+    zh_terms = [t for t in _index(site / "zh-Hant")["config"]["terms"] if re.match(r"[\u3400-\u9fff]", t)]
+    assert zh_terms and all(t in zh_text for t in zh_terms), [t for t in zh_terms if t not in zh_text][:20]
+
+
+def test_traditional_chinese_is_cut_into_its_words(tmp_path):
+    from crisisbook.search import Chinese
+    chinese = Chinese(["後備人員"], tmp_path)
+    cuts = chinese.words("請提供產品序號，後備人員會接聽熱線，即日起停售")
+    assert {"序號", "產品", "後備人員", "熱線", "停售"} <= set(cuts), cuts
+    assert "備人員" not in cuts
+    assert list(tmp_path.iterdir()), "jieba's cache belongs in the project's build folder"
+
+
+def test_the_index_stays_in_proportion_to_the_pages(site):
+    """At most 1.5x the visible text, for each edition and for every scenario and role page."""
+    from crisisbook.search import page_sizes
+    for edition in (site, site / "zh-Hant"):
+        sizes = page_sizes(edition)
+        assert sum(a for a, _ in sizes.values()) <= 1.5 * sum(b for _, b in sizes.values())
+        pages = {p: a / b for p, (a, b) in sizes.items() if p.startswith(("scenarios/", "roles/"))}
+        assert pages and max(pages.values()) <= 1.5, pages
+
+
+def test_the_english_edition_loads_no_chinese_dictionary():
+    code = ("import sys; from pathlib import Path; from crisisbook import search; "
+            "search.tokenizer('en', None, Path('.')).terms('Hello 你好'); print('jieba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_engine_runs_without_jieba():
+    """The theme's search plugin would load jieba's dictionary in every edition (4 s); the engine
+    command blocks the import, and crisisbook segments Chinese itself."""
+    from crisisbook.build import _WITHOUT_JIEBA
+    probe = _WITHOUT_JIEBA.split("runpy.")[0] + "from material.plugins.search import plugin; print(plugin.jieba)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "None"
+    version = subprocess.run([sys.executable, "-c", _WITHOUT_JIEBA.format("mkdocs"), "--version"],
+                             capture_output=True, text=True, check=True)
+    assert "mkdocs, version" in version.stdout
