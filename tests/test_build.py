@@ -148,11 +148,15 @@ def _scaled(root, n: int):
     import yaml
 
     from crisisbook.schema import CATEGORIES
-    bases = [yaml.safe_load((root / "scenarios" / f"{s}.yaml").read_text()) for s in ("kettle-leak", "site-down")]
+    from crisisbook.load import load_file
+    # crisisbook's own reader: PyYAML's YAML 1.1 would read the approval's `on:` key as true
+    bases = [load_file(root / "scenarios" / f"{s}.yaml").data for s in ("kettle-leak", "site-down")]
     for path in (root / "scenarios").glob("*.yaml"):
         path.unlink()
     for i in range(n):
-        data = dict(bases[i % 2], title=f"{bases[i % 2]['title']} {i}", category=CATEGORIES[i % len(CATEGORIES)])
+        title = bases[i % 2]["title"]  # a string, or a mapping of language -> string
+        title = {lang: f"{t} {i}" for lang, t in title.items()} if isinstance(title, dict) else f"{title} {i}"
+        data = dict(bases[i % 2], title=title, category=CATEGORIES[i % len(CATEGORIES)])
         (root / "scenarios" / f"s-{i:04d}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     build(root, on=TODAY)
     site = root / "site"
