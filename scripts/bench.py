@@ -427,8 +427,8 @@ def report(results: list[dict], compact: dict | None = None) -> str:
     lines += ["", "## Live preview, as the PR lead waits for it", "",
               "`crisisbook serve` started until the preview answers, then ten saves of one scenario's "
               "summary, each timed until the served page (polled every 20 ms) shows the new text; then "
-              "one edit of playbook/roles.yaml, which every page shows (the terminal says \"rebuilding "
-              "every page\" first).", "",
+              "one edit of playbook/roles.yaml, until serve has rebuilt what it changed (past 40 pages, "
+              "the whole edition at once, which the terminal announces: \"rebuilding every page\").", "",
               "| scenarios | first preview up | save → page served, median | p90 | min–max | "
               "playbook edit → pages rebuilt |", "|---|---|---|---|---|---|"]
     for r in results:
