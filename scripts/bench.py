@@ -315,14 +315,15 @@ def serve_live(root: Path, saves: int) -> dict:
         result = {"first_preview": time.perf_counter() - started}
         original = yaml.safe_load(target.read_text(encoding="utf-8"))
         edits = []
+        run = os.urandom(4).hex()  # a text no earlier run can have left on the page
         for i in range(saves):
             data = json.loads(json.dumps(original))
-            data["summary"]["en"] = f"Edit {i} of the summary. {data['summary']['en']}"
+            data["summary"]["en"] = f"Edit {i} of the summary ({run}). {data['summary']['en']}"
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
             before = refreshes()
             t0 = time.perf_counter()
             target.write_text(text, encoding="utf-8")
-            until(lambda: f"Edit {i} of the summary." in page(url))
+            until(lambda: f"Edit {i} of the summary ({run})." in page(url))
             edits.append(time.perf_counter() - t0)
             until(lambda: refreshes() > before)  # the other pages it changed, before the next save
         result["save_to_page"] = stats(edits)
