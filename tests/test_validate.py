@@ -14,6 +14,7 @@ def check(root, only=None, on=TODAY):
 
 SITE = "scenarios/site-down.yaml"
 KETTLE = "scenarios/kettle-leak.yaml"
+BOARD = "scenarios/board-leak.yaml"  # team-only
 ROSTER = "playbook/roster.yaml"
 CONTACTS = "playbook/contacts.yaml"
 
@@ -76,9 +77,9 @@ CASES = [
      '    email: cy@kettleworks.example\n    github: "cy-ho\\n"\n', [
         "playbook/roster.yaml:18:13: people.cy-ho.github: 'cy-ho\\n' is not in the expected form; "
         "the GitHub user name, without @"]),
-    ("blank name with a trailing newline", KETTLE, "  model: Model number on the base",
-     '  "model\\n": Model number on the base', [
-        "scenarios/kettle-leak.yaml:16:14: blanks.model\\n: 'model\\n' is not in the expected form; "
+    ("blank name with a trailing newline", KETTLE, "  model: {en: Model number on the base",
+     '  "model\\n": {en: Model number on the base', [
+        "scenarios/kettle-leak.yaml:20:14: blanks.model\\n: 'model\\n' is not in the expected form; "
         "blank names are lower_snake_case"]),
     ("unknown person", ROSTER, "spokesperson: {primary: bo-chan,", "spokesperson: {primary: bo-chen,", [
         "playbook/roster.yaml:20:27: assignments.spokesperson.primary: unknown person 'bo-chen' "
@@ -134,7 +135,7 @@ def test_an_id_that_would_replace_a_handbook_page_is_refused(small):
     with open(small / ROSTER, "a") as roster:
         roster.write("  index: {primary: cy-ho, backup: ann-lee}\n")
     assert errors(small) == [
-        "playbook/roles.yaml:15:3: roles.index: role id 'index' is reserved: its page would replace the "
+        "playbook/roles.yaml:20:3: roles.index: role id 'index' is reserved: its page would replace the "
         "handbook's own roles/index.md; choose another id",
         "scenarios/index.yaml: file name 'index' is reserved: its page would replace the handbook's own "
         "scenarios/index.md; choose another id"]
@@ -143,14 +144,15 @@ def test_an_id_that_would_replace_a_handbook_page_is_refused(small):
 def test_reserved_ids_are_the_renderers_own_page_names(monkeypatch):
     from crisisbook import pages
 
-    assert pages.reserved("scenario") == {"index": "scenarios/index.md"}
+    assert pages.reserved("scenario") == {"index": "scenarios/index.md", "tags": "scenarios/tags.md"}
     assert pages.reserved("role") == {"index": "roles/index.md"}
     assert pages.reserved("person") == {}  # no page per person: any id will do
     # a page added to the renderer is reserved at once, for every kind with pages beside it
     monkeypatch.setitem(pages.FIXED, "scenarios/by-tag.md", "tags.md.j2")
     monkeypatch.setitem(pages.PER_ID, "person", ("people/{}.md", "person-page.md.j2"))
     monkeypatch.setitem(pages.FIXED, "people/index.md", "people.md.j2")
-    assert pages.reserved("scenario") == {"index": "scenarios/index.md", "by-tag": "scenarios/by-tag.md"}
+    assert pages.reserved("scenario") == {"index": "scenarios/index.md", "tags": "scenarios/tags.md",
+                                          "by-tag": "scenarios/by-tag.md"}
     assert pages.reserved("person") == {"index": "people/index.md"}
 
 
@@ -222,7 +224,7 @@ def test_a_builds_load_and_check_on_both_cores_gives_what_a_full_run_gives(small
     monkeypatch.setattr(checker, "_PARALLEL_FROM", parallel_from)
     got, _ = check(small, on=TODAY)
     assert got == expected and any(p.file == "scenarios/broken.yaml" for p in got.problems)
-    assert set(got.scenarios) == {"kettle-leak", "site-down"}
+    assert set(got.scenarios) == {"board-leak", "kettle-leak", "site-down"}
 
 
 def test_cache_notices_a_changed_file_and_playbook(small):
@@ -243,7 +245,7 @@ def test_one_checker_checks_only_what_changed(small, monkeypatch):
     monkeypatch.setattr(checker, "_check_one", lambda job: parsed.append(job[0]) or original(job))
     preview = checker.Checker(small)
     first = preview.check(TODAY)
-    assert sorted(parsed) == [KETTLE, SITE]
+    assert sorted(parsed) == [BOARD, KETTLE, SITE]
     parsed.clear()
     assert preview.check(TODAY) == first and parsed == []
     edit(small / SITE, "title: Shop is down", "title: Shop is unreachable")
@@ -254,7 +256,7 @@ def test_one_checker_checks_only_what_changed(small, monkeypatch):
     parsed.clear()
     edit(small / ROSTER, "spokesperson: {primary: bo-chan,", "spokesperson: {primary: bo-chen,")
     preview.check(TODAY)
-    assert sorted(parsed) == [KETTLE, SITE]  # a playbook edit can change any scenario's problems
+    assert sorted(parsed) == [BOARD, KETTLE, SITE]  # a playbook edit can change any scenario's problems
 
 
 def test_x_weighted_length_counts_cjk_and_emoji_twice():
@@ -315,7 +317,7 @@ def test_a_schema_error_does_not_hide_the_files_other_problems(small):
         "spokesperson, legal); see playbook/roles.yaml",
         "scenarios/site-down.yaml:19:54: steps.respond[0].by: must be a duration such as 15m, 2h, 3d or 2w, "
         "found 'soon'",
-        "1 check skipped in scenarios/site-down.yaml until line 19 is fixed"]
+        "2 checks skipped in scenarios/site-down.yaml until line 19 is fixed"]  # steps; first response
 
 
 def test_a_playbook_error_does_not_hide_the_scenarios_cross_checks(small):
@@ -324,10 +326,11 @@ def test_a_playbook_error_does_not_hide_the_scenarios_cross_checks(small):
     edit(small / KETTLE, "channels: [x, facebook]", "channels: [x, fb]")
     _, problems = check(small)
     assert [str(p) for p in problems if not p.severity == "warning"] == [
-        "playbook/channels.yaml:2:23: channels.x.limit: must be a whole number, found 'lots'",
-        "2 checks skipped in 2 files until playbook/channels.yaml line 2 is fixed",
-        "scenarios/kettle-leak.yaml:34:19: statements[0].channels[1]: unknown channel 'fb' (expected one "
-        "of: x, facebook, internal-memo); see playbook/channels.yaml",
+        "playbook/channels.yaml:2:41: channels.x.limit: must be a whole number, found 'lots'",
+        "3 checks skipped in 3 files until playbook/channels.yaml line 2 is fixed",  # lengths, per scenario
+        "scenarios/kettle-leak.yaml:57:19: statements[0].channels[1]: unknown channel 'fb' (expected one "
+        "of: x, facebook, internal-memo, tiktok, whatsapp, regulator-letter, news-site); "
+        "see playbook/channels.yaml",
         "scenarios/site-down.yaml:4:8: owner: unknown role 'spokesman' (did you mean 'spokesperson'?); "
         "see playbook/roles.yaml"]
 
@@ -337,7 +340,8 @@ def test_a_missing_playbook_file_says_what_waits_for_it(small):
     _, problems = check(small)
     assert [str(p) for p in problems if p.file.startswith("playbook/")] == [
         "playbook/roles.yaml: file is missing",
-        "10 checks skipped in 4 files until playbook/roles.yaml is fixed"]
+        # roster, severity, and team, steps, approvals, replies and drill in each of 3 scenarios
+        "17 checks skipped in 5 files until playbook/roles.yaml is fixed"]
 
 
 def test_warnings_are_counted_while_errors_exist(small):
@@ -348,9 +352,11 @@ def test_warnings_are_counted_while_errors_exist(small):
     assert [str(p) for p in problems if p.file == KETTLE] == [
         "scenarios/kettle-leak.yaml:2:11: category: 'product' is not allowed (did you mean "
         "'product-failure'?)",
-        "scenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review since 2026-04-10 "
-        "(last reviewed 2026-01-10, every 90d)"]
-    assert summary(problems) == "1 error, 1 warning"
+        "scenarios/kettle-leak.yaml:7:16: warning: last_reviewed: overdue for review since 2026-04-10 "
+        "(last reviewed 2026-01-10, every 90d)",
+        "scenarios/kettle-leak.yaml:83:84: warning: statements[2].approval.expires: approval expired on "
+        "2026-05-10: have it approved again, or mark it draft"]
+    assert summary(problems) == "1 error, 2 warnings"
 
 
 def test_a_forged_validation_cache_is_not_trusted(small, tmp_path):
