@@ -118,7 +118,7 @@ def test_terminal_control_characters_in_data_cannot_forge_a_clean_run(small, fmt
     else:
         assert "'outage\\x1b[2K\\r\\x1b[1Ano problems found\\u202e' is not allowed" in result.stdout
         assert "found 'fb\\x1b]0;pwned\\x07\\x9b2J'" in result.stdout
-        assert result.stderr == "2 errors, 0 warnings\n"
+        assert result.stderr == "2 errors, 1 warning\n"  # kettle-leak's overdue review still counts
 
 
 def test_terminal_control_characters_in_an_error_message_are_escaped(small):
