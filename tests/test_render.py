@@ -104,10 +104,16 @@ def test_summaries_are_cut_at_a_character_never_inside_markup():
                          'A &lt;b&gt;bold&lt;/b&gt; &amp;…</span>')
 
 
-def test_untranslated_text_is_marked_in_the_pages_language(pages):
-    hb, _ = handbook_of(SMALL, TODAY)
+def test_untranslated_text_is_marked_in_the_pages_language(small):
+    from conftest import edit
+
+    # the fixture's kettle-leak is fully translated: take one translation away
+    edit(small / "scenarios" / "kettle-leak.yaml", "sev1: {en: Someone is scalded., zh-Hant: 有人被燙傷。}",
+         "sev1: {en: Someone is scalded.}")
+    hb, _ = handbook_of(small, TODAY)
     zh = Renderer(REPO / "templates").render(hb, TODAY, "zh-Hant").pages["scenarios/kettle-leak.md"]
-    assert 'class="cb-untranslated" lang="en" data-note="未有中文版本"' in zh
+    assert '<span class="cb-untranslated" lang="en" data-note="未有中文版本">Someone is scalded.</span>' in zh
+    assert zh.count("cb-untranslated") == 1  # only the text that has no translation
 
 
 @pytest.mark.parametrize("name", sorted(p.relative_to(EXAMPLE_GOLDEN).as_posix()
