@@ -205,6 +205,7 @@ class Section:
     text: str  # plain text
     sentences: list[str]
     boost: float = 1.0  # the page's own `search: boost:` (front matter), as the theme reads it
+    tags: tuple[str, ...] = ()  # the page's tags (Material's tags plugin): searchable, shown on results
 
 
 def sections(engine_index: dict) -> list[Section]:
@@ -214,7 +215,10 @@ def sections(engine_index: dict) -> list[Section]:
         pieces = [html.unescape(TAG.sub(" ", s)).strip() for s in SENTENCE.split(doc.get("text", ""))]
         pieces = [" ".join(p.split()) for p in pieces if p.strip()]
         title = " ".join(html.unescape(TAG.sub("", doc.get("title", ""))).split())
-        out.append(Section(doc["location"], title, " ".join(pieces), pieces, float(doc.get("boost", 1))))
+        tags = tuple(doc.get("tags") or ())
+        if tags:  # after the text, so the teaser still starts with the section's own words
+            pieces.append(" ".join(tag.replace("-", " ") for tag in tags))
+        out.append(Section(doc["location"], title, " ".join(pieces), pieces, float(doc.get("boost", 1)), tags))
     return out
 
 
@@ -237,7 +241,8 @@ def build_index(secs: list[Section], tokenizer: Tokenizer, config: dict) -> dict
             entry.append(i - last.get(term, 0))
             entry.append(weight or 1)
             last[term] = i
-    docs = [{"location": s.location, "title": s.title, "text": _teaser(s.text)} for s in secs]
+    docs = [{"location": s.location, "title": s.title, "text": _teaser(s.text)} | ({"tags": list(s.tags)} if s.tags else {})
+            for s in secs]
     return {"config": {**config, "terms": dict(sorted(postings.items()))}, "docs": docs}
 
 
