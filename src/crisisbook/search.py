@@ -33,12 +33,15 @@ import html
 import json
 import logging
 import math
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
+
+from . import fsguard
 
 log = logging.getLogger(__name__)
 
@@ -84,13 +87,13 @@ def plugin_config(conf: dict) -> dict:
 
 # --- the handbook's own terms -----------------------------------------------------------------
 
-def handbook_terms(hb, extra: Path) -> list[str]:
+def handbook_terms(hb, root: Path, extra: Path) -> list[str]:
     """Terms kept whole when Chinese is segmented: the shipped list (templates/search-terms.txt)
     and every short text of the playbook (role titles, names, job titles, levels, channels,
     contacts) and of the scenarios' keywords and tags, in every language."""
     terms: set[str] = set()
-    if extra.is_file():
-        terms |= {line.split()[0] for line in extra.read_text(encoding="utf-8").splitlines()
+    if os.path.lexists(extra):  # read through fsguard: a link out of the project is refused
+        terms |= {line.split()[0] for line in fsguard.read_text(root, extra).splitlines()
                   if line.strip() and not line.startswith("#")}
     playbook = [getattr(hb, f.name) for f in dataclasses.fields(hb) if f.name != "scenarios"]
     for value in _strings(playbook):
@@ -316,7 +319,7 @@ def tokenizer(lang: str, hb, root: Path) -> Tokenizer:
     """The tokenizer of one edition; Chinese editions load jieba with the handbook's terms."""
     chinese = None
     if lang.split("-")[0] == "zh":
-        chinese = Chinese(handbook_terms(hb, root / "templates" / "search-terms.txt"), root / "build" / ".cache")
+        chinese = Chinese(handbook_terms(hb, root, root / "templates" / "search-terms.txt"), root / "build" / ".cache")
     return Tokenizer(chinese)
 
 
