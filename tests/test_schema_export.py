@@ -235,11 +235,16 @@ def _edit(data, path, change):
     return data
 
 
+_IN_A_LANGUAGE: dict = {}  # id of a text field's rules -> the rules of one language's text in it
+
+
 def _rules_at(schema: dict, path) -> dict:
     node = {"type": "dict", "schema": schema}
     for part in path:
         if node["type"] == "list":
             node = node["schema"]
+        elif node["type"] == "text":  # a translated text: part is a language
+            node = _IN_A_LANGUAGE.setdefault(id(node), {"type": "text in one language", "of": node})
         elif "schema" in node:
             node = node["schema"][part]
         else:
@@ -314,10 +319,10 @@ def test_validate_and_the_editor_agree_on_every_mutation(path):
 
 # The two cases the issue found: the editor flagged them, `validate` let them pass.
 PLAYBOOK_VARIANTS = {
-    "quoted limit": ("channels", "x: {name: X, limit: 280}", 'x: {name: X, limit: "280"}', True),
-    "limit zero": ("channels", "x: {name: X, limit: 280}", "x: {name: X, limit: 0}", False),
-    "limit as words": ("channels", "x: {name: X, limit: 280}", "x: {name: X, limit: many}", False),
-    "limit true": ("channels", "x: {name: X, limit: 280}", "x: {name: X, limit: true}", False),
+    "quoted limit": ("channels", "zh-Hant: X}, limit: 280,", 'zh-Hant: X}, limit: "280",', True),
+    "limit zero": ("channels", "zh-Hant: X}, limit: 280,", "zh-Hant: X}, limit: 0,", False),
+    "limit as words": ("channels", "zh-Hant: X}, limit: 280,", "zh-Hant: X}, limit: many,", False),
+    "limit true": ("channels", "zh-Hant: X}, limit: 280,", "zh-Hant: X}, limit: true,", False),
 }
 
 
