@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import LoadError
 from .children import die_with_parent
-from .load import PLAYBOOK_FILES, Document, display_name, load_bytes, read_source, scenario_files
+from .load import OPTIONAL_FILES, PLAYBOOK_FILES, Document, display_name, load_bytes, read_source, scenario_files
 from .report import WARNING, Problem, sort_key
 from .validate import Playbook, check_playbook, check_scenario, skip_notes
 
@@ -107,6 +107,8 @@ class Checker:
         for stem in PLAYBOOK_FILES:
             path = self.root / "playbook" / f"{stem}.yaml"
             name = display_name(path, self.root)
+            if not os.path.lexists(path) and stem in OPTIONAL_FILES:
+                continue  # a project without outside contacts may leave contacts.yaml out
             try:
                 if not os.path.lexists(path):
                     raise LoadError(name, "file is missing")
