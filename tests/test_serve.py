@@ -104,7 +104,8 @@ def test_the_preview_shows_the_page_build_publishes(small, monkeypatch):
         assert page == (small / "site" / path / "index.html").read_text(encoding="utf-8"), path
 
 
-def test_serve_on_an_invalid_project_prints_every_problem_as_validate_does(small):
+def test_serve_on_an_invalid_project_prints_every_problem_as_validate_does(small, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")  # the fixture's "today", 2026-06-01, for both runs
     edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
     (small / "scenarios" / "loop.yaml").symlink_to("loop.yaml")
     validate = subprocess.run([sys.executable, "-m", "crisisbook", "validate"], cwd=small,
@@ -114,11 +115,13 @@ def test_serve_on_an_invalid_project_prints_every_problem_as_validate_does(small
     output = serving.stop()
     lines = validate.stdout.splitlines()
     assert lines == [
-        "scenarios/kettle-leak.yaml:5:16: warning: last_reviewed: overdue for review since 2026-04-10 "
+        "scenarios/kettle-leak.yaml:7:16: warning: last_reviewed: overdue for review since 2026-04-10 "
         "(last reviewed 2026-01-10, every 90d)",
+        "scenarios/kettle-leak.yaml:83:84: warning: statements[2].approval.expires: approval expired on "
+        "2026-05-10: have it approved again, or mark it draft",
         "scenarios/loop.yaml: is a symbolic link that loops back on itself; point it at a file or remove it",
         "scenarios/site-down.yaml:2:11: category: 'outtage' is not allowed (did you mean 'outage'?)"]
-    assert output.splitlines() == lines + ["Error: 2 errors, 1 warning; nothing was built"]
+    assert output.splitlines() == lines + ["Error: 2 errors, 2 warnings; nothing was built"]
 
 
 def test_a_symlink_loop_made_while_serving_is_one_line_not_a_traceback(small):
