@@ -107,7 +107,9 @@ def live_markup(page: str) -> list[str]:
             value = (value or "").strip().lower()
             if name.startswith("on") or value.startswith("javascript:"):
                 found.append(f"<{tag} {name}={value}>")
-            if name in ("src", "href") and value.startswith(("http:", "https:", "//")) and tag != "a":
+            # a canonical link names the published address (site_url) and loads nothing
+            canonical = tag == "link" and (attrs.get("rel") or "") == "canonical"
+            if name in ("src", "href") and value.startswith(("http:", "https:", "//")) and tag != "a" and not canonical:
                 found.append(f"<{tag} {name}={value}>")
     return found
 

@@ -45,11 +45,12 @@ SHORT = ('<script>pwned(1)</script><img src=x onerror=pwned(2)>\n\n<pwned-el>\n\
 # Fields with a pattern carry the most hostile value their pattern allows: the pattern is then
 # what proves them inert (a slug, a language tag or a GitHub name cannot hold markup at all).
 PATTERNED = {
-    r"https?://\S+": 'https://evil.example/"><img/src=x/onerror=pwned(7)><pwned-el>',
     r"[^@\s]+@[^@\s]+": '"><img/src=x/onerror=pwned(8)><pwned-el>@evil.example',
     r"#\S+": "#<img/src=x/onerror=pwned(9)><pwned-el>",
 }
-PROVEN_BY_PATTERN = {S.LANGUAGE, r"[A-Za-z0-9](-?[A-Za-z0-9])*"}
+# A URL may hold no quote, angle bracket, backtick or backslash (schema.URL): it cannot leave the
+# HTML attribute or JavaScript string the engine writes site_url into.
+PROVEN_BY_PATTERN = {S.LANGUAGE, r"[A-Za-z0-9](-?[A-Za-z0-9])*", S.URL}
 
 
 def payload(lang: str) -> str:

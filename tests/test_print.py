@@ -149,7 +149,7 @@ def test_inject_cards_one_per_inject_laid_out_like_posts(drilled):
     """Each card looks like its channel's kind: a video, a chat, a news page, a letter."""
     assert pages(drilled[1]) == 4
     video, chat, press, letter = (page.extract_text() for page in PdfReader(drilled[1]).pages)
-    assert "Inject 1 / 4 · T+0m" in video and "TIKTOK" in video and "▶" in video
+    assert "Inject 1 / 4 · Kettle leaks when full" in video and "TIKTOK" in video and "▶" in video
     assert "Kim Lau @kitchen_kim" in video and "1,840 likes" in video and "312 shares" in video
     assert "WHATSAPP" in chat and "Sam +852 6000 0000" in chat and "likes" not in chat
     assert "How many kettles are affected?" in press and "Daily News dailynews.example" in press

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import logging
 import mimetypes
 import signal
 import threading
@@ -27,9 +26,6 @@ from .model import Handbook, Text
 from .render import TemplateLoader, _where, phones_whole, span
 
 
-# WeasyPrint reports each step of every PDF at INFO, which `crisisbook print` (INFO by default)
-# would show as noise around the one line per file it writes
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 # Bounds on one document, past validate's limits on what a scenario holds (README, "Limits"): a

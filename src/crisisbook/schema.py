@@ -18,7 +18,7 @@ SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 LANGUAGE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"  # BCP 47, e.g. en, zh-Hant
 WHOLE_NUMBER = r"[0-9]+"  # digits as written; a numeric field may be quoted ("280") or not
 EMAIL = r"[^@\s]+@[^@\s]+"
-URL = r"https?://\S+"
+URL = r"""https?://[^\s"'<>`\\]+"""  # no quote, bracket or backslash: the engine writes site_url into HTML as it is
 
 PHASES = ("detect", "assess", "respond", "recover", "review")
 CATEGORIES = (

@@ -244,7 +244,10 @@ def build_index(secs: list[Section], tokenizer: Tokenizer, config: dict) -> dict
             entry.append(i - last.get(term, 0))
             entry.append(weight or 1)
             last[term] = i
-    docs = [{"location": s.location, "title": s.title, "text": _teaser(s.text)} | ({"tags": list(s.tags)} if s.tags else {})
+    # the theme's results show title and text as HTML: the index holds them escaped, as the
+    # page did (sections() unescaped them to count words), so data stays inert in the results
+    docs = [{"location": s.location, "title": html.escape(s.title, quote=False),
+             "text": html.escape(_teaser(s.text), quote=False)} | ({"tags": list(s.tags)} if s.tags else {})
             for s in secs]
     return {"config": {**config, "terms": dict(sorted(postings.items()))}, "docs": docs}
 

@@ -5,6 +5,7 @@ no MkDocs hook or custom plugin, so another engine reading mkdocs.yml can take o
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -46,7 +47,8 @@ def _edition(hb: Handbook, lang: str, s: dict) -> Edition:
         return Edition(lang, "", s.get("language_name", lang))
     # every other edition is named in its own language, with the brand as that language writes it
     name = s.get("site_name")
-    brand = organisation_facts(dict(hb.organisation), lang).get("brand", "")
+    # the engine writes site_name into every page's HTML as it is: the brand is data, so escaped
+    brand = html.escape(organisation_facts(dict(hb.organisation), lang).get("brand", ""))
     return Edition(lang, f"{lang}/", s.get("language_name", lang), name and name.replace("{brand}", brand),
                    s.get("permalink"))
 
