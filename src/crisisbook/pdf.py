@@ -38,19 +38,29 @@ MAX_SECONDS = 300  # laying out and writing one document
 @contextlib.contextmanager
 def _time_limit(seconds: float, name: str):
     """PrintError when the block runs longer than `seconds` (a timer signal, so only where
-    signals can be handled: the main thread of a POSIX process; elsewhere, no limit)."""
+    signals can be handled: the main thread of a POSIX process; elsewhere, no limit). Yields a
+    check to call before anything is written: WeasyPrint catches and logs errors raised while it
+    loads a resource, so the timer's error may not get out of it on its own."""
+    message = (f"{name}: printing took longer than {seconds:g} s, the limit for one document; "
+               f"shorten the scenario (see Limits in the README)")
+    fired: list[bool] = []
+
+    def check() -> None:
+        if fired:
+            raise PrintError(message)
+
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
+        yield check
         return
 
     def expired(signum, frame):
-        raise PrintError(f"{name}: printing took longer than {seconds:g} s, the limit for one "
-                         f"document; shorten the scenario (see Limits in the README)")
+        fired.append(True)
+        raise PrintError(message)
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        yield check
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -133,9 +143,10 @@ class Printer:
 
         html = self.html(template, **context)
         fetcher = _project_fetcher(self.root)
-        with _time_limit(MAX_SECONDS, str(target)):
+        with _time_limit(MAX_SECONDS, str(target)) as in_time:
             document = HTML(string=html, base_url=str(self.base.resolve()) + "/",
                             url_fetcher=fetcher).render()
+            in_time()
             if fetcher.refused:  # the PDF is not put in place
                 raise fetcher.refused[0]
             limit = MAX_PAGES_PER_SCENARIO * max(scenarios, 1)
@@ -144,6 +155,7 @@ class Printer:
                                  f"{limit:,}; shorten the scenario (see Limits in the README)")
             with fsguard.replacing(self.root, target, top) as handle:
                 document.write_pdf(handle)
+                in_time()  # before the file is put in place
         return target
 
 
