@@ -38,13 +38,15 @@ def test_every_page_is_built(built):
 def test_search_index_holds_the_scenarios(built):
     """Sections are indexed with their anchors; listings are not (each fact is found on its own
     page). The index holds terms and teasers, not whole texts."""
+    from crisisbook.search import read_docs
     index = (built / "search" / "search_index.json").read_text()
+    locations = [doc["location"] for doc in read_docs(json.loads(index))]
     assert "Product overheating and recall" in index
-    assert '"location":"scenarios/product-recall/#statement-holding"' in index
+    assert "scenarios/product-recall/#statement-holding" in locations
     assert '"coupon":' in index and '"apologi":' in index  # stems, from steps and statements
     assert "We are aware of reports that some" in index  # a statement's first words: its teaser
     assert "We are investigating now. Next update by" not in index  # never its whole text
-    assert '"location":"statements/' not in index  # the statement library is a listing
+    assert not [loc for loc in locations if loc.startswith("statements/")]  # the statement library is a listing
     chinese = (built / "zh-Hant" / "search" / "search_index.json").read_text()
     assert "停機" in chinese and "\\u6a5f" not in chinese  # compact UTF-8, not \u escapes
 
@@ -66,7 +68,8 @@ def test_tags_are_shown_listed_and_searchable(built):
     assert "Scenarios by tag" in listing
     assert re.search(r'id="tag:recall".*?href="\.\./product-recall/"', listing, re.S)
     index = json.loads((built / "search" / "search_index.json").read_text())
-    recall = next(doc for doc in index["docs"] if doc["location"] == "scenarios/product-recall/")
+    from crisisbook.search import read_docs
+    recall = next(doc for doc in read_docs(index) if doc["location"] == "scenarios/product-recall/")
     assert "recall" in recall["tags"] and "product-safety" in recall["tags"]
     chinese = (built / "zh-Hant" / "scenarios" / "tags" / "index.html").read_text()
     assert "按標籤查閱情境" in chinese
@@ -167,17 +170,19 @@ def _scaled(root, n: int):
     from crisisbook.search import page_sizes
     sizes = [size for edition in [site, *(p.parent.parent for p in site.glob("*/search/search_index.json"))]
              for size in page_sizes(edition).values()]
-    return html, sum(a for a, _ in sizes) / sum(b for _, b in sizes)
+    # each page on its own; a page of under 1 KB of text (a two-level severity page) may take
+    # 1.5 KB: a section's location, title and teaser cost the same whatever its length
+    return html, max(index / max(text, 1024) for index, text in sizes)
 
 
 def test_pages_and_search_index_stay_small_at_1000_scenarios(tmp_path_factory, small):
     """The deterministic size guards of the performance targets (BENCHMARKS.md): HTML per
     scenario page at 1,000 scenarios at most 1.5x that at 100; the search index (every edition's)
-    at most 1.5x the visible text of the pages it indexes."""
+    at most 1.5x the visible text of every page it indexes (of 1 KB for a shorter page)."""
     import shutil
     other = tmp_path_factory.mktemp("scaled") / "small"
     shutil.copytree(small, other)
     html_100, _ = _scaled(small, 100)
     html_1000, index_1000 = _scaled(other, 1000)
     assert html_1000 <= 1.5 * html_100, (html_100, html_1000)
-    assert index_1000 <= 1.5, index_1000
+    assert index_1000 <= 1.5, index_1000  # the largest ratio of any page

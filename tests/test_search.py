@@ -33,10 +33,11 @@ def _index(site: Path) -> dict:
 
 
 def _locations(index: dict, term: str) -> set[str]:
-    postings, doc, out = index["config"]["terms"].get(term, []), 0, set()
+    from crisisbook.search import read_docs
+    postings, doc, out, docs = index["config"]["terms"].get(term, []), 0, set(), read_docs(index)
     for i in range(0, len(postings), 2):
         doc += postings[i]
-        out.add(index["docs"][doc]["location"])
+        out.add(docs[doc]["location"])
     return out
 
 
@@ -89,8 +90,20 @@ def test_the_index_stays_in_proportion_to_the_pages(site):
     for edition in (site, site / "zh-Hant"):
         sizes = page_sizes(edition)
         assert sum(a for a, _ in sizes.values()) <= 1.5 * sum(b for _, b in sizes.values())
-        pages = {p: a / b for p, (a, b) in sizes.items() if p.startswith(("scenarios/", "roles/"))}
-        assert pages and max(pages.values()) <= 1.5, pages
+        pages = {p: a / max(b, 1024) for p, (a, b) in sizes.items()}  # every page, 1 KB at least
+        assert len(pages) > 20 and max(pages.values()) <= 1.5, pages
+
+
+def test_the_site_ships_crisisbooks_worker_and_not_the_themes_search(site):
+    """The theme's worker is replaced, and lunr (which only it used) is not shipped, by the
+    whole site or any edition: nothing in the site asks for it."""
+    from crisisbook.search import worker_script
+    for edition in (site, site / "zh-Hant"):
+        workers = list(edition.glob("assets/javascripts/workers/search.*.min.js"))
+        assert workers and all(w.read_text(encoding="utf-8") == worker_script() for w in workers)
+    assert not list(site.rglob("lunr*")), list(site.rglob("lunr*"))[:3]
+    shipped = [p for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".js", ".json", ".css")]
+    assert not [p for p in shipped if "lunr/" in p.read_text(encoding="utf-8", errors="ignore")]
 
 
 def test_the_english_edition_loads_no_chinese_dictionary():

@@ -184,3 +184,26 @@ def test_a_template_edit_rebuilds_every_page_and_says_so(small):
         output = serving.stop()
     assert re.search(r"^rebuilding every page, about \d+ s$", output, re.M), output
 
+
+
+def test_the_preview_searches_the_index_build_publishes(small, monkeypatch):
+    """The preview serves crisisbook's search index and worker (not the theme's), brought up to
+    date after a save: the same index `build` publishes for the same sources."""
+    from crisisbook.build import build
+    from crisisbook.search import worker_script
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")  # one date for both: 2026-06-01
+    serving = Serving(small)
+    index_url = serving.url("search/search_index.json")
+    try:
+        assert wait_for(lambda: '"terms":' in fetch(index_url), 60), "the preview has no crisisbook index"
+        worker = next((small / "build" / "preview" / "en").glob("*/assets/javascripts/workers/search.*.min.js"))
+        assert fetch(serving.url(worker.relative_to(worker.parents[3]).as_posix())) == worker_script()
+        edit(small / "scenarios" / "site-down.yaml", "Post an update.", "Post an update on Mastodon too.")
+        assert wait_for(lambda: '"mastodon":' in fetch(index_url), 60), "the index missed the save"
+        served = fetch(index_url)
+    finally:
+        output = serving.stop()
+    assert "Traceback" not in output
+    build(small)
+    assert served == (small / "site" / "search" / "search_index.json").read_text(encoding="utf-8")

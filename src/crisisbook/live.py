@@ -22,6 +22,7 @@ import posixpath
 import re
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -110,11 +111,44 @@ class Engine:
             if file.page.title != title:
                 pages += _neighbours(file.page)
             for page in pages:
-                a.build._build_page(page, config, doc_files, nav, env)
+                with _indexed_in_place(self._search_entries(), page.url):
+                    a.build._build_page(page, config, doc_files, nav, env)
                 built.append(page.file.src_uri)
             if i == 0 and done:
                 done()
         return built
+
+    def search_json(self) -> str | None:
+        """The theme's search index of the pages as they are now, as its plugin would write it
+        after a full build (None without the plugin): what crisisbook's index is made from."""
+        plugin = self._search_plugin()
+        return plugin.search_index.generate_search_index(None) if plugin else None
+
+    def _search_plugin(self):
+        config = self.state[0]
+        return next((p for p in config.plugins.values() if hasattr(p, "search_index")), None)
+
+    def _search_entries(self) -> list | None:
+        plugin = self._search_plugin()
+        return plugin.search_index.entries if plugin else None
+
+
+@contextmanager
+def _indexed_in_place(entries: list | None, url: str):
+    """Around building one page again: the theme's search plugin appends the page's sections to
+    its index; the old ones are taken out and the new ones put where they were, so the index
+    holds each page once, in the order a full build gives (and crisisbook's index is the same)."""
+    if entries is None:
+        yield
+        return
+    mine = [i for i, entry in enumerate(entries) if entry["location"].split("#")[0] == url]
+    at = mine[0] if mine else len(entries)
+    entries[:] = [entry for entry in entries if entry["location"].split("#")[0] != url]
+    before = len(entries)
+    yield
+    fresh = entries[before:]
+    del entries[before:]
+    entries[at:at] = fresh
 
 
 

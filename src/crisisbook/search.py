@@ -35,13 +35,16 @@ import logging
 import math
 import os
 import re
+import shutil
+import signal
+import threading
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from . import fsguard
+from . import children, fsguard
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,7 @@ of on or our so such than that the thei their them then there these thi to wa we
 when which who will with you your
 的 了 和 是 在 及 並 或 與 把 被 就 也 都 而 之 其 於 為 以 由 向 對 會 請 該 這 那 有""".split())
 WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
+LUNR = "assets/javascripts/lunr"
 
 
 def plugin_config(conf: dict) -> dict:
@@ -99,13 +103,19 @@ def handbook_terms(hb, root: Path, extra: Path) -> list[str]:
     for value in _strings(playbook):
         terms |= _short_words(value)
     for sc in hb.scenarios:
-        for value in _strings([sc.keywords, sc.tags]):
+        for value in _strings([sc.keywords, sc.tags, [label for _, label in sc.blanks]]):
             terms |= _short_words(value)
     return sorted(t for t in terms if len(t) > 1)
 
 
+# Fields of the playbook written as sentences (a level's criteria, a role's duties): jieba cuts
+# them; only names and titles are kept whole.
+_SENTENCES = frozenset({"summary", "duties", "authority", "criteria", "notes"})
+
+
 def _strings(value, seen: set | None = None) -> Iterable[str]:
-    """Every string inside dataclasses, mappings and sequences (each object visited once)."""
+    """Every string inside dataclasses, mappings and sequences (each object visited once),
+    but for the fields written as sentences."""
     seen = set() if seen is None else seen
     if isinstance(value, str):
         yield value
@@ -114,7 +124,7 @@ def _strings(value, seen: set | None = None) -> Iterable[str]:
         return
     seen.add(id(value))
     if dataclasses.is_dataclass(value):
-        children = [getattr(value, f.name) for f in dataclasses.fields(value)]
+        children = [getattr(value, f.name) for f in dataclasses.fields(value) if f.name not in _SENTENCES]
     elif hasattr(value, "values") and callable(value.values):
         children = list(value.values())
     elif isinstance(value, (list, tuple, set, frozenset)):
@@ -239,17 +249,38 @@ def build_index(secs: list[Section], tokenizer: Tokenizer, config: dict) -> dict
         norm = K1 * (1 - B + B * lengths[i] / average)
         scale = SCALE * sec.boost
         for term, f in tf.items():
-            weight = round(scale * idf[term] * (f * (K1 + 1) / (f + norm) + heading.get(term, 0.0)))
+            # a phone number is an identifier: found once in a long roster, it is as much there
+            # as in a short role page, so its weight does not shrink with the section's length
+            n = K1 if term.isdigit() else norm
+            weight = round(scale * idf[term] * (f * (K1 + 1) / (f + n) + heading.get(term, 0.0)))
             entry = postings[term]
             entry.append(i - last.get(term, 0))
             entry.append(weight or 1)
             last[term] = i
     # the theme's results show title and text as HTML: the index holds them escaped, as the
     # page did (sections() unescaped them to count words), so data stays inert in the results
-    docs = [{"location": s.location, "title": html.escape(s.title, quote=False),
-             "text": html.escape(_teaser(s.text), quote=False)} | ({"tags": list(s.tags)} if s.tags else {})
-            for s in secs]
+    docs, page = [], None
+    for sec in secs:
+        # [location, title, teaser(, tags)], a section's location written from its "#": most
+        # sections are short, and named keys and page paths repeated on each would make the
+        # index of a short page larger than its text (the worker reads it back, read_docs here)
+        here, hash_, anchor = sec.location.partition("#")
+        doc = ["#" + anchor if hash_ and here == page else sec.location, html.escape(sec.title, quote=False),
+               html.escape(_teaser(sec.text), quote=False)]
+        docs.append(doc + [list(sec.tags)] if sec.tags else doc)
+        page = here
     return {"config": {**config, "terms": dict(sorted(postings.items()))}, "docs": docs}
+
+
+def read_docs(index: dict) -> list[dict]:
+    """The sections of an index build_index made, as the worker reads them: location (whole),
+    title, text and tags."""
+    out, page = [], ""
+    for doc in index["docs"]:
+        location = page + doc[0] if doc[0].startswith("#") else doc[0]
+        page = location.partition("#")[0]
+        out.append({"location": location, "title": doc[1], "text": doc[2], "tags": doc[3] if len(doc) > 3 else []})
+    return out
 
 
 def _frequencies(secs: list[Section], tokenizer: Tokenizer) -> tuple[list[dict], list[dict]]:
@@ -291,23 +322,37 @@ def _teaser(text: str) -> str:
 
 # --- in the built site -------------------------------------------------------------------------
 
-def install(edition_site: Path, tokenizer: Tokenizer) -> None:
-    """Replace the theme's index and worker in one built edition with crisisbook's."""
+def install(edition_site: Path, tokenizer: Tokenizer, engine_json: str | None = None) -> None:
+    """Replace the theme's index and worker in one built edition with crisisbook's. The theme's
+    index is read from the edition, or given (`engine_json`, as the preview's engine holds it)."""
     path = edition_site / "search" / "search_index.json"
-    if not path.is_file():
-        return  # the project's mkdocs.yml has no search
-    engine_index = json.loads(path.read_text(encoding="utf-8"))
+    if engine_json is None:
+        if not path.is_file():
+            return  # the project's mkdocs.yml has no search
+        engine_json = path.read_text(encoding="utf-8")
+    engine_index = json.loads(engine_json)
     config = {k: engine_index["config"].get(k) for k in ("lang", "separator", "pipeline", "fields")}
     index = build_index(sections(engine_index), tokenizer, config)
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(text, encoding="utf-8")
+    # each file replaced whole: the preview serves this folder while the index is rewritten
+    _replace(path, text)
     # from file:// the theme loads the index as a script instead of fetching it
-    path.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+    _replace(path.with_suffix(".js"), f"var __index = {text}")
     for worker in edition_site.glob(WORKER_GLOB):
-        worker.write_text(worker_script(), encoding="utf-8")
+        _replace(worker, worker_script())
         worker.with_name(worker.name + ".map").unlink(missing_ok=True)
+    # lunr and its language packs served only the theme's worker: about 1 MB per edition
+    lunr = edition_site / LUNR
+    if lunr.is_dir() and not lunr.is_symlink():
+        shutil.rmtree(lunr)
     log.debug("search index of %s: %d sections, %d terms", edition_site, len(index["docs"]),
               len(index["config"]["terms"]))
+
+
+def _replace(path: Path, text: str) -> None:
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
 
 
 @functools.cache
@@ -320,10 +365,85 @@ def worker_script() -> str:
 
 def tokenizer(lang: str, hb, root: Path) -> Tokenizer:
     """The tokenizer of one edition; Chinese editions load jieba with the handbook's terms."""
-    chinese = None
-    if lang.split("-")[0] == "zh":
-        chinese = Chinese(handbook_terms(hb, root, root / "templates" / "search-terms.txt"), root / "build" / ".cache")
-    return Tokenizer(chinese)
+    return _tokenizer(lang, tuple(_terms_of(lang, hb, root)), root / "build" / ".cache")
+
+
+def _terms_of(lang: str, hb, root: Path) -> list[str]:
+    if lang.split("-")[0] != "zh":
+        return []
+    return handbook_terms(hb, root, root / "templates" / "search-terms.txt")
+
+
+def _tokenizer(lang: str, terms: tuple[str, ...], cache_dir: Path) -> Tokenizer:
+    return Tokenizer(Chinese(terms, cache_dir) if lang.split("-")[0] == "zh" else None)
+
+
+# --- the live preview's index --------------------------------------------------------------------
+
+class Reindexer:
+    """Keeps the index of the edition the live preview serves in step with its pages. It runs
+    in a process of its own: in a thread it would hold the interpreter lock while the next save
+    is rendered, and the preview would show saves later. Saves arriving while an index is being
+    made are folded into one more run, with the newest pages."""
+
+    def __init__(self, lang: str, root: Path):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.lang, self.root = lang, root
+        # spawned, not forked: the preview's server and file watcher threads may hold locks
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_reindexer_started, initargs=(os.getpid(),))
+        self.lock = threading.Lock()
+        self.pending: tuple | None = None
+        self.running = None
+        self.runs = 0  # indexes written
+
+    def submit(self, edition_site: Path, engine_json: str | None, hb) -> None:
+        """Index these pages (the engine's own index, as JSON) into the folder served."""
+        if engine_json is None:
+            return  # no search in the project's mkdocs.yml
+        job = (str(edition_site), engine_json, self.lang, tuple(_terms_of(self.lang, hb, self.root)),
+               str(self.root / "build" / ".cache"))
+        with self.lock:
+            self.pending = job
+            if self.running is None:
+                self._next()
+
+    def _next(self) -> None:  # with the lock held
+        job, self.pending = self.pending, None
+        self.running = self.pool.submit(_reindex, *job) if job else None
+        if self.running is not None:
+            self.running.add_done_callback(self._done)
+
+    def _done(self, future) -> None:
+        if not future.cancelled() and future.exception() is not None:
+            log.warning("the preview's search index was not updated: %s", future.exception())
+        with self.lock:
+            self.runs += 1
+            self._next()
+
+    def close(self) -> None:
+        # waits for an index being written: a worker left starting up or writing when the
+        # preview exits would print its own traceback into the terminal
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _reindexer_started(parent: int) -> None:
+    children.die_with_parent(parent)
+    # Ctrl-C reaches every process of the terminal's group: the preview stops this one itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_TOKENIZERS: dict = {}  # in the reindexing process: (lang, terms) -> Tokenizer, the last one kept
+
+
+def _reindex(edition_site: str, engine_json: str, lang: str, terms: tuple[str, ...], cache_dir: str) -> None:
+    key = (lang, terms)
+    if key not in _TOKENIZERS:  # a new keyword or role title: jieba's dictionary changes
+        _TOKENIZERS.clear()
+        _TOKENIZERS[key] = _tokenizer(lang, terms, Path(cache_dir))
+    install(Path(edition_site), _TOKENIZERS[key], engine_json)
 
 
 # --- proportion: how much of the index each page accounts for -----------------------------------
@@ -336,7 +456,7 @@ def page_sizes(edition_site: Path) -> dict[str, tuple[int, int]]:
     """page location -> (bytes of the index it accounts for, bytes of its visible text): its
     sections' entries, its postings, and its share of each term's key."""
     index = json.loads((edition_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    pages = [doc["location"].split("#")[0] for doc in index["docs"]]
+    pages = [doc["location"].split("#")[0] for doc in read_docs(index)]
     share: dict[str, float] = defaultdict(float)
     for doc, page in zip(index["docs"], pages):
         share[page] += len(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()) + 1

@@ -22,6 +22,7 @@ from .errors import CrisisbookError, ValidationFailed
 from .live import Engine, Server
 from .model import ALL_STAFF
 from .render import Renderer
+from .search import Reindexer
 from .validate import today
 
 WATCHED = ("playbook", "scenarios", "templates", "docs")
@@ -43,6 +44,8 @@ class Preview:
         self.pages: dict = {}  # rendered scenario pages (see Renderer.render)
         self.templates = (None, None)  # (stamp of templates/, Renderer)
         self.written: dict = {}  # Markdown file -> hash of the bytes last written there
+        self.hb = None  # the handbook of the last good refresh
+        self.edition_lang: str | None = None
 
     def refresh(self) -> tuple[Path, list[str]]:
         """Render one language into build/docs/<lang>; returns the engine config to serve and
@@ -54,6 +57,7 @@ class Preview:
         day = epoch_date(build_epoch(self.root, hb))  # as `build` dates its pages
         the_plan = plan(self.root, hb, day, langs=[lang], renderer=self._renderer(), cache=self.pages)
         edition = next(e for e in the_plan.editions if e.lang == lang)
+        self.hb, self.edition_lang = hb, lang
         return write_edition(self.root, the_plan, edition, self.root / WORK, self.root / "site", offline=False,
                              known=self.written)
 
@@ -70,8 +74,8 @@ class _Handler(FileSystemEventHandler):
     """Debounces bursts of events (editors write a file in several steps) into one refresh,
     then has the engine build the pages that changed, the saved scenario's first."""
 
-    def __init__(self, preview: Preview, engine: Engine, server: Server, config: Path):
-        self.preview, self.engine, self.server = preview, engine, server
+    def __init__(self, preview: Preview, engine: Engine, server: Server, config: Path, reindexer: Reindexer):
+        self.preview, self.engine, self.server, self.reindexer = preview, engine, server, reindexer
         self.timer, self.lock = None, threading.Lock()
         self.config = config.read_bytes()  # the engine config the engine's state was built from
 
@@ -123,6 +127,8 @@ class _Handler(FileSystemEventHandler):
             first = sorted(written, key=lambda name: (not _scenario_page(name), name))
             self.engine.build_pages(first, done=self.server.changed)
         self.server.changed()
+        # the search index follows, made in a process of its own (search.Reindexer)
+        self.reindexer.submit(self.engine.site_dir, self.engine.search_json(), self.preview.hb)
         click.echo(f"re-rendered {len(written)} page(s) in {time.perf_counter() - started:.2f}s", err=True)
 
 
@@ -146,10 +152,12 @@ def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkd
     logging.getLogger(engine).setLevel(logging.WARNING)  # its progress lines, not ours
     live = Engine(config, site, engine)
     live.build_all()
+    reindexer = Reindexer(preview.edition_lang, root)  # crisisbook's search index, as `build` makes it
+    reindexer.submit(live.site_dir, live.search_json(), preview.hb)
     host, _, port = dev_addr.rpartition(":")
     server = Server(live.site_dir, host or "127.0.0.1", int(port))
     observer = Observer()
-    handler = _Handler(preview, live, server, config)
+    handler = _Handler(preview, live, server, config, reindexer)
     for folder in WATCHED:
         if (root / folder).is_dir():
             observer.schedule(handler, str(root / folder), recursive=True)
@@ -166,6 +174,7 @@ def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkd
         server.shutdown()
         observer.stop()
         observer.join()
+        reindexer.close()
 
 
 def _output(root: Path, config: Path) -> Path:

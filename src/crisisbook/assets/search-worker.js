@@ -9,6 +9,7 @@
   var TOKEN = /[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var MAX_WORD = 10;  // the longest Chinese word tried when a query is cut into words
   var MAX_GROUPS = 100;
+  var SECOND_SECTION = 0.1;  // how much a page's second-best section adds to its rank
   var index = null;
 
   function fold(text) {  // as search.fold: lower case, no accents, no apostrophes
@@ -16,11 +17,15 @@
   }
 
   function setup(data) {
-    var terms = data.config.terms;
-    index = { docs: data.docs, terms: terms, keys: Object.keys(terms).sort(), pages: Object.create(null), cache: Object.create(null) };
+    var terms = data.config.terms, page = "";
+    index = { docs: [], terms: terms, keys: Object.keys(terms).sort(), pages: Object.create(null), cache: Object.create(null) };
+    // each section is [location, title, teaser(, tags)]; a location starting with "#" is on the
+    // page of the section before it (search.build_index writes it so, search.read_docs reads it)
     data.docs.forEach(function (doc, i) {
-      var page = doc.location.split("#")[0];
-      if (!(page in index.pages) || doc.location.indexOf("#") < 0) index.pages[page] = i;
+      var location = doc[0].charAt(0) === "#" ? page + doc[0] : doc[0];
+      page = location.split("#")[0];
+      index.docs.push({ location: location, title: doc[1], text: doc[2], tags: doc[3] || [] });
+      if (!(page in index.pages) || location.indexOf("#") < 0) index.pages[page] = i;
     });
   }
 
@@ -128,17 +133,26 @@
     var ranked = Object.keys(scores).map(Number).map(function (doc) {
       return { doc: doc, count: Object.keys(found[doc]).length, score: scores[doc] };
     }).sort(function (a, b) { return b.count - a.count || b.score - a.score || a.doc - b.doc; });
-    var groups = [], byPage = {};
+    // Pages are ranked by their best section, and a second section with as many of the query's
+    // words adds a little: a page where the words come back (the breach scenario's steps and
+    // statements on password resets) is more about them than one duty line that names them.
+    var pages = [], byPage = {};
     ranked.forEach(function (r) {
-      var page = index.docs[r.doc].location.split("#")[0];
-      if (!(page in byPage)) {
-        if (groups.length >= MAX_GROUPS) return;
-        byPage[page] = groups.length;
-        groups.push([]);
+      var page = index.docs[r.doc].location.split("#")[0], p = byPage[page];
+      if (p === undefined) {
+        p = byPage[page] = { count: r.count, score: r.score, second: 0, order: pages.length, items: [] };
+        pages.push(p);
+      } else if (!p.second && r.count === p.count) {
+        p.second = r.score;
       }
       // the score the theme shows: query words found first, then the weight
-      groups[byPage[page]].push(item(r.doc, r.count * 1000 + r.score, found[r.doc], words));
+      p.items.push(item(r.doc, r.count * 1000 + r.score, found[r.doc], words));
     });
+    pages.sort(function (a, b) {
+      return b.count - a.count || (b.score + SECOND_SECTION * b.second) - (a.score + SECOND_SECTION * a.second) ||
+        a.order - b.order;
+    });
+    var groups = pages.slice(0, MAX_GROUPS).map(function (p) { return p.items; });
     groups.forEach(function (group) {  // the theme needs each page's own entry in its group
       var page = group[0].location.split("#")[0], own = index.pages[page];
       if (own !== undefined && !group.some(function (it) { return it.location === page; }))
