@@ -54,6 +54,7 @@ def _page_words(site: Path) -> str:
     ("deliv", "roles/spokesperson/#duties"),  # a role's duties
     ("91234501", "roster/#people"),  # a phone number, written +852 9123 4501
     ("melt", "scenarios/product-recall/#severity"),  # severity criteria
+    ("council", "contacts/#consumer-council"),  # an outside contact, by organisation
 ])
 def test_the_index_holds_what_a_reader_looks_for(site, term, location):
     assert location in _locations(_index(site), term)

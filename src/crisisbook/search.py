@@ -56,6 +56,7 @@ TOKEN = re.compile(rf"[a-z0-9]+|[{HAN}]+")
 HAN_RUN = re.compile(rf"[{HAN}]+")
 # a phone number written in groups (+852 9123 4501): also indexed as one run of digits
 PHONE = re.compile(r"\+?\d[\d \-]{5,}\d")
+DATE = re.compile(r"\d{4}-\d\d-\d\d")
 # where a section's text is cut into sentences, to find the ones repeated across sections
 SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\s*</?(?:p|li|ul|ol|pre|code|tr|td|th|br|strong|em|span)\b[^>]*>\s*|\n+|\s+[—·]\s+|\s*[()（）]\s*")
 TAG = re.compile(r"<[^>]+>")
@@ -70,7 +71,7 @@ PAGE_CONTEXT = 1.0
 # outranked by any short one that mentions the word once
 K1, B = 1.2, 0.5
 SCALE = 8  # weights are stored as integers: BM25 weight x SCALE
-TEASER = 100  # bytes of a section's text shown under its title in the results
+TEASER = 90  # bytes of a section's text shown under its title in the results
 # Words that tell no section from another; left out of the index (a query's stop word is then
 # found nowhere, which ranks every section alike). Stems, as the index holds them.
 STOP = frozenset("""a an and ar at be been but by can do for from ha have i if in into it mai not
@@ -173,6 +174,8 @@ class Tokenizer:
             else:
                 out.append(self._stem(token))
         for phone in PHONE.findall(text):  # "91234501" finds "+852 9123 4501"
+            if DATE.fullmatch(phone):  # 2026-09-30, a review date
+                continue
             digits = re.sub(r"\D", "", phone)
             groups = re.split(r"[ \-]+", phone.lstrip("+"))
             out.append(digits)
