@@ -238,7 +238,7 @@ def search_bench(sizes: list[int], work: Path) -> dict:
             sized = {}
             for lang, prefix in (("en", ""), ("zh-Hant", "zh-Hant/")):
                 pages = page_sizes(root / "offline" / prefix)
-                ratios = [a / b for a, b in pages.values() if b]
+                ratios = [a / max(b, 1024) for a, b in pages.values()]  # as tests/test_build.py's guard
                 sized[lang] = {"pages": len(pages), "index_bytes": sum(a for a, _ in pages.values()),
                                "text_bytes": sum(b for _, b in pages.values()), "max_page_ratio": max(ratios),
                                "file_bytes": (root / "offline" / prefix / "search" / "search_index.js").stat().st_size,
@@ -263,13 +263,14 @@ def _search_ready(page, url: str) -> float:
 def search_targets(s: dict) -> list[tuple]:
     quality = s["quality"].values()
     largest = s["sizes"][max(s["sizes"], key=int)]
-    ratio = max(z["index_bytes"] / z["text_bytes"] for z in largest.values())
+    ratio = max(z["max_page_ratio"] for z in largest.values())
     load = max(z["load_s"]["median"] for z in largest.values())
     return [("search: the right page first for at least 90% of queries (every edition, http and file://)",
              f"{min(q['hit1'] for q in quality):.0%}", all(q["hit1"] >= 0.9 for q in quality)),
             ("search: the right page among the first three for all", f"{min(q['hit3'] for q in quality):.0%}",
              all(q["hit3"] == 1 for q in quality)),
-            ("search index at most 1.5× the pages' visible text", f"{ratio:.2f}×", ratio <= 1.5),
+            ("search index of every page at most 1.5× its visible text (of 1 KB for a shorter page)",
+             f"{ratio:.2f}×", ratio <= 1.5),
             (f"search ready from disk in under 2 s at {max(s['sizes'], key=int)} scenarios", f"{load:.2f} s", load < 2)]
 
 
