@@ -208,21 +208,29 @@ def search_bench(sizes: list[int], work: Path) -> dict:
     import threading
 
     sys.path.insert(0, str(REPO / "tests"))
+    from playwright.sync_api import sync_playwright
+
     import test_browser as tb  # the browser test's helpers: one way to drive the search
+    from conftest import BROWSER_ARGS, CHROMIUM
     from crisisbook.search import page_sizes
 
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
     example = work / "search-example"
-    example.mkdir()
-    tb._copy_example(example)
+    for name in ("playbook", "scenarios", "templates", "docs"):
+        shutil.copytree(REPO / name, example / name)
+    shutil.copy(REPO / "mkdocs.yml", example / "mkdocs.yml")
     run([sys.executable, "-m", "crisisbook", "build"], example)
     run([sys.executable, "-m", "crisisbook", "build", "--offline", "-d", "offline"], example)
-    handler = functools.partial(tb._Quiet, directory=str(example / "site"))
+    handler = functools.partial(Quiet, directory=str(example / "site"))
     httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     out = {"quality": {}, "sizes": {}}
     queries = tb._benchmark_queries()
-    with tb.playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(tb.CHROMIUM), args=tb.ARGS)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         page = browser.new_page()
         page.requests = []
         for lang, prefix in (("en", ""), ("zh-Hant", "zh-Hant/")):
