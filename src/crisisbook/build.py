@@ -12,9 +12,11 @@ import fcntl
 import logging
 import os
 import posixpath
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,10 +208,13 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
             engines.start(edition, config, engine, epoch, output / edition.prefix)
             plans.append((edition, _outline(the_plan, edition.lang)))
             del the_plan
-        for edition, output in engines.finish():
+        built = []
+        for edition, output in engines.finish():  # the first to end, while the other still builds
             search.install(output, search.tokenizer(edition.lang, hb, root))
             if offline:
                 localise_offline(output)
+            built.append((edition, output))
+        for edition, output in built:  # only now: an engine still building owns its folder
             if edition.prefix:
                 output.rename(staged / "site" / edition.prefix)
         (staged / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n")
@@ -243,14 +248,18 @@ class _Engines:
         self.running.append((edition, output, proc, log_file))
 
     def finish(self):
-        """Wait for every engine in turn; yields (edition, output folder) of each that built."""
+        """Yields (edition, output folder) of each engine that built, as soon as it ends, so
+        that what follows an engine (the search index) runs while the other is still building."""
+        ended: queue.SimpleQueue = queue.SimpleQueue()
+        for entry in self.running:  # a waiting thread per engine: no polling, no other child reaped
+            threading.Thread(target=lambda e=entry: (e[2].wait(), ended.put(e)), daemon=True).start()
         while self.running:
-            edition, output, proc, log_file = self.running[0]
-            proc.wait()
+            entry = ended.get()
+            edition, output, proc, log_file = entry
             log_file.seek(0)
             lines = log_file.read().splitlines()
             log_file.close()
-            self.running.pop(0)
+            self.running.remove(entry)
             # `mkdocs build --strict` can exit 0 after printing warnings (with -q): read the output too.
             trouble = [line for line in lines if line.startswith(("WARNING", "ERROR", "Error", "Aborted"))]
             if proc.returncode != 0 or trouble:
