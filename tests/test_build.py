@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 import pytest
 
@@ -186,3 +187,22 @@ def test_pages_and_search_index_stay_small_at_1000_scenarios(tmp_path_factory, s
     html_1000, index_1000 = _scaled(other, 1000)
     assert html_1000 <= 1.5 * html_100, (html_100, html_1000)
     assert index_1000 <= 1.5, index_1000  # the largest ratio of any page
+
+
+def test_each_engine_is_finished_as_soon_as_it_ends(tmp_path, monkeypatch):
+    """What follows an engine (the search index) runs while the other engine still builds: the
+    engine started first here goes on until the second has been yielded (or 20 s, when finish()
+    waits for the engines in the order they started)."""
+    from crisisbook import build as build_module
+    release = tmp_path / "release"
+    code = ("import os, sys, time\n"
+            "end = time.monotonic() + (20 if sys.argv[-1].endswith('first') else 0)\n"
+            f"while time.monotonic() < end and not os.path.exists({str(release)!r}): time.sleep(0.01)\n")
+    monkeypatch.setitem(build_module.ENGINES, "fake", [sys.executable, "-c", code])
+    with build_module._Engines() as engines:
+        for name in ("first", "second"):
+            engines.start(name, tmp_path / name, "fake", 0, tmp_path / f"out-{name}")
+        finished = engines.finish()
+        assert next(finished)[0] == "second"
+        release.touch()
+        assert next(finished)[0] == "first"

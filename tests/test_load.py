@@ -94,3 +94,13 @@ def test_deep_nesting_after_quoted_text_is_still_refused():
     # an apostrophe inside plain text does not open a quote that would hide the nesting
     with pytest.raises(LoadError, match=r"^x.yaml:1:42: nested more than 32 levels deep$"):
         load_bytes(("a: don't " + "[" * 60_000).encode(), "x.yaml")
+
+
+def test_blank_pairs_do_not_hide_deep_nesting():
+    """The scan is skipped only when a bound says it cannot refuse: `{blank}` pairs, dozens a
+    scenario, count as one level together, so a file of them loads without the scan, and a pair
+    at the 33rd level is still refused where it opens."""
+    text = "Dear {name}, " * 100 + "regards"
+    assert load_bytes(f"a: {text}\n".encode(), "x.yaml").data == {"a": text}
+    with pytest.raises(LoadError, match=r"^x.yaml:1:36: nested more than 32 levels deep$"):
+        load_bytes(("a: " + "[" * 32 + "{x}" + "]" * 32 + "\n").encode(), "x.yaml")

@@ -57,6 +57,8 @@ _FLOW_TOKENS = re.compile(r"""
   | (?P<comment>(?:^|(?<=[ \t]))\#[^\n]*)
   | (?P<bracket>[\[\]{}])
 """, re.MULTILINE | re.VERBOSE | re.DOTALL)
+_MAPPING_END, _SCALAR, _MERGE = yaml.MappingEndEvent, yaml.ScalarEvent, _TAG + "merge"
+_PAIR = re.compile(r"""\{[^\[\]{}"'#]*\}|\[[^\[\]{}"'#]*\]""")  # brackets with no token inside
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
@@ -122,7 +124,7 @@ def _check_flow_depth(text: str, name: str) -> None:
     Brackets in quoted text and comments are text, not nesting. Should the scan ever count too
     few (it reads YAML's syntax only this far), the walker's own depth limit still refuses the
     file at the 33rd level, as libyaml hands over the events one by one."""
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
+    if _most_depth(text) <= MAX_DEPTH:
         return
     depth = 0
     for m in _FLOW_TOKENS.finditer(text):
@@ -137,6 +139,15 @@ def _check_flow_depth(text: str, name: str) -> None:
             before = text[: m.start()]
             line, col = before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1
             raise LoadError(name, f"nested more than {MAX_DEPTH} levels deep", line, col)
+
+
+def _most_depth(text: str) -> int:
+    """A bound on the depth the scan below can find, at a fraction of its cost: the openers, but
+    a pair such as `{brand}` (a statement's blanks: dozens a scenario) counted as one level at
+    most, all of them together. Nothing the scan sees as a token fits between such a pair's
+    brackets (no bracket, quote or #), so the scan goes up one level there and straight back."""
+    pairs = len(_PAIR.findall(text))
+    return text.count("[") + text.count("{") - pairs + (1 if pairs else 0)
 
 
 def _pos(event) -> Mark:
@@ -205,7 +216,7 @@ class _Walker:
             raise self.fail(event, f"nested more than {MAX_DEPTH} levels deep")
         mark = event.start_mark
         self.doc.marks[path] = (mark.line + 1, mark.column + 1)
-        if kind is yaml.ScalarEvent:
+        if kind is _SCALAR:
             return self.scalar(event)
         if kind is yaml.MappingStartEvent:
             self.check_tag(event, "map")
@@ -222,25 +233,27 @@ class _Walker:
             raise self.fail(event, f"tag '{_short(event.tag)}' is not allowed: crisisbook reads plain data only")
 
     def mapping(self, path: Path_, depth: int) -> dict:
+        # the hottest loop of a build's load (every key of every file): names bound locally
         out: dict = {}
-        key_event = self.next()
-        while type(key_event) is not yaml.MappingEndEvent:
-            if type(key_event) is yaml.AliasEvent:
-                raise self.fail(key_event, "anchors and aliases (&name, *name) are not supported")
-            if type(key_event) is not yaml.ScalarEvent:
+        next_event, key_marks, value, scalar = self.next, self.doc.key_marks, self.value, self.scalar
+        key_event = next_event()
+        while (kind := type(key_event)) is not _MAPPING_END:
+            if kind is not _SCALAR:
+                if kind is yaml.AliasEvent:
+                    raise self.fail(key_event, "anchors and aliases (&name, *name) are not supported")
                 raise self.fail(key_event, "a key must be plain text, not a list or mapping")
-            if key_event.tag == _TAG + "merge" or (key_event.value == "<<" and not key_event.style):
+            if key_event.tag == _MERGE or (key_event.value == "<<" and not key_event.style):
                 raise self.fail(key_event, "merge keys (<<) are not supported: write the fields out")
-            key = self.scalar(key_event)
+            key = scalar(key_event)
             if not isinstance(key, str):  # `1:` or `true:` as a key; keep the text as written
                 key = key_event.value
+            at = path + (key,)
             if key in out:
-                first = self.doc.key_marks[path + (key,)][0]
-                raise self.fail(key_event, f"duplicate key '{key}' (first defined on line {first})")
+                raise self.fail(key_event, f"duplicate key '{key}' (first defined on line {key_marks[at][0]})")
             mark = key_event.start_mark
-            self.doc.key_marks[path + (key,)] = (mark.line + 1, mark.column + 1)
-            out[key] = self.value(self.next(), path + (key,), depth + 1)
-            key_event = self.next()
+            key_marks[at] = (mark.line + 1, mark.column + 1)
+            out[key] = value(next_event(), at, depth + 1)
+            key_event = next_event()
         return out
 
     def scalar(self, event):
