@@ -397,10 +397,11 @@ class Reindexer:
         # spawned, not forked: the preview's server and file watcher threads may hold locks
         self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_reindexer_started, initargs=(os.getpid(),))
-        self.lock = threading.Lock()
+        # reentrant: a job already done when its callback is added runs the callback at once
+        self.lock = threading.RLock()
         self.pending: tuple | None = None
         self.running = None
-        self.runs = 0  # indexes written
+        self.closed = False
 
     def submit(self, edition_site: Path, engine_json: str | None, hb) -> None:
         """Index these pages (the engine's own index, as JSON) into the folder served."""
@@ -414,7 +415,7 @@ class Reindexer:
                 self._next()
 
     def _next(self) -> None:  # with the lock held
-        job, self.pending = self.pending, None
+        job, self.pending = (None if self.closed else self.pending), None
         self.running = self.pool.submit(_reindex, *job) if job else None
         if self.running is not None:
             self.running.add_done_callback(self._done)
@@ -423,10 +424,11 @@ class Reindexer:
         if not future.cancelled() and future.exception() is not None:
             log.warning("the preview's search index was not updated: %s", future.exception())
         with self.lock:
-            self.runs += 1
             self._next()
 
     def close(self) -> None:
+        with self.lock:  # nothing more is started, not even a save folded in while one ran
+            self.closed = True
         # waits for an index being written: a worker left starting up or writing when the
         # preview exits would print its own traceback into the terminal
         self.pool.shutdown(wait=True, cancel_futures=True)
