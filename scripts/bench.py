@@ -627,7 +627,7 @@ def report(results: list[dict], compact: dict | None = None, search: dict | None
         lines += search_report(search)
     lines += targets(results, compact, search)
     lines += ["", "## Where the time goes", "", *WHERE, ""]
-    lines += ["Reproduce: `make bench` (about 15 minutes; `python scripts/bench.py --sizes 10 100` for a quick run).", ""]
+    lines += ["Reproduce: `make bench` (about 40 minutes on 2 cores; `python scripts/bench.py --sizes 10 100` for a quick run).", ""]
     return "\n".join(lines)
 
 
@@ -649,8 +649,8 @@ def targets(results: list[dict], compact: dict | None, search: dict | None = Non
          r["serve_live"]["save_to_page"]["median"] < 1.0),
         ("serve: save → page served, p90 under 2 s", f"{r['serve_live']['save_to_page']['p90']:.2f} s",
          r["serve_live"]["save_to_page"]["p90"] < 2.0),
-        ("search index at most 2.5 KB a page", f"{r['sizes']['search_index_bytes_per_page'] / 1024:.2f} KB",
-         r["sizes"]["search_index_bytes_per_page"] <= 2.5 * 1024),
+        # (the index once held titles and summaries only, under 2.5 KB a page; since issue #14 it
+        # holds every section, and its bound is each page's text: see search_targets)
         ("crisisbook's peak memory under 500 MB", f"{r['own_rss_mb']:.0f} MB", r["own_rss_mb"] < 500),
         ("the engine's peak memory under 500 MB (one edition)", f"{r['engine_rss_mb']:.0f} MB", r["engine_rss_mb"] < 500),
     ]
