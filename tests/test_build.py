@@ -206,3 +206,53 @@ def test_each_engine_is_finished_as_soon_as_it_ends(tmp_path, monkeypatch):
         assert next(finished)[0] == "second"
         release.touch()
         assert next(finished)[0] == "first"
+
+
+def _site(root) -> dict:
+    return {p.relative_to(root / "site").as_posix(): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+
+
+def test_the_next_build_parses_only_what_changed_and_builds_the_same_site(small, monkeypatch):
+    """A build remembers each scenario's checked data in build/.cache (signed): the next build
+    parses and checks only the files that changed since, and publishes the same bytes as a
+    build that parsed everything."""
+    from crisisbook import checker
+
+    build(small, on=TODAY)
+    cold = _site(small)
+    assert len(list((small / checker.DATA).glob("*.json"))) == len(list((small / "scenarios").glob("*.yaml")))
+    parsed = []
+    real = checker.load_bytes
+    monkeypatch.setattr(checker, "load_bytes", lambda raw, name: (name.startswith("scenarios/") and parsed.append(name))
+                        or real(raw, name))  # the playbook (six small files) is parsed on every run
+    build(small, on=TODAY)
+    assert parsed == [] and _site(small) == cold
+    edit(small / "scenarios" / "site-down.yaml", "Shop is down", "Shop is offline")
+    build(small, on=TODAY)
+    assert parsed == ["scenarios/site-down.yaml"]
+    assert "Shop is offline" in (small / "site" / "scenarios" / "site-down" / "index.html").read_text()
+    edit(small / "scenarios" / "site-down.yaml", "Shop is offline", "Shop is down")
+    build(small, on=TODAY)
+    assert _site(small) == cold
+    # the data of the edited version is gone from the cache; one file per scenario is left
+    assert len(list((small / checker.DATA).glob("*.json"))) == len(list((small / "scenarios").glob("*.yaml")))
+
+
+def test_remembered_data_is_trusted_only_with_its_signature(small, monkeypatch):
+    """A cache restored from anywhere (a pull request can carry build/.cache) cannot put words on
+    a page: data whose signature does not hold for its file's content is parsed afresh."""
+    from crisisbook import checker
+
+    build(small, on=TODAY)
+    for entry in (small / checker.DATA).glob("*.json"):
+        entry.write_bytes(entry.read_bytes().replace(b"Shop is down", b"Send your password"))
+    build(small, on=TODAY)
+    page = (small / "site" / "scenarios" / "site-down" / "index.html").read_text()
+    assert "Shop is down" in page and "Send your password" not in page
+    # nor can a file signed for another file's content be moved under its name
+    files = sorted((small / checker.DATA).glob("*.json"))
+    kettle = next(f for f in files if b"Kettle" in f.read_bytes())
+    down = next(f for f in files if b"Shop is down" in f.read_bytes())
+    down.write_bytes(kettle.read_bytes())
+    build(small, on=TODAY)
+    assert "Shop is down" in (small / "site" / "scenarios" / "site-down" / "index.html").read_text()

@@ -237,24 +237,30 @@ def test_outputs_replace_a_link_and_never_write_through_it(small, tmp_path, link
     assert victim.read_text() == "untouched"
 
 
-def test_the_validate_store_never_writes_through_a_link_at_its_temporary_name(small, tmp_path):
-    """The store is written beside itself under a name of this process's own, then renamed:
-    a link planted at that name is never written through, and the next check remembers."""
+def test_the_remembered_data_is_never_written_through_a_link(small, tmp_path):
+    """build/.cache/data (each scenario's checked data) arriving as a link to a folder elsewhere
+    is never written into, and the build still checks everything; a link at one of its files is
+    replaced by the file, never followed."""
     from conftest import TODAY
-    from crisisbook.checker import STORE, Checker
+    from crisisbook.checker import DATA, Checker
 
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (small / DATA).parent.mkdir(parents=True)
+    (small / DATA).symlink_to(elsewhere, target_is_directory=True)
+    project = Checker(small, remember=True).check(TODAY)
+    assert sorted(project.scenarios) == ["board-leak", "kettle-leak", "site-down"]
+    assert list(elsewhere.iterdir()) == []
+    (small / DATA).unlink()
+    Checker(small, remember=True).check(TODAY)
     victim = tmp_path / "victim.txt"
     victim.write_text("untouched")
-    store = small / STORE
-    store.parent.mkdir(parents=True)
-    temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-    temporary.symlink_to(victim)
-    Checker(small, keep=False, remember=True).check(TODAY)
+    entry = sorted((small / DATA).iterdir())[0]
+    entry.unlink()
+    entry.symlink_to(victim)
+    Checker(small, remember=True).check(TODAY)
     assert victim.read_text() == "untouched"
-    assert not temporary.is_symlink() and not temporary.exists()
-    Checker(small, keep=False, remember=True).check(TODAY)
-    assert victim.read_text() == "untouched"
-    assert store.is_file() and not store.is_symlink()
+    assert entry.is_file() and not entry.is_symlink()
 
 
 def test_printing_replaces_a_link_at_a_pdf_and_never_writes_through_it(small, tmp_path):

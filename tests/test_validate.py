@@ -242,7 +242,7 @@ def test_one_checker_checks_only_what_changed(small, monkeypatch):
 
     parsed = []
     original = checker._check_one
-    monkeypatch.setattr(checker, "_check_one", lambda job: parsed.append(job[0]) or original(job))
+    monkeypatch.setattr(checker, "_check_one", lambda job: parsed.append(job[1]) or original(job))
     preview = checker.Checker(small)
     first = preview.check(TODAY)
     assert sorted(parsed) == [BOARD, KETTLE, SITE]

@@ -190,7 +190,8 @@ def build(root: Path, site: Path | None = None, on: dt.date | None = None, stric
     _check_replaceable(site)
     if not os.path.lexists(root / "mkdocs.yml"):
         raise BuildError(f"{root / 'mkdocs.yml'} is missing: it holds the site's settings (theme, search)")
-    project = check_project(root, on or today())  # load and validate every file
+    # load and validate every file; unchanged ones come back from build/.cache already checked
+    project = check_project(root, on or today(), remember=True)
     timeline("checked")
     hb, problems = handbook(project, strict, audience=audience)  # the model, or every problem
     timeline("model built")

@@ -3,8 +3,10 @@
 A Checker keeps each file's outcome (its problems, skipped checks and normalised data) under a
 key made of the file's content, the playbook's, the date and crisisbook's own checking code, so
 a file is parsed and checked once for as long as none of those change: the live preview keeps
-one Checker between saves, and `validate` also remembers outcomes on disk (build/.cache), signed
-with a key of the user's own so that a cache folder restored or forged by anyone else is ignored.
+one Checker between saves, and `validate` and `build` also remember outcomes on disk
+(build/.cache: the problems, and for a build each scenario's normalised data, so the next build
+parses and checks only the files that changed), signed with a key of the user's own so that a
+cache folder restored or forged by anyone else is ignored.
 Many files are checked on both cores (a bilingual scenario costs ~4 ms to parse and ~2 ms to
 check: 1,000 of them are 6 s of CPU).
 """
@@ -23,7 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from .errors import LoadError
+from . import fsguard
+from .errors import CrisisbookError, LoadError
 from .children import die_with_parent
 from .load import OPTIONAL_FILES, PLAYBOOK_FILES, Document, display_name, load_bytes, read_source, scenario_files
 from .report import WARNING, Problem, sort_key
@@ -34,6 +37,8 @@ log = logging.getLogger(__name__)
 _CODE = ("load.py", "schema.py", "fastcheck.py", "pages.py", "validate.py", "i18n.py", "model.py", "report.py", "checker.py")
 _PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 STORE = Path("build") / ".cache" / "validate.json"
+# one file per scenario: its normalised data as JSON, signed (a build's, to skip parsing it next time)
+DATA = Path("build") / ".cache" / "data"
 
 
 @dataclass
@@ -59,7 +64,8 @@ class _Outcome:
 class Checker:
     """Checks a project again and again, redoing only what changed since the last check.
     `keep`: hold each scenario's normalised data (a build and the preview need it, `validate`
-    does not). `remember`: also keep outcomes in build/.cache between runs (`validate`)."""
+    does not). `remember`: also keep outcomes in build/.cache between runs (`validate`, and
+    `build`, which keeps the data there too)."""
 
     def __init__(self, root: Path, keep: bool = True, remember: bool = False):
         self.root, self.keep, self.remember = root, keep, remember
@@ -82,14 +88,20 @@ class Checker:
                 problems.append(Problem(e.file, e.line, e.col, "", e.reason))
                 continue
             files[key] = (path.stem, name)
-            if key in known and (known[key].data is not None or not self.keep):
-                outcomes[key] = known[key]
+            outcome = known.get(key)
+            if outcome is not None and outcome.data is None and self.keep and self.remember:
+                outcome = _remembered_data(self.root, outcome, key)
+            if outcome is not None and (outcome.data is not None or not self.keep):
+                outcomes[key] = outcome
             else:
                 todo.append((key, name, path.stem, raw or read_source(path, self.root, name)))
-        found = _check_many(pb, [job[1:] for job in todo], on, self.keep)
+        data = self._data_folder() if self.remember and self.keep and todo else None
+        found = _check_many(pb, todo, on, self.keep, data and (self.root, data, signing_key()))
         outcomes.update({job[0]: outcome for job, outcome in zip(todo, found)})
         if self.remember and todo:
-            _write_store(self._store(), outcomes)
+            _write_store(self.root, self._store(), outcomes)
+        if data and only is None:  # every scenario was seen: the data of any other file is stale
+            _forget_data(data, outcomes)
         self._outcomes = outcomes  # only what this check used: edited files' old outcomes go
         skips, scenarios = list(pb_skips), {}
         for key, outcome in outcomes.items():
@@ -155,6 +167,15 @@ class Checker:
     def _store(self) -> Path:
         return self.root / STORE
 
+    def _data_folder(self) -> Path | None:
+        """build/.cache/data, made if need be; None (nothing remembered) if that cannot be done
+        safely: a link on the way, a read-only checkout."""
+        try:
+            return fsguard.make_dirs(self.root, self.root / DATA)
+        except (OSError, CrisisbookError) as e:
+            log.debug("scenario data not remembered: %s", e)
+            return None
+
 
 def check_project(root: Path, on: dt.date, only: list[Path] | None = None, keep: bool = True,
                   remember: bool = False) -> Project:
@@ -170,34 +191,37 @@ def _code_key() -> str:
 # ---------------------------------------------------------------------------- checking, on both cores
 
 
-def _check_many(pb: Playbook, jobs: list, on: dt.date, keep: bool) -> list[_Outcome]:
-    """The outcome of each (file name, scenario id, bytes) in `jobs`."""
+def _check_many(pb: Playbook, jobs: list, on: dt.date, keep: bool, store: tuple | None) -> list[_Outcome]:
+    """The outcome of each (content key, file name, scenario id, bytes) in `jobs`; with `store`
+    (root, data folder, signing key), each worker also writes the data it checked there."""
     jobs = [(*job, on, keep) for job in jobs]
     workers = min(os.cpu_count() or 1, 2 if len(jobs) >= _PARALLEL_FROM else 1)
     if workers == 1:
-        _worker_playbook(pb)
+        _worker_init(pb, store)
         return [_check_one(job) for job in jobs]
     # each worker receives the playbook once, not with every file, and dies with this process
-    with ProcessPoolExecutor(workers, initializer=_worker_playbook, initargs=(pb, os.getpid())) as pool:
+    with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(pb, store, os.getpid())) as pool:
         return list(pool.map(_check_one, jobs, chunksize=32))
 
 
-_playbook: list = []  # in a worker (or this process): the Playbook checked against
+_worker: list = []  # in a worker (or this process): [the Playbook checked against, the data store]
 
 
-def _worker_playbook(pb: Playbook, parent: int | None = None) -> None:
+def _worker_init(pb: Playbook, store: tuple | None, parent: int | None = None) -> None:
     if parent:
         die_with_parent(parent)
-    _playbook[:] = [pb]
+    _worker[:] = [pb, store]
 
 
 def _check_one(job) -> _Outcome:
-    name, sid, raw, on, keep = job
+    key, name, sid, raw, on, keep = job
     try:
         doc: Document = load_bytes(raw, name)
     except LoadError as e:
         return _Outcome([Problem(e.file, e.line, e.col, "", e.reason)], [], None)
-    problems, skips = check_scenario(sid, doc, _playbook[0], on)
+    problems, skips = check_scenario(sid, doc, _worker[0], on)
+    if keep and _worker[1]:
+        _remember_data(*_worker[1], key, doc.data)
     return _Outcome(problems, skips, doc.data if keep else None)
 
 
@@ -282,24 +306,61 @@ def _skip(fields) -> tuple:
     return tuple(fields)
 
 
-def _write_store(store: Path, outcomes: dict[str, _Outcome]) -> None:
-    """Write the store beside itself and rename it into place, never through a link."""
+def _write_store(root: Path, store: Path, outcomes: dict[str, _Outcome]) -> None:
+    """Replace the store whole (fsguard: never through a link, readers never see half of it)."""
     key = signing_key()
     if key is None:
         return
     body = json.dumps({k: [[astuple(p) for p in o.problems], [list(s) for s in o.skips]]
                        for k, o in outcomes.items()}, ensure_ascii=False)
     text = json.dumps({"entries": body, "mac": _sign(key, body)}, ensure_ascii=False)
-    tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
     try:
-        for folder in (store.parent.parent, store.parent):
-            if folder.is_symlink():
-                raise OSError(f"{folder} is a symbolic link")
-            folder.mkdir(exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, store)
-    except OSError as e:  # a read-only checkout still validates, just without remembering
+        fsguard.write_bytes(root, store, text.encode("utf-8"))
+    except (OSError, CrisisbookError) as e:  # a read-only checkout still validates, just without remembering
         log.debug("validation results not remembered: %s", e)
-        tmp.unlink(missing_ok=True)
+
+
+# A scenario's normalised data is plain JSON data (the loader keeps every key and scalar as text
+# but for booleans and nulls; the schema makes a few fields integers), so JSON gives it back
+# exactly; anything else (a float, a date) raises, and that file is simply not remembered.
+# Each file is signed with its content key inside: a file copied under another key's name fails.
+
+def _data_file(folder: Path, key: str) -> Path:
+    return folder / (hashlib.sha1(key.encode("utf-8")).hexdigest() + ".json")
+
+
+def _remember_data(root: Path, folder: Path, signing: bytes | None, key: str, data: dict) -> None:
+    if signing is None:
+        return
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False, default=_not_json)
+        entry = f"{_sign(signing, key + chr(10) + text)}\n{text}".encode("utf-8")
+        fsguard.write_bytes(root, _data_file(folder, key), entry, folders_checked=True)
+    except (TypeError, ValueError, OSError, CrisisbookError) as e:
+        log.debug("the data of %s is not remembered: %s", key.rsplit(":", 2)[-2], e)
+
+
+def _not_json(value):
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def _remembered_data(root: Path, outcome: _Outcome, key: str) -> _Outcome | None:
+    """The outcome with its data read back from the store; None if there is none to trust."""
+    signing = signing_key()
+    try:
+        mac, _, text = fsguard.read_bytes(root, _data_file(root / DATA, key), 4 * fsguard.MAX_TEXT) \
+            .decode("utf-8").partition("\n")
+        if signing is None or not hmac.compare_digest(mac, _sign(signing, key + chr(10) + text)):
+            return None
+        data = json.loads(text)
+    except (OSError, ValueError, CrisisbookError):
+        return None
+    return _Outcome(outcome.problems, outcome.skips, data) if isinstance(data, dict) else None
+
+
+def _forget_data(folder: Path, outcomes: dict[str, _Outcome]) -> None:
+    """Remove the data of files no longer in the project, or no longer as they were."""
+    kept = {_data_file(folder, key).name for key in outcomes}
+    for entry in fsguard.entries(folder):
+        if entry.name not in kept and entry.parent == folder:
+            fsguard.remove(entry)
