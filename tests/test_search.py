@@ -109,7 +109,7 @@ def test_the_site_ships_crisisbooks_worker_and_not_the_themes_search(site):
 
 def test_the_english_edition_loads_no_chinese_dictionary():
     code = ("import sys; from pathlib import Path; from crisisbook import search; "
-            "search.tokenizer('en', None, Path('.')).terms('Hello 你好'); print('jieba' in sys.modules)")
+            "search.tokenizer('en', (), Path('.')).terms('Hello 你好'); print('jieba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

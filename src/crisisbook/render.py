@@ -266,30 +266,30 @@ def _links(name: str, sc, base: dict, alternates) -> dict:
     return {"alternates": alts, "elsewhere": elsewhere}
 
 
-def _render_slice(bounds: tuple[int, int]) -> dict[str, str]:
+def _render_slice(part: int, parts: int) -> dict[str, str]:
     renderer, base, jobs, alternates = _forked
-    return _render_jobs(renderer, base, jobs[bounds[0]:bounds[1]], alternates)
+    return _render_jobs(renderer, base, jobs[part::parts], alternates)
 
 
 def _render_forked(renderer, base: dict, jobs: list, alternates, workers: int) -> dict[str, str]:
     """The pages in `workers` slices: this process renders the first while forked copies of it
     render the others. Forked, because they then share the handbook and the compiled templates
     as they are, and only the Markdown comes back (a page's job holds closures that would not
-    pickle)."""
+    pickle). Every `workers`-th page goes to one slice, so each gets its share of the listing
+    pages (the statement library, the roster), which cost far more than a scenario's page."""
     global _forked
-    size = -(-len(jobs) // workers)
-    bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    parts = min(workers, len(jobs))
     _forked = (renderer, base, jobs, alternates)
     try:
-        with ProcessPoolExecutor(len(bounds) - 1, mp_context=multiprocessing.get_context("fork"),
+        with ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"),
                                  initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            others = [pool.submit(_render_slice, b) for b in bounds[1:]]
-            pages = _render_jobs(renderer, base, jobs[:bounds[0][1]], alternates)
+            others = [pool.submit(_render_slice, part, parts) for part in range(1, parts)]
+            pages = _render_slice(0, parts)
             for other in others:
                 pages.update(other.result())
     finally:
         _forked = ()
-    return pages
+    return {name: pages[name] for name, _, _ in jobs}  # in the order a single process renders them
 
 
 _MODEL = frozenset(cls for cls in vars(model).values() if dataclasses.is_dataclass(cls) and cls.__module__ == model.__name__)

@@ -345,12 +345,13 @@ def install(edition_site: Path, tokenizer: Tokenizer, engine_json: str | None = 
     config = {k: engine_index["config"].get(k) for k in ("lang", "separator", "pipeline", "fields")}
     index = build_index(sections(engine_index), tokenizer, config)
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    # each file replaced whole: the preview serves this folder while the index is rewritten
-    _replace(path, text)
+    # each file replaced whole, never through a link (fsguard): the preview serves this folder
+    # while the index is rewritten
+    fsguard.write_bytes(edition_site, path, text.encode("utf-8"))
     # from file:// the theme loads the index as a script instead of fetching it
-    _replace(path.with_suffix(".js"), f"var __index = {text}")
+    fsguard.write_bytes(edition_site, path.with_suffix(".js"), f"var __index = {text}".encode("utf-8"))
     for worker in edition_site.glob(WORKER_GLOB):
-        _replace(worker, worker_script())
+        fsguard.write_bytes(edition_site, worker, worker_script().encode("utf-8"))
         worker.with_name(worker.name + ".map").unlink(missing_ok=True)
     # lunr and its language packs served only the theme's worker: about 1 MB per edition
     lunr = edition_site / LUNR
@@ -358,12 +359,6 @@ def install(edition_site: Path, tokenizer: Tokenizer, engine_json: str | None = 
         shutil.rmtree(lunr)
     log.debug("search index of %s: %d sections, %d terms", edition_site, len(index["docs"]),
               len(index["config"]["terms"]))
-
-
-def _replace(path: Path, text: str) -> None:
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    part.write_text(text, encoding="utf-8")
-    os.replace(part, path)
 
 
 @functools.cache
@@ -374,19 +369,19 @@ def worker_script() -> str:
         (assets / "search-worker.js").read_text(encoding="utf-8")
 
 
-def tokenizer(lang: str, hb, root: Path) -> Tokenizer:
-    """The tokenizer of one edition; Chinese editions load jieba with the handbook's terms."""
-    return _tokenizer(lang, tuple(_terms_of(lang, hb, root)), root / "build" / ".cache")
+def tokenizer(lang: str, terms: Iterable[str], root: Path) -> Tokenizer:
+    """The tokenizer of one edition; Chinese editions load jieba with the handbook's `terms`
+    (terms_of), its dictionary cached in the project's build/.cache."""
+    return Tokenizer(Chinese(terms, root / "build" / ".cache") if _chinese(lang) else None)
 
 
-def _terms_of(lang: str, hb, root: Path) -> list[str]:
-    if lang.split("-")[0] != "zh":
-        return []
-    return handbook_terms(hb, root, root / "templates" / "search-terms.txt")
+def terms_of(lang: str, hb, root: Path) -> tuple[str, ...]:
+    """The terms an edition's segmenter keeps whole: none but for Chinese."""
+    return tuple(handbook_terms(hb, root, root / "templates" / "search-terms.txt")) if _chinese(lang) else ()
 
 
-def _tokenizer(lang: str, terms: tuple[str, ...], cache_dir: Path) -> Tokenizer:
-    return Tokenizer(Chinese(terms, cache_dir) if lang.split("-")[0] == "zh" else None)
+def _chinese(lang: str) -> bool:
+    return lang.split("-")[0] == "zh"
 
 
 # --- the live preview's index --------------------------------------------------------------------
@@ -415,8 +410,7 @@ class Reindexer:
         """Index these pages (the engine's own index, as JSON) into the folder served."""
         if engine_json is None:
             return  # no search in the project's mkdocs.yml
-        job = (str(edition_site), engine_json, self.lang, tuple(_terms_of(self.lang, hb, self.root)),
-               str(self.root / "build" / ".cache"))
+        job = (str(edition_site), engine_json, self.lang, terms_of(self.lang, hb, self.root), str(self.root))
         with self.lock:
             self.pending = job
             if self.running is None:
@@ -451,11 +445,11 @@ def _reindexer_started(parent: int) -> None:
 _TOKENIZERS: dict = {}  # in the reindexing process: (lang, terms) -> Tokenizer, the last one kept
 
 
-def _reindex(edition_site: str, engine_json: str, lang: str, terms: tuple[str, ...], cache_dir: str) -> None:
+def _reindex(edition_site: str, engine_json: str, lang: str, terms: tuple[str, ...], root: str) -> None:
     key = (lang, terms)
     if key not in _TOKENIZERS:  # a new keyword or role title: jieba's dictionary changes
         _TOKENIZERS.clear()
-        _TOKENIZERS[key] = _tokenizer(lang, terms, Path(cache_dir))
+        _TOKENIZERS[key] = tokenizer(lang, terms, Path(root))
     install(Path(edition_site), _TOKENIZERS[key], engine_json)
 
 
