@@ -118,11 +118,18 @@ class Engine:
                 done()
         return built
 
-    def search_json(self) -> str | None:
+    def search_sections(self) -> dict | None:
         """The theme's search index of the pages as they are now, as its plugin would write it
-        after a full build (None without the plugin): what crisisbook's index is made from."""
+        after a full build (None without the plugin): what crisisbook's index is made from. A
+        copy of the list of sections, not JSON: it is taken on the save's path, and the
+        sections themselves are never changed, only replaced (_indexed_in_place), so the copy
+        stays as it was while the reindexer serialises it in the background."""
         plugin = self._search_plugin()
-        return plugin.search_index.generate_search_index(None) if plugin else None
+        if plugin is None:
+            return None
+        index = plugin.search_index
+        return {"config": {key: index.config[key] for key in ("lang", "separator", "pipeline", "fields")},
+                "docs": list(index.entries)}
 
     def _search_plugin(self):
         config = self.state[0]

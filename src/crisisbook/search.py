@@ -333,15 +333,14 @@ def _teaser(text: str) -> str:
 
 # --- in the built site -------------------------------------------------------------------------
 
-def install(edition_site: Path, tokenizer: Tokenizer, engine_json: str | None = None) -> None:
+def install(edition_site: Path, tokenizer: Tokenizer, engine_index: dict | None = None) -> None:
     """Replace the theme's index and worker in one built edition with crisisbook's. The theme's
-    index is read from the edition, or given (`engine_json`, as the preview's engine holds it)."""
+    index is read from the edition, or given (`engine_index`, as the preview's engine holds it)."""
     path = edition_site / "search" / "search_index.json"
-    if engine_json is None:
+    if engine_index is None:
         if not path.is_file():
             return  # the project's mkdocs.yml has no search
-        engine_json = path.read_text(encoding="utf-8")
-    engine_index = json.loads(engine_json)
+        engine_index = json.loads(path.read_text(encoding="utf-8"))
     config = {k: engine_index["config"].get(k) for k in ("lang", "separator", "pipeline", "fields")}
     index = build_index(sections(engine_index), tokenizer, config)
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
@@ -406,11 +405,13 @@ class Reindexer:
         self.running = None
         self.closed = False
 
-    def submit(self, edition_site: Path, engine_json: str | None, hb) -> None:
-        """Index these pages (the engine's own index, as JSON) into the folder served."""
-        if engine_json is None:
+    def submit(self, edition_site: Path, engine_index: dict | None, hb) -> None:
+        """Index these pages (the engine's own index: its config and sections) into the folder
+        served. The sections reach the reindexing process pickled by the pool's feeder thread,
+        not on the caller's (the save's) path."""
+        if engine_index is None:
             return  # no search in the project's mkdocs.yml
-        job = (str(edition_site), engine_json, self.lang, terms_of(self.lang, hb, self.root), str(self.root))
+        job = (str(edition_site), engine_index, self.lang, terms_of(self.lang, hb, self.root), str(self.root))
         with self.lock:
             self.pending = job
             if self.running is None:
@@ -445,12 +446,12 @@ def _reindexer_started(parent: int) -> None:
 _TOKENIZERS: dict = {}  # in the reindexing process: (lang, terms) -> Tokenizer, the last one kept
 
 
-def _reindex(edition_site: str, engine_json: str, lang: str, terms: tuple[str, ...], root: str) -> None:
+def _reindex(edition_site: str, engine_index: dict, lang: str, terms: tuple[str, ...], root: str) -> None:
     key = (lang, terms)
     if key not in _TOKENIZERS:  # a new keyword or role title: jieba's dictionary changes
         _TOKENIZERS.clear()
         _TOKENIZERS[key] = tokenizer(lang, terms, Path(root))
-    install(Path(edition_site), _TOKENIZERS[key], engine_json)
+    install(Path(edition_site), _TOKENIZERS[key], engine_index)
 
 
 # --- proportion: how much of the index each page accounts for -----------------------------------

@@ -128,7 +128,7 @@ class _Handler(FileSystemEventHandler):
             self.engine.build_pages(first, done=self.server.changed)
         self.server.changed()
         # the search index follows, made in a process of its own (search.Reindexer)
-        self.reindexer.submit(self.engine.site_dir, self.engine.search_json(), self.preview.hb)
+        self.reindexer.submit(self.engine.site_dir, self.engine.search_sections(), self.preview.hb)
         click.echo(f"re-rendered {len(written)} page(s) in {time.perf_counter() - started:.2f}s", err=True)
 
 
@@ -153,7 +153,7 @@ def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkd
     live = Engine(config, site, engine)
     live.build_all()
     reindexer = Reindexer(preview.edition_lang, root)  # crisisbook's search index, as `build` makes it
-    reindexer.submit(live.site_dir, live.search_json(), preview.hb)
+    reindexer.submit(live.site_dir, live.search_sections(), preview.hb)
     host, _, port = dev_addr.rpartition(":")
     server = Server(live.site_dir, host or "127.0.0.1", int(port))
     observer = Observer()
