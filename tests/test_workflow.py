@@ -283,6 +283,11 @@ def test_new_handbook_is_a_repository_that_validates_and_builds(tmp_path):
     # the TODOs, and the scaffold's holding statement, a draft until it is approved
     assert all("still says TODO" in p.message or "the holding statement is still a draft" in p.message
                for p in problems)
+    # the playbook's blanks too, each on its line: a handbook is not published with "TODO full name"
+    assert "playbook/roster.yaml:7:11: warning: people.person-one.name: still says TODO: write it before " \
+           "the handbook is published" in [str(p) for p in problems]
+    assert "playbook/organisation.yaml:4:8: warning: brand: still says TODO: write it before the handbook " \
+           "is published" in [str(p) for p in problems]
     assert run("validate", cwd=root).returncode == 0
     assert run("validate", "--strict", cwd=root).returncode == 1
     assert run("codeowners", "--check", cwd=root).returncode == 0

@@ -268,7 +268,7 @@ def check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[li
     bad = {}
     for stem, doc in docs.items():
         found = check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
-        problems += found
+        problems += found + _todos(doc, "the handbook")  # `new handbook` leaves names and facts to fill in
         bad[stem] = _bad_fields(found)
     pb = Playbook({stem: doc.data for stem, doc in docs.items()})
     failed_at = {p.file: p.line for p in failed}
@@ -306,7 +306,7 @@ def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tup
     found = check_schema(doc, S.SCENARIO)
     if not found:
         found = _too_much_text(doc)
-    problems += found + _todos(doc)
+    problems += found + _todos(doc, "the scenario")
     bad = _bad_fields(found)
     skips: list[Skip] = []
     for fields, needs, check in _SCENARIO_CHECKS:
@@ -383,7 +383,7 @@ def _too_much_text(doc: Document) -> list[Problem]:
 
 
 
-def _todos(doc: Document) -> list[Problem]:
+def _todos(doc: Document, what: str) -> list[Problem]:
     """A TODO left by `crisisbook new` (or by anyone): fine in a draft, not in a published page."""
     out: list[Problem] = []
 
@@ -397,7 +397,7 @@ def _todos(doc: Document) -> list[Problem]:
         elif isinstance(value, str) and "TODO" in value:
             line, col = doc.mark(path)
             out.append(Problem(doc.file, line, col, field_path(path),
-                               "still says TODO: write it before the scenario is published", WARNING))
+                               f"still says TODO: write it before {what} is published", WARNING))
 
     walk(doc.data, ())
     return out
