@@ -488,3 +488,31 @@ def test_new_field_mistake_is_reported_exactly(small, file, old, new, expected):
     edit(small / file, old, new)
     _, problems = check(small, on=TODAY)
     assert [str(p) for p in problems if key(p) not in before] == expected
+
+
+def test_a_broken_link_in_a_hand_written_page_is_reported_with_its_line(example):
+    """The engine's strict build would refuse these links at its end, without a line; validate
+    says each one first. Links with a scheme, to an anchor or to a folder, and code, are left."""
+    page = example / "docs" / "using.md"
+    lines = page.read_text(encoding="utf-8").count("\n")
+    page.write_text(page.read_text(encoding="utf-8") + (
+        "See the [levels](sevirity.md), the [roster](roster.md#crisis-lead) and the [outage](scenarios/outage.md),\n"
+        "[a lead](roles/crisis-leed.md), [gone](scenarios/no-such.md) and [out](../../etc/passwd.md).\n"
+        "Fine: [web](https://example.com), [mail](mailto:a@example.com), [top](#top), [list](scenarios/).\n"
+        "```\n[in a code block](nowhere.md)\n```\nand `[inline code](nowhere.md)`.\n\n[ref]: review.mdx\n"),
+        encoding="utf-8")
+    (example / "docs" / "severity.zh-Hant.md").write_text("# 嚴重程度\n", encoding="utf-8")
+    problems = [str(p) for p in check_project(example, TODAY).problems if p.file.startswith("docs/")]
+    first, second, last = lines + 1, lines + 2, lines + 9
+    assert problems == [
+        "docs/severity.zh-Hant.md: has the name of a page crisisbook writes: rename it (the build would refuse it)",
+        f"docs/using.md:{first}:18: link 'sevirity.md' leads to no page of the handbook: did you mean 'severity.md'?",
+        f"docs/using.md:{first}:85: link 'scenarios/outage.md' leads to no page of the handbook: "
+        "did you mean 'scenarios/service-outage.md'?",
+        f"docs/using.md:{second}:10: link 'roles/crisis-leed.md' leads to no page of the handbook: "
+        "did you mean 'roles/crisis-lead.md'?",
+        f"docs/using.md:{second}:40: link 'scenarios/no-such.md' leads to no page of the handbook: "
+        "there is no scenarios/no-such.yaml",
+        f"docs/using.md:{second}:72: link '../../etc/passwd.md' leads outside the handbook: link to one of its pages",
+        f"docs/using.md:{last}:8: link 'review.mdx' leads to no page of the handbook: did you mean 'review.md'?",
+    ]

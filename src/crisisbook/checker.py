@@ -28,6 +28,7 @@ from pathlib import Path
 from . import fsguard
 from .errors import CrisisbookError, LoadError
 from .children import die_with_parent
+from .links import check_docs
 from .load import OPTIONAL_FILES, PLAYBOOK_FILES, Document, display_name, load_bytes, read_source, scenario_files
 from .report import WARNING, Problem, sort_key
 from .validate import Playbook, check_playbook, check_scenario, skip_notes
@@ -110,8 +111,18 @@ class Checker:
             if outcome.data is not None:
                 sid, name = files[key]
                 scenarios[sid] = (name, outcome.data)
-        problems += skip_notes(skips)
+        problems += skip_notes(skips) + self._check_docs(pb)
         return Project(pb.data, scenarios, sorted(problems, key=sort_key))
+
+    def _check_docs(self, pb: Playbook) -> list[Problem]:
+        """The hand-written pages' links, against every page the handbook will have; not while
+        the playbook parts that decide which pages there are cannot be read (their own problems
+        say what to fix)."""
+        if any(part in pb.blocked for part in ("organisation", "roles", "contacts")):
+            return []
+        org = pb.parts["organisation"]
+        return check_docs(self.root.resolve(), [path.stem for path in scenario_files(self.root)], list(pb.parts["roles"]),
+                          list(org.languages), bool(pb.parts.get("contacts")))
 
     def _check_playbook(self) -> tuple:
         """The playbook, checked again only when one of its files changed."""
