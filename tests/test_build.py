@@ -256,3 +256,8 @@ def test_remembered_data_is_trusted_only_with_its_signature(small, monkeypatch):
     down.write_bytes(kettle.read_bytes())
     build(small, on=TODAY)
     assert "Shop is down" in (small / "site" / "scenarios" / "site-down" / "index.html").read_text()
+    # nor can a signature line that is not even ASCII stop the build
+    for entry in (small / checker.DATA).glob("*.json"):
+        entry.write_bytes("é…\n{}".encode())
+    build(small, on=TODAY)
+    assert "Shop is down" in (small / "site" / "scenarios" / "site-down" / "index.html").read_text()

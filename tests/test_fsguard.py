@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -467,3 +468,28 @@ def test_forked_workers_die_with_their_parent():
     if alive(worker):
         os.kill(worker, signal.SIGKILL)
         pytest.fail("the worker outlived its parent")
+
+
+def test_validate_never_writes_through_a_linked_build_folder(small, tmp_path):
+    """`validate` run in the project (the CLI's "." as the project) with `build/` arriving as a
+    link to a folder elsewhere: its results are not remembered there, or anywhere."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (small / "build").symlink_to(outside, target_is_directory=True)
+    assert run("validate", cwd=small).returncode == 0
+    assert run("validate", str(small / "scenarios" / "site-down.yaml"), cwd=small).returncode == 0
+    assert list(outside.rglob("*")) == []
+
+
+def test_a_docs_folder_linked_out_of_the_project_is_one_refusal(example, tmp_path):
+    """Not a walk of what the link leads to, nor its file names in the report."""
+    from conftest import TODAY
+    from crisisbook.checker import check_project
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "secrets").mkdir(parents=True)
+    (elsewhere / "secrets" / "id_rsa.md").write_text("key")
+    shutil.rmtree(example / "docs")
+    (example / "docs").symlink_to(elsewhere, target_is_directory=True)
+    problems = [str(p) for p in check_project(example, TODAY).problems if p.is_error]
+    assert problems == ["docs: is a link to a folder outside the project; refused"]

@@ -70,6 +70,10 @@ class Checker:
 
     def __init__(self, root: Path, keep: bool = True, remember: bool = False):
         self.root, self.keep, self.remember = root, keep, remember
+        # what build/.cache is written and read under: the real project folder, so fsguard checks
+        # every folder from there down (`validate` is given "."; a `build` arriving as a link to
+        # a folder elsewhere is then refused, not followed)
+        self.real = Path(os.path.realpath(root))
         self._code = _code_key()
         self._playbook: tuple = (None, None)  # (key, (problems, skips, Playbook))
         self._outcomes: dict[str, _Outcome] = {}  # content key -> outcome, of the last check
@@ -79,7 +83,8 @@ class Checker:
         """Every problem of the playbook and the scenarios (all, or those in `only`)."""
         pb_problems, pb_skips, pb = self._check_playbook()
         base = f"{self._code}:{self._playbook[0]}:{on.isoformat()}"
-        known = self._outcomes if not self.remember else {**_read_store(self._store()), **self._outcomes}
+        stored = _read_store(self.real, self._store()) if self.remember else {}
+        known = {**stored, **self._outcomes}
         outcomes, todo, problems, files = {}, [], list(pb_problems), {}
         for path in self._scenarios(only):
             name = display_name(path, self.root)
@@ -91,16 +96,18 @@ class Checker:
             files[key] = (path.stem, name)
             outcome = known.get(key)
             if outcome is not None and outcome.data is None and self.keep and self.remember:
-                outcome = _remembered_data(self.root, outcome, key)
+                outcome = _remembered_data(self.real, outcome, key)
             if outcome is not None and (outcome.data is not None or not self.keep):
                 outcomes[key] = outcome
             else:
                 todo.append((key, name, path.stem, raw or read_source(path, self.root, name)))
-        data = self._data_folder() if self.remember and self.keep and todo else None
-        found = _check_many(pb, todo, on, self.keep, data and (self.root, data, signing_key()))
+        data = self._data_folder() if self.remember and self.keep else None
+        found = _check_many(pb, todo, on, self.keep, data and todo and (self.real, data, signing_key()))
         outcomes.update({job[0]: outcome for job, outcome in zip(todo, found)})
         if self.remember and todo:
-            _write_store(self.root, self._store(), outcomes)
+            # a check of some files keeps what is remembered of the others (the next full check
+            # drops what no file has any more)
+            _write_store(self.real, self._store(), outcomes if only is None else {**stored, **outcomes})
         if data and only is None:  # every scenario was seen: the data of any other file is stale
             _forget_data(data, outcomes)
         self._outcomes = outcomes  # only what this check used: edited files' old outcomes go
@@ -121,7 +128,7 @@ class Checker:
         if any(part in pb.blocked for part in ("organisation", "roles", "contacts")):
             return []
         org = pb.parts["organisation"]
-        return check_docs(self.root.resolve(), [path.stem for path in scenario_files(self.root)], list(pb.parts["roles"]),
+        return check_docs(self.real, [path.stem for path in scenario_files(self.root)], list(pb.parts["roles"]),
                           list(org.languages), bool(pb.parts.get("contacts")))
 
     def _check_playbook(self) -> tuple:
@@ -176,13 +183,13 @@ class Checker:
         return f"{base}:{name}:{digest}", raw
 
     def _store(self) -> Path:
-        return self.root / STORE
+        return self.real / STORE
 
     def _data_folder(self) -> Path | None:
         """build/.cache/data, made if need be; None (nothing remembered) if that cannot be done
         safely: a link on the way, a read-only checkout."""
         try:
-            return fsguard.make_dirs(self.root, self.root / DATA)
+            return fsguard.make_dirs(self.real, self.real / DATA)
         except (OSError, CrisisbookError) as e:
             log.debug("scenario data not remembered: %s", e)
             return None
@@ -283,21 +290,29 @@ def _create_key(path: Path) -> bytes:
 _SHAPE = (str, (int, type(None)), (int, type(None)), str, str, str)  # Problem's fields
 
 
-def _read_store(store: Path) -> dict[str, _Outcome]:
+def _read_store(root: Path, store: Path) -> dict[str, _Outcome]:
     """The remembered outcomes whose signature holds. JSON, not pickle (reading it must never
     run code), checked field by field; anything else is ignored."""
     key = signing_key()
     try:
-        fd = os.open(store, os.O_RDONLY | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as handle:
-            outer = json.loads(handle.read())
+        if not os.path.lexists(store):
+            return {}
+        outer = json.loads(fsguard.read_bytes(root, store, _STORE_LIMIT))
         body, mac = outer["entries"], outer["mac"]
-        if key is None or not hmac.compare_digest(mac, _sign(key, body)):
+        if key is None or not _same_mac(mac, _sign(key, body)):
             return {}
         return {k: _Outcome([_problem(p) for p in found], [_skip(s) for s in skips], None)
                 for k, (found, skips) in json.loads(body).items()}
-    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, CrisisbookError):
         return {}
+
+
+_STORE_LIMIT = 64 * fsguard.MAX_TEXT  # the problems of thousands of files
+
+
+def _same_mac(given, expected: str) -> bool:
+    """compare_digest raises on a str that is not ASCII: a forged file must be ignored, not crash."""
+    return isinstance(given, str) and hmac.compare_digest(given.encode("utf-8"), expected.encode("ascii"))
 
 
 def _sign(key: bytes, body: str) -> str:
@@ -361,7 +376,7 @@ def _remembered_data(root: Path, outcome: _Outcome, key: str) -> _Outcome | None
     try:
         mac, _, text = fsguard.read_bytes(root, _data_file(root / DATA, key), 4 * fsguard.MAX_TEXT) \
             .decode("utf-8").partition("\n")
-        if signing is None or not hmac.compare_digest(mac, _sign(signing, key + chr(10) + text)):
+        if signing is None or not _same_mac(mac, _sign(signing, key + chr(10) + text)):
             return None
         data = json.loads(text)
     except (OSError, ValueError, CrisisbookError):
@@ -372,6 +387,9 @@ def _remembered_data(root: Path, outcome: _Outcome, key: str) -> _Outcome | None
 def _forget_data(folder: Path, outcomes: dict[str, _Outcome]) -> None:
     """Remove the data of files no longer in the project, or no longer as they were."""
     kept = {_data_file(folder, key).name for key in outcomes}
-    for entry in fsguard.entries(folder):
-        if entry.name not in kept and entry.parent == folder:
-            fsguard.remove(entry)
+    try:
+        for entry in fsguard.entries(folder):
+            if entry.name not in kept and entry.parent == folder:
+                fsguard.remove(entry)
+    except OSError as e:  # a read-only cache folder: the next build tries again
+        log.debug("stale scenario data not removed: %s", e)

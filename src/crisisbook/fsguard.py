@@ -138,6 +138,8 @@ def files(root: Path, folder: Path) -> list[Path]:
             else:
                 found.append(path)
 
+    if folder.is_dir() and _allowed(Path(os.path.realpath(root)), os.path.realpath(folder)):
+        return [folder]  # itself a link out of the project: one entry, which read_bytes refuses
     if folder.is_dir():
         walk(folder)
     return sorted(found)
@@ -166,7 +168,7 @@ def read_trees(root: Path, folders: dict[str, Path], limit: int = MAX_ASSET) -> 
 def _top(root: Path, target: Path, top: Path | None) -> Path:
     """Where the checks of a write start: the project root for a path inside the project, else
     the output folder the user named (`top`), else the target's own folder."""
-    target = Path(os.path.abspath(target))
+    target, root = Path(os.path.abspath(target)), Path(os.path.abspath(root))
     if target.is_relative_to(root):
         return root
     return Path(os.path.abspath(top)) if top is not None else target.parent
@@ -177,7 +179,7 @@ def make_dirs(root: Path, folder: Path, top: Path | None = None) -> Path:
     file; returns `folder`. A folder outside the project that the user named is taken as it is."""
     folder = Path(os.path.abspath(folder))
     start = _top(root, folder / "x", top)
-    if start != root:
+    if start != Path(os.path.abspath(root)):
         os.makedirs(start, exist_ok=True)
     current = start
     for part in folder.relative_to(start).parts:

@@ -1,84 +1,107 @@
 """The links of the hand-written pages (docs/*.md), checked with the rest of the project.
 
-The engine's strict build refuses a relative link to a page or file the site does not have, but
-only at the end of a build, in its own words and without the line. `validate` says it first, with
-file, line and a hint, and says too when a hand-written page would take the name of a generated
-one. Links with a scheme (https:, mailto:, tel:), links to an anchor on the same page, links to a
-folder (scenarios/) and absolute links are the engine's and the reader's business, not checked.
+The engine's strict build refuses a relative link to a file the site does not have, but only at
+the end of a build, in its own words and without the line. `validate` says it first, with file,
+line and a hint, and says too when a hand-written page would take the name of a generated one.
+
+The links are found as the engine finds them: each page is converted by Python-Markdown with the
+extensions mkdocs.yml lists, and the links are read off the converted tree (`a href`, `img src`)
+at the point where MkDocs reads them, so code, escaped brackets, footnotes and raw HTML are
+whatever the engine takes them for. Like MkDocs, a link is checked when it is relative and its
+last part has an extension (`severity.md`, `logo.png`); links with a scheme, to an anchor only,
+to a folder or to a name without an extension are the engine's business (it lets them through).
+Only Python-Markdown's own extensions, PyMdown's and Material's are loaded: mkdocs.yml arrives in
+pull requests, and naming a module there must not make `validate` import it.
 """
 
 from __future__ import annotations
 
 import difflib
 import posixpath
-import re
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import yaml
 
 from . import fsguard
-from .errors import ValidationFailed
+from .errors import CrisisbookError, LoadError
 from .pages import FIXED, page_of
 from .report import Problem
 
-# [text](target "title") and [label]: target, the two ways Markdown writes a link
-_INLINE = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?([^\s>]+)>?", re.M)
-# code is not a link, however it looks: fenced blocks and inline code are blanked first
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[ \t]*$|\Z)", re.M | re.S)
-_CODE = re.compile(r"(`+)[^`].*?\1", re.S)
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+BUILTIN = ["toc", "tables", "fenced_code"]  # what MkDocs always adds to mkdocs.yml's list
+TRUSTED = ("markdown.extensions.", "pymdownx.", "material.")
+_SHORT = {"abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
+          "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc",
+          "wikilinks"}  # Python-Markdown's extensions by their short names
 
 
 def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languages: list[str],
                contacts: bool) -> list[Problem]:
     """Every broken link and every name clash of the project's hand-written pages."""
-    if not (root / "docs").is_dir():
+    folder = root / "docs"
+    if not folder.is_dir():
         return []
-    try:
-        found = fsguard.read_trees(root, {"": root / "docs"})
-    except ValidationFailed as e:  # a link out of the project, a device...: each said once
-        return list(e.problems)
+    # every file's name (an image is a link target too), the bytes of the pages only
+    names = {path.relative_to(folder).as_posix(): path for path in fsguard.files(root, folder)}
+    found, problems = {}, []
+    for name, path in names.items():
+        try:
+            # (the folder itself is listed when it is a link out of the project: reading it says so)
+            found[name] = fsguard.read_bytes(root, path) if name.endswith(".md") or path == folder else b""
+        except LoadError as e:  # a link out of the project, a device...: each said once
+            problems.append(Problem(e.file, e.line, e.col, "", e.reason))
+    if problems:
+        return problems
     generated = {page for page in FIXED if page != "contacts.md" or contacts}
     generated |= {page_of("scenario", sid) for sid in scenario_ids} | {page_of("role", rid) for rid in role_ids}
     translations = tuple(f".{lang}.md" for lang in languages)
-    published = {_published(name, translations) for name in found}
-    problems = [Problem(f"docs/{name}", None, None, "", "has the name of a page crisisbook writes: "
+    published = _published(found, translations)
+    problems += [Problem(f"docs/{name}", None, None, "", "has the name of a page crisisbook writes: "
                         "rename it (the build would refuse it)")
-                for name in sorted(found) if _published(name, translations) in generated]
-    pages = generated | published | {"assets/" + p.relative_to(root / "templates" / "assets").as_posix()
-                                     for p in fsguard.files(root, root / "templates" / "assets")}
-    for name, data in sorted(found.items()):
+                for name, page in sorted(published.items()) if page in generated]
+    pages = generated | set(published.values()) | {
+        "assets/" + p.relative_to(root / "templates" / "assets").as_posix()
+        for p in fsguard.files(root, root / "templates" / "assets")}
+    converter = _converter(root)
+    for name, page in sorted(published.items()):
         if name.endswith(".md"):
-            problems += _broken(f"docs/{name}", _published(name, translations), data.decode("utf-8", "replace"), pages)
+            text = found[name].decode("utf-8", "replace")
+            problems += _broken(f"docs/{name}", page, text, converter.links(text), pages)
     return problems
 
 
-def _published(name: str, translations: tuple[str, ...]) -> str:
-    """The page a file is published as: a translation (using.zh-Hant.md) takes its original's name."""
-    for suffix in translations:
-        if name.endswith(suffix):
-            return name.removesuffix(suffix) + ".md"
-    return name
+def _published(found: dict[str, bytes], translations: tuple[str, ...]) -> dict[str, str]:
+    """file under docs/ -> the page it is published as: a translation (using.zh-Hant.md) as its
+    original's name, and only when the original exists (site.handwritten)."""
+    out = {}
+    for name in found:
+        original = next((name.removesuffix(s) + ".md" for s in translations if name.endswith(s)), None)
+        if original is None:
+            out[name] = name
+        elif original in found:
+            out[name] = original
+    return out
 
 
-def _broken(file: str, page: str, text: str, pages: set[str]) -> list[Problem]:
-    blank = _CODE.sub(_spaces, _FENCE.sub(_spaces, text))
-    out = []
-    for match in sorted([*_INLINE.finditer(blank), *_REFERENCE.finditer(blank)], key=lambda m: m.start(1)):
-        target = match.group(1)
-        path = target.split("#", 1)[0].split("?", 1)[0]
-        if not path or path.startswith("/") or path.endswith("/") or _SCHEME.match(path):
+def _broken(file: str, page: str, text: str, links: list[str], pages: set[str]) -> list[Problem]:
+    out, searched = [], 0
+    for url in links:
+        scheme, netloc, path, _, _ = urlsplit(url)
+        if scheme or netloc or not path or url.startswith(("/", "\\")) or not posixpath.splitext(path)[1]:
             continue
+        at = text.find(url, searched)
+        at = at if at >= 0 else text.find(url)
+        searched = at + len(url) if at >= 0 else searched
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(path)))
         if resolved in pages:
             continue
-        start = match.start(1)
-        line = blank.count("\n", 0, start) + 1
-        col = start - blank.rfind("\n", 0, start)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        col = at - text.rfind("\n", 0, at) if at >= 0 else None
         if resolved == ".." or resolved.startswith("../"):
-            message = f"link '{target}' leads outside the handbook: link to one of its pages"
+            message = f"link '{url}' leads outside the handbook: link to one of its pages"
         else:
-            message = f"link '{target}' leads to no page of the handbook: {_hint(resolved, page, pages)}"
+            message = f"link '{url}' leads to no page of the handbook: {_hint(resolved, page, pages)}"
         out.append(Problem(file, line, col, "", message))
     return out
 
@@ -98,6 +121,54 @@ def _hint(resolved: str, page: str, pages: set[str]) -> str:
     return "link to a page of the handbook, such as 'severity.md' or 'scenarios/<id>.md'"
 
 
-def _spaces(match: re.Match) -> str:
-    """The text of a match as blanks, its line breaks kept (so later lines keep their numbers)."""
-    return re.sub(r"[^\n]", " ", match.group(0))
+# --- the engine's Markdown, without the engine ----------------------------------------------------
+
+class _Collect(markdown.treeprocessors.Treeprocessor):
+    """Reads the links where MkDocs reads them (its relative-path tree processor, priority 0)."""
+
+    def run(self, root):
+        self.md.found_links = [el.get("href" if el.tag == "a" else "src") for el in root.iter()
+                               if el.tag in ("a", "img") and el.get("href" if el.tag == "a" else "src")]
+
+
+class _Links(markdown.Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_Collect(md), "crisisbook-links", 0)
+
+
+class _Converter:
+    def __init__(self, extensions: list, configs: dict):
+        self.md = markdown.Markdown(extensions=[*extensions, _Links()], extension_configs=configs)
+
+    def links(self, text: str) -> list[str]:
+        self.md.reset()
+        self.md.found_links = []
+        self.md.convert(text)
+        return self.md.found_links
+
+
+class _Settings(yaml.SafeLoader):
+    """mkdocs.yml read as data: its tags (!ENV, !!python/name:...) become nothing, never code."""
+
+
+_Settings.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _converter(root: Path) -> _Converter:
+    """Python-Markdown set up as mkdocs.yml sets the engine's, but for extensions from elsewhere."""
+    try:
+        settings = yaml.load(fsguard.read_text(root, root / "mkdocs.yml"), Loader=_Settings) or {}
+    except (yaml.YAMLError, CrisisbookError):
+        settings = {}  # the build says what is wrong with mkdocs.yml
+    listed = settings.get("markdown_extensions") if isinstance(settings, dict) else None
+    names, configs = list(BUILTIN), {}
+    for item in listed if isinstance(listed, list) else []:
+        name, config = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, None)
+        if isinstance(name, str) and (name in _SHORT or name.startswith(TRUSTED)):
+            names.append(name)
+            if isinstance(config, dict):
+                configs[name] = config
+    try:
+        return _Converter(list(dict.fromkeys(names)), configs)
+    except Exception:  # noqa: BLE001 - an extension refusing its settings: the build reports it
+        return _Converter(BUILTIN, {})
