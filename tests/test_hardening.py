@@ -151,12 +151,24 @@ def test_two_builds_at_once_do_not_corrupt_each_other(small):
 
 
 def test_engine_warnings_fail_the_build_whatever_the_verbosity(small):
+    # a warning only the engine gives (a setting it does not know), so validate lets it through
+    (small / "mkdocs.yml").write_text((small / "mkdocs.yml").read_text() + "\nno_such_option: 1\n")
+    result = run("-q", "build", cwd=small)
+    assert result.returncode == 1
+    assert "the site engine failed; the previous site was kept." in result.stderr
+    assert "no_such_option" in result.stderr
+    assert not (small / "site").exists()
+
+
+def test_a_broken_link_in_a_hand_written_page_stops_the_build_before_the_engine(small):
+    """The engine would refuse it at the end of its run, without a line; validate says it first."""
     (small / "docs").mkdir()
     (small / "docs" / "notes.md").write_text("# Notes\n\nSee [the plan](missing-plan.md).\n")
     result = run("-q", "build", cwd=small)
     assert result.returncode == 1
-    assert "the site engine failed; the previous site was kept." in result.stderr
-    assert "missing-plan.md" in result.stderr
+    assert "docs/notes.md:3:16: link 'missing-plan.md' leads to no page of the handbook: link to a page of " \
+           "the handbook, such as 'severity.md' or 'scenarios/<id>.md'\n" in result.stderr
+    assert "nothing was built" in result.stderr and "the site engine failed" not in result.stderr
     assert not (small / "site").exists()
 
 
