@@ -83,7 +83,8 @@ class Checker:
         """Every problem of the playbook and the scenarios (all, or those in `only`)."""
         pb_problems, pb_skips, pb = self._check_playbook()
         base = f"{self._code}:{self._playbook[0]}:{on.isoformat()}"
-        stored = _read_store(self.real, self._store()) if self.remember else {}
+        signing = signing_key() if self.remember else None  # read once, not once per file
+        stored = _read_store(self.real, self._store(), signing) if self.remember else {}
         known = {**stored, **self._outcomes}
         outcomes, todo, problems, files = {}, [], list(pb_problems), {}
         for path in self._scenarios(only):
@@ -96,18 +97,18 @@ class Checker:
             files[key] = (path.stem, name)
             outcome = known.get(key)
             if outcome is not None and outcome.data is None and self.keep and self.remember:
-                outcome = _remembered_data(self.real, outcome, key)
+                outcome = _remembered_data(self.real, outcome, key, signing)
             if outcome is not None and (outcome.data is not None or not self.keep):
                 outcomes[key] = outcome
             else:
                 todo.append((key, name, path.stem, raw or read_source(path, self.root, name)))
         data = self._data_folder() if self.remember and self.keep else None
-        found = _check_many(pb, todo, on, self.keep, data and todo and (self.real, data, signing_key()))
+        found = _check_many(pb, todo, on, self.keep, data and todo and (self.real, data, signing))
         outcomes.update({job[0]: outcome for job, outcome in zip(todo, found)})
         if self.remember and todo:
             # a check of some files keeps what is remembered of the others (the next full check
             # drops what no file has any more)
-            _write_store(self.real, self._store(), outcomes if only is None else {**stored, **outcomes})
+            _write_store(self.real, self._store(), outcomes if only is None else {**stored, **outcomes}, signing)
         if data and only is None:  # every scenario was seen: the data of any other file is stale
             _forget_data(data, outcomes)
         self._outcomes = outcomes  # only what this check used: edited files' old outcomes go
@@ -290,10 +291,9 @@ def _create_key(path: Path) -> bytes:
 _SHAPE = (str, (int, type(None)), (int, type(None)), str, str, str)  # Problem's fields
 
 
-def _read_store(root: Path, store: Path) -> dict[str, _Outcome]:
+def _read_store(root: Path, store: Path, key: bytes | None) -> dict[str, _Outcome]:
     """The remembered outcomes whose signature holds. JSON, not pickle (reading it must never
     run code), checked field by field; anything else is ignored."""
-    key = signing_key()
     try:
         if not os.path.lexists(store):
             return {}
@@ -332,9 +332,8 @@ def _skip(fields) -> tuple:
     return tuple(fields)
 
 
-def _write_store(root: Path, store: Path, outcomes: dict[str, _Outcome]) -> None:
+def _write_store(root: Path, store: Path, outcomes: dict[str, _Outcome], key: bytes | None) -> None:
     """Replace the store whole (fsguard: never through a link, readers never see half of it)."""
-    key = signing_key()
     if key is None:
         return
     body = json.dumps({k: [[astuple(p) for p in o.problems], [list(s) for s in o.skips]]
@@ -370,9 +369,8 @@ def _not_json(value):
     raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
-def _remembered_data(root: Path, outcome: _Outcome, key: str) -> _Outcome | None:
+def _remembered_data(root: Path, outcome: _Outcome, key: str, signing: bytes | None) -> _Outcome | None:
     """The outcome with its data read back from the store; None if there is none to trust."""
-    signing = signing_key()
     try:
         mac, _, text = fsguard.read_bytes(root, _data_file(root / DATA, key), 4 * fsguard.MAX_TEXT) \
             .decode("utf-8").partition("\n")

@@ -28,6 +28,7 @@ from . import fsguard
 from .errors import CrisisbookError, LoadError
 from .pages import FIXED, page_of
 from .report import Problem
+from .site import translated_from
 
 BUILTIN = ["toc", "tables", "fenced_code"]  # what MkDocs always adds to mkdocs.yml's list
 TRUSTED = ("markdown.extensions.", "pymdownx.", "material.")
@@ -55,8 +56,7 @@ def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languag
         return problems
     generated = {page for page in FIXED if page != "contacts.md" or contacts}
     generated |= {page_of("scenario", sid) for sid in scenario_ids} | {page_of("role", rid) for rid in role_ids}
-    translations = tuple(f".{lang}.md" for lang in languages)
-    published = _published(found, translations)
+    published = _published(found, languages)
     problems += [Problem(f"docs/{name}", None, None, "", "has the name of a page crisisbook writes: "
                         "rename it (the build would refuse it)")
                 for name, page in sorted(published.items()) if page in generated]
@@ -71,16 +71,14 @@ def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languag
     return problems
 
 
-def _published(found: dict[str, bytes], translations: tuple[str, ...]) -> dict[str, str]:
-    """file under docs/ -> the page it is published as: a translation (using.zh-Hant.md) as its
-    original's name, and only when the original exists (site.handwritten)."""
+def _published(found: dict[str, bytes], languages: list[str]) -> dict[str, str]:
+    """file under docs/ -> the page it is published as (site.handwritten's rule): a translation
+    as its original's name, and only when the original exists."""
     out = {}
     for name in found:
-        original = next((name.removesuffix(s) + ".md" for s in translations if name.endswith(s)), None)
-        if original is None:
-            out[name] = name
-        elif original in found:
-            out[name] = original
+        original = translated_from(name, languages)
+        if original is None or original in found:
+            out[name] = original or name
     return out
 
 

@@ -62,12 +62,17 @@ def alternates(page: str, current: Edition, all_editions: list[Edition], offline
             for e in all_editions if e.lang != current.lang]
 
 
+def translated_from(name: str, languages: list[str]) -> str | None:
+    """The page a translation stands in for (using.zh-Hant.md -> using.md); None for a page
+    that is not a translation. Only a translation whose original exists is published."""
+    return next((name.removesuffix(f".{lang}.md") + ".md" for lang in languages if name.endswith(f".{lang}.md")), None)
+
+
 def handwritten(docs: dict[str, bytes], edition: Edition, languages: list[str], note: str) -> dict[str, bytes]:
     """docs/name.md, or its translation docs/name.<lang>.md; an untranslated page gets a note."""
-    suffixes = tuple(f".{lang}.md" for lang in languages)
     out = {}
     for name, data in docs.items():
-        if name.endswith(suffixes):
+        if translated_from(name, languages):
             continue
         translated = name.removesuffix(".md") + f".{edition.lang}.md"
         if name.endswith(".md") and edition.prefix and translated in docs:
