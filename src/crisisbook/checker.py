@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from . import fsguard
+from . import fsguard, settings
 from .errors import CrisisbookError, LoadError
 from .children import die_with_parent
 from .links import check_docs
@@ -119,7 +119,7 @@ class Checker:
             if outcome.data is not None:
                 sid, name = files[key]
                 scenarios[sid] = (name, outcome.data)
-        problems += skip_notes(skips) + self._check_docs(pb)
+        problems += skip_notes(skips) + self._check_docs(pb) + settings.problems(self.real)
         return Project(pb.data, scenarios, sorted(problems, key=sort_key))
 
     def _check_docs(self, pb: Playbook) -> list[Problem]:

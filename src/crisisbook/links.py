@@ -10,8 +10,8 @@ at the point where MkDocs reads them, so code, escaped brackets, footnotes and r
 whatever the engine takes them for. Like MkDocs, a link is checked when it is relative and its
 last part has an extension (`severity.md`, `logo.png`); links with a scheme, to an anchor only,
 to a folder or to a name without an extension are the engine's business (it lets them through).
-Only Python-Markdown's own extensions, PyMdown's and Material's are loaded: mkdocs.yml arrives in
-pull requests, and naming a module there must not make `validate` import it.
+Only the extensions settings.py lets the engine load are loaded: mkdocs.yml arrives in pull
+requests, and naming a module there must not make `validate` import it.
 """
 
 from __future__ import annotations
@@ -22,19 +22,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import markdown
-import yaml
 
-from . import fsguard
+from . import fsguard, settings
 from .errors import CrisisbookError, LoadError
 from .pages import FIXED, page_of
 from .report import Problem
 from .site import translated_from
 
 BUILTIN = ["toc", "tables", "fenced_code"]  # what MkDocs always adds to mkdocs.yml's list
-TRUSTED = ("markdown.extensions.", "pymdownx.", "material.")
-_SHORT = {"abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
-          "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc",
-          "wikilinks"}  # Python-Markdown's extensions by their short names
 
 
 def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languages: list[str],
@@ -145,27 +140,20 @@ class _Converter:
         return self.md.found_links
 
 
-class _Settings(yaml.SafeLoader):
-    """mkdocs.yml read as data: its tags (!ENV, !!python/name:...) become nothing, never code."""
-
-
-_Settings.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def _converter(root: Path) -> _Converter:
     """Python-Markdown set up as mkdocs.yml sets the engine's, but for extensions from elsewhere."""
     try:
-        settings = yaml.load(fsguard.read_text(root, root / "mkdocs.yml"), Loader=_Settings) or {}
-    except (yaml.YAMLError, CrisisbookError):
-        settings = {}  # the build says what is wrong with mkdocs.yml
-    listed = settings.get("markdown_extensions") if isinstance(settings, dict) else None
+        found = settings.read(root)
+    except CrisisbookError:
+        found = {}  # settings.problems says what is wrong with mkdocs.yml
+    listed = found.get("markdown_extensions")
     names, configs = list(BUILTIN), {}
     for item in listed if isinstance(listed, list) else []:
         name, config = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, None)
-        if isinstance(name, str) and (name in _SHORT or name.startswith(TRUSTED)):
+        if isinstance(name, str) and settings.allowed_extension(name):
             names.append(name)
-            if isinstance(config, dict):
-                configs[name] = config
+            if isinstance(config, dict):  # without what only the engine resolves (!ENV, !!python/name)
+                configs[name] = {k: v for k, v in config.items() if not isinstance(v, settings.Tagged)}
     try:
         return _Converter(list(dict.fromkeys(names)), configs)
     except Exception:  # noqa: BLE001 - an extension refusing its settings: the build reports it

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
-from . import fsguard
+from . import fsguard, settings
 from .errors import BuildError
 from .model import Handbook, organisation_facts
 from .render import Rendered
@@ -114,7 +113,7 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
     """The engine's config for one edition: the project's mkdocs.yml (inherited), plus where the
     Markdown is (holding exactly `files`), the navigation, the language, search, the language
     switch and, for a published handbook, the edition's address (sitemap, canonical links)."""
-    project = _project_config(root)
+    project = settings.read(root)
     plugins = _plugins(project.get("plugins", ["search"]))
     plugins["search"] = plugin_config(plugins.get("search"))
     if offline:
@@ -161,20 +160,12 @@ def _theme_overrides(root: Path) -> dict:
 
 
 def write_config(root: Path, config: dict, target: Path) -> Path:
-    data = yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
+    data = settings.dump(config)
     if not fsguard.same_bytes(target, data):
         fsguard.write_bytes(root, target, data)
     return target
 
 
-def _project_config(root: Path) -> dict:
-    from mkdocs.utils.yaml import get_yaml_loader  # understands mkdocs.yml's own tags (!ENV)
-
-    text = fsguard.read_text(root, root / "mkdocs.yml")
-    try:
-        return yaml.load(text, Loader=get_yaml_loader()) or {}
-    except yaml.YAMLError as e:
-        raise BuildError(f"mkdocs.yml: {e}") from e
 
 
 def _plugins(listed) -> dict:
