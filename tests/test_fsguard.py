@@ -108,6 +108,25 @@ def test_a_templates_folder_linked_out_is_refused(small, tmp_path):
     assert not (small / "site").exists()
 
 
+def test_a_link_out_in_the_theme_overrides_is_refused_not_published(small, tmp_path):
+    """The engine copies every file of its custom_dir into the site: it gets crisisbook's copy of
+    templates/theme/, read through fsguard, never the folder itself."""
+    assert run("build", cwd=small).returncode == 0
+    before = tree(small / "site")
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (small / "templates" / "theme" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    result = run("build", cwd=small)
+    assert result.returncode == 1
+    assert result.stderr == ("templates/theme/leak.txt: is a link to a file outside the project; refused\n"
+                             "Error: 1 error, 0 warnings; nothing was built\n")
+    assert tree(small / "site") == before
+    (small / "templates" / "theme" / "leak.txt").unlink()
+    (small / "templates" / "theme" / "note.txt").write_text("a file of the project's own\n")
+    assert run("build", cwd=small).returncode == 0
+    assert (small / "site" / "note.txt").read_text() == "a file of the project's own\n"
+    assert nowhere_contains(small / "site", SECRET.encode()) and nowhere_contains(small / "build", SECRET.encode())
+
+
 def test_a_print_template_linked_out_is_refused(small, tmp_path):
     (small / "templates" / "print" / "print.css").unlink()
     (small / "templates" / "print" / "print.css").symlink_to("/etc/passwd")
@@ -383,7 +402,8 @@ def test_the_site_is_staged_beside_its_destination(small, tmp_path, monkeypatch)
     monkeypatch.setattr(build_module, "_swap_in", lambda new, dest: seen.append(
         (new.parent.parent, dest, os.stat(new).st_dev == os.stat(dest.parent).st_dev)) or original(new, dest))
     build_module.build(small, tmp_path / "www")
-    assert seen == [(tmp_path, tmp_path / "www", True), (small / "build", small / "build" / "docs", True)]
+    assert seen == [(tmp_path, tmp_path / "www", True), (small / "build", small / "build" / "docs", True),
+                    (small / "build", small / "build" / "theme", True)]  # the copy of templates/theme/
 
 
 # --- item 14: engines die with their parent -------------------------------------------------

@@ -31,7 +31,7 @@ from .errors import BuildError, ValidationFailed
 from .model import ALL_STAFF, Handbook, build_handbook
 from .render import Rendered, Renderer
 from . import search
-from .site import Edition, alternates, docs_files, editions, engine_config, localise_offline, write_config
+from .site import THEME, Edition, alternates, docs_files, editions, engine_config, localise_offline, theme_files, write_config
 from .checker import Project, check_project
 from .validate import today
 
@@ -156,14 +156,21 @@ def write_edition(root: Path, p: Plan, edition: Edition, work: Path, site: Path,
     """Write one edition's Markdown under work/docs/<lang> and its engine config; returns the
     config's path and the pages written."""
     written = write_docs(root, p.files[edition.lang], work / "docs" / edition.lang, known)
+    theme = theme_files(root)
+    if theme is not None:
+        write_docs(root, theme, work / "theme", known)
+    elif os.path.lexists(work / "theme"):
+        fsguard.remove(work / "theme")
     return edition_config(root, p, edition, work, site, offline, known), written
 
 
 def edition_config(root: Path, p: Plan, edition: Edition, work: Path, site: Path, offline: bool,
                    known: dict | None = None) -> Path:
     """Write the engine config of one edition whose Markdown is (or will be) in work/docs/<lang>."""
+    theme = work / "theme"
     config = engine_config(root, p.rendered[edition.lang], work / "docs" / edition.lang, site / edition.prefix,
-                           edition, offline, p.files[edition.lang], p.site_url)
+                           edition, offline, p.files[edition.lang], p.site_url,
+                           theme if os.path.lexists(root / THEME) else None)
     target = work / f"mkdocs.{edition.lang}.yml"
     if known is not None and known.get(target) == config and target.exists():
         return target  # the live preview: unchanged since it was last written
@@ -253,6 +260,8 @@ def _build(root: Path, site: Path, hb: Handbook, problems: list, on: dt.date | N
         (staging / "docs" / MARKER).write_text("written by crisisbook; replaced on every build\n")
         _swap_in(staged / "site", site)
         _swap_in(staging / "docs", work / "docs")  # kept for inspection and for `serve`
+        if os.path.lexists(staging / "theme"):  # the configs below name it
+            _swap_in(staging / "theme", work / "theme")
         timeline("swapped into place")
     # the same configs for build/docs, so any engine can be run by hand on the last good Markdown
     for edition, outline in plans:

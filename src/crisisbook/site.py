@@ -109,10 +109,11 @@ def docs_files(root: Path, rendered: Rendered, edition: Edition, languages: list
 
 
 def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, edition: Edition,
-                  offline: bool, files, site_url: str | None = None) -> dict:
+                  offline: bool, files, site_url: str | None = None, theme: Path | None = None) -> dict:
     """The engine's config for one edition: the project's mkdocs.yml (inherited), plus where the
     Markdown is (holding exactly `files`), the navigation, the language, search, the language
-    switch and, for a published handbook, the edition's address (sitemap, canonical links)."""
+    switch and, for a published handbook, the edition's address (sitemap, canonical links).
+    `theme`: the copy of templates/theme/ (see write_theme), when the project has one."""
     project = settings.read(root)
     plugins = _plugins(project.get("plugins", ["search"]))
     plugins["search"] = plugin_config(plugins.get("search"))
@@ -126,7 +127,7 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
         "docs_dir": str(docs.resolve()),
         "site_dir": str(site.resolve()),
         "use_directory_urls": not offline,
-        "theme": {"language": edition.lang, **_theme_overrides(root)},
+        "theme": {"language": edition.lang, **({"custom_dir": str(theme.resolve())} if theme else {})},
         **({"site_name": edition.site_name} if edition.site_name else {}),
         **({"markdown_extensions": _permalink_titled(project.get("markdown_extensions", []), edition.permalink)}
            if edition.permalink else {}),
@@ -153,10 +154,18 @@ def _permalink_titled(extensions: list, title: str) -> list:
     return out
 
 
-def _theme_overrides(root: Path) -> dict:
-    """templates/theme/ overrides parts of the theme (its interface strings) when it exists."""
-    folder = root / "templates" / "theme"
-    return {"custom_dir": str(folder.resolve())} if folder.is_dir() else {}
+THEME = Path("templates") / "theme"
+
+
+def theme_files(root: Path) -> dict[str, bytes] | None:
+    """templates/theme/ (overrides of the theme's own templates, such as its interface strings),
+    read through fsguard, or None when the project has none. The engine copies every file of its
+    custom_dir into the site, so it is given this copy, never the folder: a link there to a file
+    anywhere on the machine would otherwise be published."""
+    folder = root / THEME
+    if not os.path.lexists(folder):
+        return None
+    return fsguard.read_trees(root, {"": folder})
 
 
 def write_config(root: Path, config: dict, target: Path) -> Path:
