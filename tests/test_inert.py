@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import SMALL, TODAY
+from conftest import SMALL, TODAY, edit
 from crisisbook import schema as S
 from crisisbook.build import build
 from test_hardening import live_markup
@@ -37,11 +38,12 @@ PAYLOAD = (
     "\n"
     "{: onclick=pwned(6) #pwned-id }\n"
     "# pwned\n"
-    "</code></pre></td></tr></table></div></span></title><pwned-el> {model} {case_number}"
+    "</code></pre></td></tr></table></div></span></title><pwned-el> {model} {case_number}\n"
+    "[x](onmouseover=pwned(7)//)"  # a Markdown link inside an attribute value breaks out of its quotes
 )  # the fixture's blanks ({model}, {case_number}) stay in use: a declared blank no text uses is an error
 # The payload's worst, for one-line fields with a length limit (schema.MAX_NAME_CHARS).
 SHORT = ('<script>pwned(1)</script><img src=x onerror=pwned(2)>\n\n<pwned-el>\n\n'
-         '[pwned](javascript:pwned(3)) {: onclick=pwned(6) }')
+         '[pwned](javascript:pwned(3)) {: onclick=pwned(6) } [x](onmouseover=pwned(7)//)')
 # Fields with a pattern carry the most hostile value their pattern allows: the pattern is then
 # what proves them inert (a slug, a language tag or a GitHub name cannot hold markup at all).
 PATTERNED = {
@@ -262,3 +264,27 @@ def test_the_property_test_fails_when_a_field_is_not_escaped(poisoned, monkeypat
     page = (tmp_path / "site" / "scenarios" / "poison-plain" / "index.html").read_text(encoding="utf-8")
     found = live(page)
     assert "<script>" in found and "<pwned-el>" in found and "admonition pwned-admonition" in found
+
+
+class _Attributes(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [(tag, name, value) for name, value in attrs]
+
+
+def test_data_in_an_html_attribute_cannot_break_out_of_it(small):
+    """A channel's name goes into the count's data-channel attribute, inside a paragraph: a
+    Markdown link there was turned into <a href="…"> by the engine, whose quotes ended the
+    attribute and made the rest an event handler (found by a red-team pass)."""
+    name = '[x](onmouseover=pwned(7)//) "q" & <b>'
+    edit(small / "playbook" / "channels.yaml", "x: {name: {en: X, zh-Hant: X}",
+         "x: {name: {en: '" + name.replace("'", "''") + "', zh-Hant: '" + name.replace("'", "''") + "'}")
+    build(small, on=TODAY)
+    for prefix in ("", "zh-Hant/"):
+        parser = _Attributes()
+        parser.feed((small / "site" / prefix / "scenarios" / "kettle-leak" / "index.html").read_text())
+        assert not [found for found in parser.found if found[1].startswith("on")], prefix
+        assert ("span", "data-channel", name) in parser.found, prefix  # the name itself, for the counter

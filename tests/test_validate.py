@@ -320,6 +320,28 @@ def test_a_schema_error_does_not_hide_the_files_other_problems(small):
         "2 checks skipped in scenarios/site-down.yaml until line 19 is fixed"]  # steps; first response
 
 
+def test_a_mistake_in_one_item_does_not_hide_the_checks_of_the_others(small):
+    """One step's bad deadline and one statement's bad approval date: every other step and
+    statement is still checked against the playbook, in the same run, and nothing is reported
+    for want of the items left out (the step posting the left-out statement is not 'unknown')."""
+    edit(small / KETTLE, "owner: crisis-lead, by: 15m}", "owner: crisis-lead, by: soon}")
+    edit(small / KETTLE, "      with: [mei-kitchen]", "      with: [mei-kitchin]")
+    edit(small / KETTLE, "expires: 2026-05-10}", "expires: 2026-05-40}")
+    edit(small / KETTLE, "    to: [leak-lab]", "    to: [leak-labs]")
+    _, problems = check(small)
+    assert [str(p) for p in problems if p.file == KETTLE and p.severity != "warning"] == [
+        "scenarios/kettle-leak.yaml:24:84: steps.detect[0].by: must be a duration such as 15m, 2h, 3d or 2w, "
+        "found 'soon'",
+        "2 checks skipped in scenarios/kettle-leak.yaml until line 24 is fixed",
+        "scenarios/kettle-leak.yaml:40:14: steps.respond[2].with[0]: unknown contact 'mei-kitchin' (did you mean "
+        "'mei-kitchen'?); see playbook/contacts.yaml",
+        "scenarios/kettle-leak.yaml:83:84: statements[2].approval.expires: must be a date written YYYY-MM-DD, "
+        "found '2026-05-40'",
+        "5 checks skipped in scenarios/kettle-leak.yaml until line 83 is fixed",
+        "scenarios/kettle-leak.yaml:92:10: statements[3].to[0]: unknown contact 'leak-labs' (did you mean "
+        "'leak-lab'?); see playbook/contacts.yaml"]
+
+
 def test_a_playbook_error_does_not_hide_the_scenarios_cross_checks(small):
     edit(small / "playbook" / "channels.yaml", "limit: 280", "limit: lots")
     edit(small / SITE, "owner: spokesperson\nlast", "owner: spokesman\nlast")

@@ -95,6 +95,19 @@ def code(value) -> Markdown:
     return Markdown(f"<code>{md(value)}</code>")
 
 
+# What Markdown (or HTML) could take for syntax in an attribute value. `|e` alone is not enough
+# there: the engine's Markdown runs over inline HTML in a paragraph, so `[x](y)` in an attribute
+# became `<a href="y">`, whose quotes ended the attribute. As character references the browser
+# reads the same text, and Markdown sees none of its syntax.
+_ATTRIBUTE = {ord(c): f"&#{ord(c)};" for c in "&<>\"'`[]()*_!{}\\|~"}
+
+
+def attribute(value) -> Markdown:
+    """Free text from data for an HTML attribute's quoted value (data-channel="…"), on one line.
+    (Ids and blank names, whose patterns allow none of this syntax, keep `|e`.)"""
+    return Markdown(" ".join(str(value).split()).translate(_ATTRIBUTE))
+
+
 def _finalize(value) -> str:
     """Every `{{ … }}` of a page template ends here: what a filter made safe passes, Markup
     (`|e`, for raw HTML) passes, anything else (a field written without a filter, text a filter
@@ -363,7 +376,7 @@ class Renderer:
             finalize=_finalize)
         for name in ("safe", "urlize"):  # they mark data as markup: the escaping hook would pass it
             del self.env.filters[name]
-        self.env.filters.update(md=md, code=code, statement=statement_filter, tel=tel, mailto=mailto, deadline=deadline, href=href, span=span,
+        self.env.filters.update(md=md, code=code, attribute=attribute, statement=statement_filter, tel=tel, mailto=mailto, deadline=deadline, href=href, span=span,
                                 page_title=page_title, t=translate, blankless=blankless, cut=cut)
         self.env.globals["parts"] = self.parts
         self.parts_cache: dict = {}  # (part, scenario id, language, arguments) -> (Scenario, Markdown)

@@ -206,12 +206,19 @@ Skip = tuple  # (file of the skipped check, file to fix, line to fix or None)
 
 
 class _Checker:
-    """Collects problems for one document; `at` places them on the field's line."""
+    """Collects problems for one document; `at` places them on the field's line. `kept`: for a
+    check run on the sound items only (see _run), each shortened list's path -> the indexes its
+    items had in the file, so a problem is still placed where it is written."""
 
-    def __init__(self, doc: Document, out: list[Problem]):
-        self.doc, self.out = doc, out
+    def __init__(self, doc: Document, out: list[Problem], kept: dict | None = None):
+        self.doc, self.out, self.kept = doc, out, kept or {}
 
     def at(self, path, message: str, severity: str = ERROR, key: bool = False) -> None:
+        path = list(path)
+        for i in range(len(path)):
+            kept = self.kept.get(tuple(path[:i]))
+            if kept is not None and isinstance(path[i], int):
+                path[i] = kept[path[i]]
         line, col = self.doc.mark(tuple(path), key=key)
         self.out.append(Problem(self.doc.file, line, col, field_path(path), message, severity))
 
@@ -307,12 +314,57 @@ def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tup
     if not found:
         found = _too_much_text(doc)
     problems += found + _todos(doc, "the scenario")
-    bad = _bad_fields(found)
+    bad, items = _bad_fields(found), _bad_items(found)
     skips: list[Skip] = []
     for fields, needs, check in _SCENARIO_CHECKS:
-        _run(doc, fields, needs, check, bad, pb, problems, skips, today)
+        _run(doc, fields, needs, check, bad, pb, problems, skips, today, items)
     _translations(doc, S.SCENARIO, bad, pb, problems, skips)
     return problems, skips
+
+
+_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def _bad_items(problems: list[Problem]) -> dict[str, set | None]:
+    """Top-level field -> the paths of the list items its schema problems lie in (each path up
+    to its first index, such as ('steps', 'respond', 2)), or None when a problem is in the
+    field's own shape rather than inside an item."""
+    items: dict = {}
+    for p in problems:
+        path = tuple(int(i) if i else name for i, name in _PART.findall(p.field))
+        if not path:
+            continue
+        first = next((n for n, part in enumerate(path) if isinstance(part, int)), None)
+        if first is None or items.get(path[0], set()) is None:
+            items[path[0]] = None
+        else:
+            items.setdefault(path[0], set()).add(path[:first + 1])
+    return items
+
+
+def _without(data: dict, items: set) -> tuple[dict, dict, set] | None:
+    """The data without the given list items, each shortened list's original indexes, and the
+    ids of the items left out; None if an item's path does not lead through the data as the
+    schema has it."""
+    data, kept, ids = dict(data), {}, set()
+    by_list: dict = {}
+    for path in items:
+        by_list.setdefault(path[:-1], set()).add(path[-1])
+    for prefix, drop in by_list.items():
+        parent = data
+        for n, part in enumerate(prefix[:-1]):  # copy the mappings on the way, never the file's
+            if not isinstance(parent.get(part), dict):
+                return None
+            parent[part] = dict(parent[part])
+            parent = parent[part]
+        listed = parent.get(prefix[-1])
+        if not isinstance(listed, list):
+            return None
+        kept[prefix] = [i for i in range(len(listed)) if i not in drop]
+        ids |= {listed[i]["id"] for i in drop if i < len(listed) and isinstance(listed[i], dict)
+                and isinstance(listed[i].get("id"), str)}
+        parent[prefix[-1]] = [listed[i] for i in kept[prefix]]
+    return data, kept, ids
 
 
 def _bad_fields(problems: list[Problem]) -> dict[str, int | None]:
@@ -325,14 +377,34 @@ def _bad_fields(problems: list[Problem]) -> dict[str, int | None]:
     return bad
 
 
-def _run(doc: Document, fields, needs, check, bad: dict, pb: Playbook, out: list, skips: list, extra) -> None:
-    """Run one check, or record it as skipped with the first place that stops it."""
-    stop = next(((doc.file, bad[name]) for name in fields if name in bad), None) \
-        or next((pb.blocked[part] for part in needs if part in pb.blocked), None)
-    if stop:
-        skips.append((doc.file, *stop))
-    else:
+def _run(doc: Document, fields, needs, check, bad: dict, pb: Playbook, out: list, skips: list, extra,
+         items: dict | None = None) -> None:
+    """Run one check, or record it as skipped with the first place that stops it. When the
+    fields it reads have problems only inside some of their list items (one step's deadline),
+    it still runs on the other items, so that a mistake elsewhere in the file (an unknown
+    contact in another step) is reported in the same run."""
+    blocked = next((pb.blocked[part] for part in needs if part in pb.blocked), None)
+    stop = next(((doc.file, bad[name]) for name in fields if name in bad), None)
+    if blocked or stop:
+        skips.append((doc.file, *(blocked or stop)))
+    if blocked:
+        return
+    if not stop:
         check(_Checker(doc, out), doc.data, pb.parts, extra)
+        return
+    left_out = [items.get(name) for name in fields if name in bad] if items else [None]
+    sound = None if None in left_out else _without(doc.data, set().union(*left_out))
+    if sound is None:
+        return
+    data, kept, ids = sound
+    found: list[Problem] = []
+    try:
+        check(_Checker(doc, found, kept), data, pb.parts, extra)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return  # it needs what was left out (the only review step): it waits for the fix
+    # only errors that stand on their own: not a warning the left-out items would answer (a
+    # role owning no step), not a reference to a left-out item ("unknown statement 'x'")
+    out += [p for p in found if p.is_error and not any(f"'{i}'" in p.message for i in ids)]
 
 
 def skip_notes(skips: list[Skip]) -> list[Problem]:
