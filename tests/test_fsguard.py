@@ -351,6 +351,21 @@ def test_a_site_moved_aside_by_a_killed_build_is_brought_back(small, tmp_path):
     assert not (tmp_path / "www.old").exists()
 
 
+def test_a_marked_site_old_from_the_repository_is_never_brought_back(small):
+    """A repository can carry a site.old with crisisbook's marker: only a site this user's own
+    build moved aside (its marker signed with the user's key) is brought back."""
+    forged = small / "site.old"
+    forged.mkdir()
+    (forged / ".crisisbook-site").write_text("built by crisisbook; replaced on every build\n")
+    (forged / "index.html").write_text("<script>pwned()</script>")
+    (forged / "passwd.txt").symlink_to("/etc/passwd")
+    edit(small / "scenarios" / "site-down.yaml", "title: Shop is down", "title: [")
+    result = run("build", cwd=small)
+    assert result.returncode == 1 and "nothing was built" in result.stderr
+    assert not os.path.lexists(small / "site")
+    assert (forged / "index.html").read_text() == "<script>pwned()</script>"  # left as it was
+
+
 def test_without_an_atomic_exchange_the_swap_still_touches_only_its_own_folders(small, tmp_path, monkeypatch):
     """Where renameat2 cannot exchange (another kernel, some file systems) the swap is two
     renames; the old site goes aside under crisisbook's own name, never to an existing D.old."""

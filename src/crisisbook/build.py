@@ -27,12 +27,12 @@ from pathlib import Path
 
 
 from . import children, fsguard
-from .errors import BuildError, ValidationFailed
+from .errors import BuildError, CrisisbookError, ValidationFailed
 from .model import ALL_STAFF, Handbook, build_handbook
 from .render import Rendered, Renderer
 from . import search
 from .site import THEME, Edition, alternates, docs_files, editions, engine_config, localise_offline, theme_files, write_config
-from .checker import Project, check_project
+from .checker import Project, check_project, proof
 from .validate import today
 
 log = logging.getLogger(__name__)
@@ -256,7 +256,7 @@ def _build(root: Path, site: Path, hb: Handbook, problems: list, on: dt.date | N
         for edition, output in built:  # only now: an engine still building owns its folder
             if edition.prefix:
                 output.rename(staged / "site" / edition.prefix)
-        (staged / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n")
+        (staged / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n" + _signature(site))
         (staging / "docs" / MARKER).write_text("written by crisisbook; replaced on every build\n")
         _swap_in(staged / "site", site)
         _swap_in(staging / "docs", work / "docs")  # kept for inspection and for `serve`
@@ -299,7 +299,7 @@ def _post_process(finished, hb: Handbook, root: Path, offline: bool) -> list[tup
 
 def _edition_post_process(lang: str, output: Path) -> None:
     hb, root, offline = _inherited
-    search.install(output, search.tokenizer(lang, search.terms_of(lang, hb, root), root))
+    search.install(output, search.tokenizer(lang, search.terms_of(lang, hb, root)))
     if offline:
         localise_offline(output)
     timeline(f"{lang}: search index made" + (", offline assets localised" if offline else ""))
@@ -414,13 +414,29 @@ def _swap_in(new: Path, dest: Path) -> None:
         fsguard.remove(aside)
 
 
+def _signature(site: Path) -> str:
+    """The marker's last line: this user's signature of the site's place ("" without a key)."""
+    place = os.path.join(os.path.realpath(site.parent), site.name)
+    signed = proof(f"site:{place}")
+    return f"{signed}\n" if signed else ""
+
+
+def _marked(folder: Path) -> str:
+    try:
+        return fsguard.read_text(folder, folder / MARKER)
+    except CrisisbookError:  # not text, too large: not a marker crisisbook wrote
+        return ""
+
+
 def _recover(dest: Path) -> None:
     """A build killed between the two renames of a swap leaves no `dest`: bring the previous
     site back from where it was moved aside, if crisisbook marked it as its own."""
     if os.path.lexists(dest):
         return
     moved = [dest.with_name(dest.name + ".old")] + sorted(dest.parent.glob(f".{dest.name}{ASIDE}*"))
-    found = next((folder for folder in moved if _ours(folder)), None)
+    # only a site this user's build made for `dest`: a repository can carry a marked site.old
+    signed = _signature(dest)
+    found = next((folder for folder in moved if signed and _ours(folder) and _marked(folder).endswith(signed)), None)
     if found:
         found.rename(dest)
 

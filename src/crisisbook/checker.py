@@ -255,14 +255,19 @@ def _check_one(job) -> _Outcome:
 def signing_key() -> bytes | None:
     """This user's key, created on first use (0600, in a 0700 folder); None if there is no safe
     place for it (then nothing is remembered)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "crisisbook"
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder = fsguard.private_folder()
         return _read_key(folder / "key") or _create_key(folder / "key")
     except OSError as e:
         log.debug("validation results are not remembered: %s", e)
         return None
+
+
+def proof(text: str) -> str | None:
+    """A signature of `text` that only this user's crisisbook can make (None without a key):
+    what marks a folder as one this user's build made, where a repository could carry a copy."""
+    key = signing_key()
+    return _sign(key, text) if key else None
 
 
 def _read_key(path: Path) -> bytes | None:

@@ -165,6 +165,16 @@ def read_trees(root: Path, folders: dict[str, Path], limit: int = MAX_ASSET) -> 
 
 # --- writing ---------------------------------------------------------------------------------
 
+def private_folder(*parts: str) -> Path:
+    """A folder of this user's own cache (~/.cache/crisisbook/..., 0700), outside every project:
+    where what crisisbook trusts between runs lives (validate's signing key, jieba's dictionary
+    cache), since a repository can carry anything in its own build/.cache. Raises OSError."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base.joinpath("crisisbook", *parts)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
 def _top(root: Path, target: Path, top: Path | None) -> Path:
     """Where the checks of a write start: the project root for a path inside the project, else
     the output folder the user named (`top`), else the target's own folder."""

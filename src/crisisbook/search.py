@@ -37,6 +37,7 @@ import os
 import re
 import shutil
 import signal
+import tempfile
 import threading
 import unicodedata
 from collections import Counter, defaultdict
@@ -189,14 +190,18 @@ class Tokenizer:
 class Chinese:
     """jieba's search-mode cuts of Traditional text, made on a Simplified copy."""
 
-    def __init__(self, terms: Iterable[str], cache_dir: Path):
+    def __init__(self, terms: Iterable[str]):
         import jieba
         import opencc
 
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        self._jieba.tmp_dir = str(cache_dir)  # jieba caches its dictionary; not in /tmp
+        # jieba caches its dictionary (marshalled, loaded without a check): in this user's own
+        # folder, never in the project's build/.cache, which a repository can carry or link out
+        try:
+            self._jieba.tmp_dir = str(fsguard.private_folder("jieba"))
+        except OSError:
+            self._jieba.tmp_dir = tempfile.mkdtemp(prefix="crisisbook-jieba-")
         self._opencc = opencc.OpenCC("hk2s")  # the handbook writes Hong Kong Traditional
         self._table: dict[int, str] = {}
         for term in terms:
@@ -368,10 +373,10 @@ def worker_script() -> str:
         (assets / "search-worker.js").read_text(encoding="utf-8")
 
 
-def tokenizer(lang: str, terms: Iterable[str], root: Path) -> Tokenizer:
+def tokenizer(lang: str, terms: Iterable[str]) -> Tokenizer:
     """The tokenizer of one edition; Chinese editions load jieba with the handbook's `terms`
-    (terms_of), its dictionary cached in the project's build/.cache."""
-    return Tokenizer(Chinese(terms, root / "build" / ".cache") if _chinese(lang) else None)
+    (terms_of)."""
+    return Tokenizer(Chinese(terms) if _chinese(lang) else None)
 
 
 def terms_of(lang: str, hb, root: Path) -> tuple[str, ...]:
@@ -411,7 +416,7 @@ class Reindexer:
         not on the caller's (the save's) path."""
         if engine_index is None:
             return  # no search in the project's mkdocs.yml
-        job = (str(edition_site), engine_index, self.lang, terms_of(self.lang, hb, self.root), str(self.root))
+        job = (str(edition_site), engine_index, self.lang, terms_of(self.lang, hb, self.root))
         with self.lock:
             self.pending = job
             if self.running is None:
@@ -446,11 +451,11 @@ def _reindexer_started(parent: int) -> None:
 _TOKENIZERS: dict = {}  # in the reindexing process: (lang, terms) -> Tokenizer, the last one kept
 
 
-def _reindex(edition_site: str, engine_index: dict, lang: str, terms: tuple[str, ...], root: str) -> None:
+def _reindex(edition_site: str, engine_index: dict, lang: str, terms: tuple[str, ...]) -> None:
     key = (lang, terms)
     if key not in _TOKENIZERS:  # a new keyword or role title: jieba's dictionary changes
         _TOKENIZERS.clear()
-        _TOKENIZERS[key] = tokenizer(lang, terms, Path(root))
+        _TOKENIZERS[key] = tokenizer(lang, terms)
     install(Path(edition_site), _TOKENIZERS[key], engine_index)
 
 
