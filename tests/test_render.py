@@ -152,6 +152,19 @@ def test_undefined_name_in_a_template_is_an_error_with_its_line(tmp_path):
         f"template roster.md.j2:{line}: 'crisisbook.model.Handbook object' has no attribute 'no_such_thing'")
 
 
+def test_a_macro_calling_itself_without_end_is_an_error_with_its_line(tmp_path):
+    import shutil
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    page = tmp_path / "templates" / "pages" / "roster.md.j2"
+    page.write_text(page.read_text() + "\n{% macro boom(n) %}{{ boom(n + 1) }}{% endmacro %}{{ boom(1) }}\n")
+    hb, _ = handbook_of(SMALL, TODAY)
+    with pytest.raises(RenderError) as caught:
+        Renderer(tmp_path / "templates").render(hb, TODAY)
+    line = len(page.read_text().splitlines())
+    assert caught.value.format_message() == (
+        f"template roster.md.j2:{line}: calls itself without end; give the macro or include a case that stops")
+
+
 def test_templates_run_in_the_sandbox(tmp_path):
     import shutil
     shutil.copytree(REPO / "templates", tmp_path / "templates")

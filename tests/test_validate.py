@@ -25,6 +25,20 @@ CASES = [
     ("wrong type", SITE, "review_interval: 180d", "review_interval: 180", [
         "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
         "found '180'"]),
+    ("duration too large for a date", SITE, "review_interval: 180d", "review_interval: 99999999999d", [
+        "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
+        "found '99999999999d'"]),
+    ("text without the default language", "playbook/channels.yaml", "x: {name: {en: X, zh-Hant: X}",
+     "x: {name: {zh-Hant: X}", [
+        "playbook/channels.yaml:2:13: channels.x.name: no en text: write it first; en is the default language, "
+        "shown wherever a translation is missing"]),
+    ("a contact that is not a mapping", CONTACTS, "  leak-lab:\n    name: {en: Urgent desk, zh-Hant: 急件部}\n"
+     "    organisation: {en: Leak Test Lab, zh-Hant: 滲漏測試實驗室}\n    kind: laboratory\n"
+     "    phone: \"+852 2000 2000\"\n    visibility: team\n", "  leak-lab: x\n  leak-lab-notes:\n", [
+        "playbook/contacts.yaml:18:13: contacts.leak-lab: must be a mapping of fields, found 'x'",
+        "playbook/contacts.yaml:20:5: contacts.leak-lab-notes.kind: required field is missing",
+        "playbook/contacts.yaml:20:5: contacts.leak-lab-notes.name: required field is missing",
+        "playbook/contacts.yaml:20:5: contacts.leak-lab-notes.organisation: required field is missing"]),
     ("empty value", SITE, "title: Shop is down\n", "title:\n", [
         "scenarios/site-down.yaml:1:7: title: is empty; give it a value"]),
     ("unknown category", SITE, "category: outage", "category: outtage", [

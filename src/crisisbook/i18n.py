@@ -46,6 +46,10 @@ def check_translations(doc: Document, schema: dict, languages: list[str], defaul
             if lang not in languages:
                 report(path + (lang,), f"language '{lang}' is not listed in playbook/organisation.yaml "
                                        f"languages ({', '.join(languages)})", ERROR)
+        if default not in given:  # every other language falls back to it
+            report(path, f"no {default} text: write it first; {default} is the default language, shown "
+                         f"wherever a translation is missing", ERROR)
+            continue
         for lang in languages:
             if lang not in given:
                 report(path, f"no {lang} translation: the page shows the {default} text, marked "
@@ -56,10 +60,11 @@ def check_translations(doc: Document, schema: dict, languages: list[str], defaul
         reference = names.get(default, [])
         for lang, found in names.items():
             if lang != default and found != reference:
-                report(path + (lang,), f"the {lang} text uses placeholders {_braces(found)} but the "
-                                       f"{default} text uses {_braces(reference)}", ERROR)
+                uses = f"uses placeholders {_braces(found)}" if found else "uses no placeholders"
+                report(path + (lang,), f"the {lang} text {uses} but the {default} text uses "
+                                       f"{_braces(reference) if reference else 'none'}", ERROR)
     return out
 
 
 def _braces(names: list[str]) -> str:
-    return ", ".join(f"{{{n}}}" for n in names) or "none"
+    return ", ".join(f"{{{n}}}" for n in names)

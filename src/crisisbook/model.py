@@ -17,7 +17,7 @@ from typing import Mapping
 from .schema import COMMENT_CATEGORIES, PHASES
 
 ALL_STAFF, TEAM = "all-staff", "team"  # the two audiences a handbook is built for
-DURATION = re.compile(r"(0|[1-9][0-9]*)(m|h|d|w)")
+DURATION = re.compile(r"(0|[1-9][0-9]{0,3})(m|h|d|w)")  # 9999w: no date arithmetic overflows
 MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
 # `{name}` or `{social.x}`; `{{ … }}` is left alone so text that looks like a template stays text
 PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}(?!\})")
@@ -81,7 +81,8 @@ def organisation_facts(org: dict, lang: str | None = None) -> dict[str, str]:
         elif key in ("languages", "default_language"):
             continue
         elif isinstance(value, dict):  # a translated fact: this language, else the default
-            facts[key] = value.get(lang) or value[org["default_language"]]
+            # (.get: without the default language it is an error validate reports, not a crash)
+            facts[key] = value.get(lang) or value.get(org["default_language"]) or ""
         elif isinstance(value, str):
             facts[key] = value
     return facts

@@ -229,7 +229,7 @@ def _chunked(pages: list[str]) -> list:
             for i in range(0, len(pages), NAV_SECTION)]
 
 
-def _where(e: jinja2.TemplateError, template: str) -> str:
+def _where(e: Exception, template: str) -> str:
     """templates/pages/x.md.j2:12, from the error (syntax) or the innermost template frame."""
     frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".j2")]
     filename = getattr(e, "filename", None) or (frames[-1].filename if frames else template)
@@ -406,6 +406,9 @@ class Renderer:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateError as e:
             raise RenderError(f"template {_where(e, template)}: {e.message}") from e
+        except RecursionError as e:  # a macro or include calling itself without end
+            raise RenderError(f"template {_where(e, template)}: calls itself without end; give the macro or "
+                              "include a case that stops") from None
 
     def render(self, hb: Handbook, today, lang: str | None = None, alternates=None,
                cache: dict | None = None, workers: int = 1) -> Rendered:

@@ -42,7 +42,7 @@ NOT_EXPRESSIBLE = (
 
 _PATTERNS = {
     "slug": S.SLUG,
-    "duration": r"(0|[1-9][0-9]*)(m|h|d|w)",
+    "duration": r"(0|[1-9][0-9]{0,3})(m|h|d|w)",
     "isodate": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
 }
 # Digits that make a whole number of at least 0 or 1 (quoted digits are coerced, see schema.py).
