@@ -542,6 +542,8 @@ def test_a_broken_link_in_a_hand_written_page_is_reported_with_its_line(example)
         "[review]: review.mdx\n[^1]: See the 2024 review.\n"), encoding="utf-8")
     (example / "docs" / "roster.md").write_text("# Our roster\n", encoding="utf-8")
     (example / "docs" / "severity.zh-Hant.md").write_text("# 嚴重程度\n", encoding="utf-8")  # no original: not published
+    (example / "docs" / "zh-Hant").mkdir()  # the Chinese edition's own folder in the site
+    (example / "docs" / "zh-Hant" / "using.md").write_text("# 使用說明\n", encoding="utf-8")
     problems = [str(p) for p in check_project(example, TODAY).problems if p.file.startswith("docs/")]
     first, second = lines + 1, lines + 2
     assert problems == [
@@ -555,4 +557,21 @@ def test_a_broken_link_in_a_hand_written_page_is_reported_with_its_line(example)
         "there is no scenarios/no-such.yaml",
         f"docs/using.md:{second}:72: link '../../etc/passwd.md' leads outside the handbook: link to one of its pages",
         f"docs/using.md:{lines + 13}:11: link 'review.mdx' leads to no page of the handbook: did you mean 'review.md'?",
+        "docs/zh-Hant/using.md: is in a folder named after the zh-Hant edition, which the build makes: write a "
+        "translation as docs/<page>.zh-Hant.md",
     ]
+
+
+def test_no_file_meant_to_be_checked_is_passed_over_in_silence(small, tmp_path):
+    """A scenario saved as .yml (the build would leave it out) and a file outside the project
+    (nothing of it is checked) each get their line, not "no problems found"."""
+    (small / "scenarios" / "warehouse-fire.yml").write_text((small / SITE).read_text())
+    outside = tmp_path / "draft.yaml"
+    outside.write_text("title: [\n")
+    found = check(small, only=[small / "scenarios" / "warehouse-fire.yml", outside])[1]
+    assert [str(p) for p in found if p.is_error] == [
+        f"{outside}: is outside the project: crisisbook checks the project's own files (scenarios/*.yaml, "
+        "playbook/*.yaml)",
+        "scenarios/warehouse-fire.yml: is not read: scenario files end in .yaml; rename it to warehouse-fire.yaml"]
+    assert "scenarios/warehouse-fire.yml: is not read: scenario files end in .yaml; rename it to " \
+           "warehouse-fire.yaml" in [str(p) for p in check(small)[1]]

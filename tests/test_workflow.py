@@ -95,6 +95,10 @@ def test_new_refuses_existing_and_bad_ids(example):
         new_scenario(example, "Data_Breach", "data-breach", None, TODAY)
     with pytest.raises(CrisisbookError, match=r"^unknown category 'leak'"):
         new_scenario(example, "leak", "leak", None, TODAY)
+    with pytest.raises(CrisisbookError, match=r"^id 'index' is reserved: its page would replace the handbook's "
+                                              r"own scenarios/index.md; choose another id$"):
+        new_scenario(example, "index", "data-breach", None, TODAY)
+    assert not (example / "scenarios" / "index.yaml").exists()
 
 
 def test_new_then_validate_from_the_command_line(example):

@@ -27,7 +27,7 @@ from pathlib import Path
 
 
 from . import children, fsguard
-from .errors import BuildError, CrisisbookError, ValidationFailed
+from .errors import BuildError, CrisisbookError, EngineFailed, ValidationFailed
 from .model import ALL_STAFF, Handbook, build_handbook
 from .render import Rendered, Renderer
 from . import search
@@ -352,8 +352,7 @@ class _Engines:
             # `mkdocs build --strict` can exit 0 after printing warnings (with -q): read the output too.
             trouble = [line for line in lines if line.startswith(("WARNING", "ERROR", "Error", "Aborted"))]
             if proc.returncode != 0 or trouble:
-                detail = "\n".join(trouble or lines[-15:])
-                raise BuildError(f"the site engine failed; the previous site was kept.\n{detail}")
+                raise EngineFailed("the site engine failed; the previous site was kept.", trouble or lines[-15:])
             yield edition, output
 
     def __exit__(self, *exc):

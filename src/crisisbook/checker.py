@@ -119,8 +119,20 @@ class Checker:
             if outcome.data is not None:
                 sid, name = files[key]
                 scenarios[sid] = (name, outcome.data)
-        problems += skip_notes(skips) + self._check_docs(pb) + settings.problems(self.real)
+        problems += skip_notes(skips) + self._check_docs(pb) + settings.problems(self.real) + self._unread(only)
         return Project(pb.data, scenarios, sorted(problems, key=sort_key))
+
+    def _unread(self, only: list[Path] | None) -> list[Problem]:
+        """Files a PR lead means to be checked that no check reads: a scenario saved as .yml
+        (the build would leave it out without a word), a named file outside the project."""
+        out = [Problem(display_name(path, self.root), None, None, "",
+                       f"is not read: scenario files end in .yaml; rename it to {path.stem}.yaml")
+               for path in sorted((self.root / "scenarios").glob("*")) if path.suffix.lower() in (".yml", ".yaml")
+               and path.suffix != ".yaml"] if (self.root / "scenarios").is_dir() else []
+        out += [Problem(str(path), None, None, "", "is outside the project: crisisbook checks the project's own "
+                                                   "files (scenarios/*.yaml, playbook/*.yaml)")
+                for path in only or [] if not Path(os.path.realpath(path)).is_relative_to(self.real)]
+        return out
 
     def _check_docs(self, pb: Playbook) -> list[Problem]:
         """The hand-written pages' links, against every page the handbook will have; not while
@@ -130,7 +142,7 @@ class Checker:
             return []
         org = pb.parts["organisation"]
         return check_docs(self.real, [path.stem for path in scenario_files(self.root)], list(pb.parts["roles"]),
-                          list(org.languages), bool(pb.parts.get("contacts")))
+                          list(org.languages), org.default, bool(pb.parts.get("contacts")))
 
     def _check_playbook(self) -> tuple:
         """The playbook, checked again only when one of its files changed."""
@@ -164,7 +176,7 @@ class Checker:
         folder = os.path.realpath(self.root / "scenarios")
         if only is None or any(os.path.dirname(os.path.realpath(p)) != folder for p in only):
             return scenario_files(self.root)
-        return sorted(only)
+        return sorted(p for p in only if p.suffix == ".yaml")
 
     def _key(self, path: Path, name: str, base: str, known: dict) -> tuple[str, bytes | None]:
         """The content key of one file, and its bytes when they had to be read. A file whose

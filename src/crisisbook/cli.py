@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .errors import EngineFailed
 from .report import printable, summary
 
 project_option = click.option(
@@ -28,7 +29,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except click.ClickException as e:  # the message may quote data: file names, values
-            e.message = printable(e.message)
+            # (the engine's lines stay lines; any other line break in a message is shown as \n)
+            lines = e.message.split("\n") if isinstance(e, EngineFailed) else [e.message]
+            e.message = "\n".join(printable(line) for line in lines)
             raise
         except (click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise

@@ -60,3 +60,11 @@ class PrintError(CrisisbookError):
 
 class BuildError(CrisisbookError):
     """The site engine failed, or the output could not be put in place."""
+
+
+class EngineFailed(BuildError):
+    """The site engine failed: the message, then the engine's own lines, one per line."""
+
+    def __init__(self, message: str, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join([message, *lines]))

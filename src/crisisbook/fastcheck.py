@@ -40,7 +40,7 @@ def text_lengths(value) -> list[tuple[str | None, int]]:
 
 
 def is_slug(value) -> bool:
-    return isinstance(value, str) and bool(_SLUG.fullmatch(value))
+    return isinstance(value, str) and len(value) <= S.MAX_ID and bool(_SLUG.fullmatch(value))
 
 
 def is_duration(value) -> bool:

@@ -32,7 +32,7 @@ from .site import translated_from
 BUILTIN = ["toc", "tables", "fenced_code"]  # what MkDocs always adds to mkdocs.yml's list
 
 
-def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languages: list[str],
+def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languages: list[str], default: str,
                contacts: bool) -> list[Problem]:
     """Every broken link and every name clash of the project's hand-written pages."""
     folder = root / "docs"
@@ -52,6 +52,9 @@ def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languag
     generated = {page for page in FIXED if page != "contacts.md" or contacts}
     generated |= {page_of("scenario", sid) for sid in scenario_ids} | {page_of("role", rid) for rid in role_ids}
     published = _published(found, languages)
+    problems += [Problem(f"docs/{name}", None, None, "", f"is in a folder named after the {name.split('/')[0]} "
+                         f"edition, which the build makes: write a translation as docs/<page>.{name.split('/')[0]}.md")
+                 for name in sorted(found) if "/" in name and name.split("/")[0] in set(languages) - {default}]
     problems += [Problem(f"docs/{name}", None, None, "", "has the name of a page crisisbook writes: "
                         "rename it (the build would refuse it)")
                 for name, page in sorted(published.items()) if page in generated]

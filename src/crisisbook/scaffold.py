@@ -18,8 +18,10 @@ from . import fsguard
 from .errors import CrisisbookError
 from .checker import check_project
 from .render import TemplateLoader
-from .schema import CATEGORIES, SLUG
+from .schema import CATEGORIES, MAX_ID, SLUG
+from .pages import reserved
 from .schema_export import write as write_schemas
+from .validate import reserved_message
 
 # Channels a statement kind goes to when the playbook has them; otherwise its first channel.
 _PREFERRED = {"internal-memo": ["internal-memo"], "press-answer": ["press-answer", "press-release"]}
@@ -27,9 +29,11 @@ _PUBLIC = ["x", "facebook"]
 
 
 def new_scenario(root: Path, sid: str, category: str, title: str | None, today: dt.date) -> Path:
-    if not re.fullmatch(SLUG, sid):
+    if not re.fullmatch(SLUG, sid) or len(sid) > MAX_ID:
         raise CrisisbookError(f"'{sid}' is not a valid id: use lowercase letters, digits and hyphens, "
-                              f"e.g. warehouse-fire")
+                              f"at most {MAX_ID}, e.g. warehouse-fire")
+    if sid in reserved("scenario"):  # validate would refuse the file it writes
+        raise CrisisbookError(reserved_message("id", sid, "scenario"))
     if category not in CATEGORIES:
         raise CrisisbookError(f"unknown category '{category}'; choose one of: {', '.join(CATEGORIES)}")
     given, root = root, root.resolve()

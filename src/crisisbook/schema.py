@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+MAX_ID = 80  # an id names a page and its file: far below a file system's 255 bytes a name
 LANGUAGE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"  # BCP 47, e.g. en, zh-Hant
 WHOLE_NUMBER = r"[0-9]+"  # digits as written; a numeric field may be quoted ("280") or not
 EMAIL = r"[^@\s]+@[^@\s]+"

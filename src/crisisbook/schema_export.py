@@ -69,6 +69,8 @@ def _text(maxchars: int) -> dict:
 def _string(regex: str) -> dict:
     """Text in a given form; a number when the form admits digits alone (ids, user names)."""
     out = {"type": "string", "pattern": _anchored(regex)}
+    if regex == S.SLUG:
+        out["maxLength"] = S.MAX_ID
     if re.fullmatch(regex, "0123"):
         return {"anyOf": [out, {"type": "integer", "minimum": 0}]}
     return out

@@ -138,6 +138,9 @@ def _message(e, rules) -> str:
         return "required field is missing"
     if e.rule == "nullable" or (e.rule == "type" and value is None):
         return "is empty; give it a value"
+    if e.rule == "type" and e.constraint == "slug" and isinstance(value, str) and len(value) > S.MAX_ID \
+            and _SLUG.fullmatch(value):
+        return f"is {len(value)} characters long: an id has at most {S.MAX_ID} (it names a page and its file)"
     if e.rule == "type":
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in
                              (e.constraint if isinstance(e.constraint, list) else [e.constraint]))
@@ -308,8 +311,11 @@ def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tup
         problems.append(Problem(doc.file, None, None, "",
                                 f"file name '{sid}' is not a slug: use lowercase letters, "
                                 f"digits and hyphens, e.g. product-recall.yaml"))
+    elif len(sid) > S.MAX_ID:
+        problems.append(Problem(doc.file, None, None, "", f"file name is {len(sid)} characters long: an id has at "
+                                                          f"most {S.MAX_ID} (it names the scenario's page and its file)"))
     if sid in reserved("scenario"):
-        problems.append(Problem(doc.file, None, None, "", _reserved_message("file name", sid, "scenario")))
+        problems.append(Problem(doc.file, None, None, "", reserved_message("file name", sid, "scenario")))
     found = check_schema(doc, S.SCENARIO)
     if not found:
         found = _too_much_text(doc)
@@ -475,7 +481,7 @@ def _todos(doc: Document, what: str) -> list[Problem]:
     return out
 
 
-def _reserved_message(what: str, id_: str, kind: str) -> str:
+def reserved_message(what: str, id_: str, kind: str) -> str:
     return (f"{what} '{id_}' is reserved: its page would replace the handbook's own "
             f"{reserved(kind)[id_]}; choose another id")
 
@@ -486,7 +492,7 @@ def _reserved_ids(key: str, kind: str):
         taken = reserved(kind)
         for id_ in d[key]:
             if id_ in taken:
-                c.at((key, id_), _reserved_message(f"{kind} id", id_, kind), key=True)
+                c.at((key, id_), reserved_message(f"{kind} id", id_, kind), key=True)
     return check
 
 
