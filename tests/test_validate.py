@@ -575,3 +575,34 @@ def test_no_file_meant_to_be_checked_is_passed_over_in_silence(small, tmp_path):
         "scenarios/warehouse-fire.yml: is not read: scenario files end in .yaml; rename it to warehouse-fire.yaml"]
     assert "scenarios/warehouse-fire.yml: is not read: scenario files end in .yaml; rename it to " \
            "warehouse-fire.yaml" in [str(p) for p in check(small)[1]]
+
+
+def test_placeholders_in_a_statements_title_and_audience_are_filled_or_refused(small):
+    """Organisation facts are filled in a statement's title and audience as in its text; a typo
+    and a blank (which only the text's fill-in panel fills) are errors, not shown as typed."""
+    edit(small / KETTLE, "audience: {en: Our insurer, zh-Hant: 本公司保險公司}",
+         "audience: {en: '{brand} insurer, {produkt} owners', zh-Hant: '{brand}保險公司，{produkt}用戶'}")
+    edit(small / KETTLE, "title: {en: TEAMONLY-STATEMENT-9d4e Insurer briefing,",
+         "title: {en: 'TEAMONLY-STATEMENT-9d4e Insurer briefing on {model}',")
+    edit(small / KETTLE, "zh-Hant: TEAMONLY-STATEMENT-9d4e 保險公司簡報}", "zh-Hant: 'TEAMONLY-STATEMENT-9d4e 保險公司簡報（{model}）'}")
+    assert errors(small) == [
+        "scenarios/kettle-leak.yaml:89:12: statements[3].title: blank '{model}' cannot be filled in here: blanks "
+        "are filled in the statement's text; write it out, or use an organisation fact",
+        "scenarios/kettle-leak.yaml:89:12: statements[3].title: blank '{model}' cannot be filled in here: blanks "
+        "are filled in the statement's text; write it out, or use an organisation fact",
+        "scenarios/kettle-leak.yaml:90:15: statements[3].audience: unknown placeholder '{produkt}' (expected one "
+        "of: brand, legal_name, website, status_page, support_hotline, support_email, social.x); write it out or "
+        "add it to playbook/organisation.yaml",
+        "scenarios/kettle-leak.yaml:90:15: statements[3].audience: unknown placeholder '{produkt}' (expected one "
+        "of: brand, legal_name, website, status_page, support_hotline, support_email, social.x); write it out or "
+        "add it to playbook/organisation.yaml"]
+
+
+def test_organisation_facts_are_filled_in_a_statements_title_and_audience(small):
+    from crisisbook.build import handbook_of
+    edit(small / KETTLE, "audience: {en: Our insurer, zh-Hant: 本公司保險公司}",
+         "audience: {en: '{brand} insurer', zh-Hant: '{brand}保險公司'}")
+    hb, _ = handbook_of(small, TODAY, audience="team")
+    statement = next(st for sc in hb.scenarios for st in sc.statements if st.id == "insurer-note")
+    assert (str(statement.audience.get("en")), str(statement.audience.get("zh-Hant"))) == \
+        ("Kettleworks insurer", "Kettleworks保險公司")

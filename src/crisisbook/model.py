@@ -524,7 +524,7 @@ def _statement(s: dict, blanks: dict, c: _Context) -> Statement:
     date = lambda key: dt.date.fromisoformat(a[key]) if a.get(key) else None  # noqa: E731
     approval = Approval(a["state"], tuple(c.roles[r] for r in a.get("by", [])), date("on"),
                         date("expires")) if a else None
-    return Statement(s["id"], s["kind"], c.T(s["title"]), c.T(s["audience"]),
+    return Statement(s["id"], s["kind"], _filled(s["title"], c), _filled(s["audience"], c),
                      tuple(c.channels[ch] for ch in s["channels"]), _filled(s["text"], c),
                      _blanks_in(s["text"], blanks), _named(s.get("to", []), c), approval,
                      s.get("visibility") == TEAM)

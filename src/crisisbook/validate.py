@@ -756,6 +756,8 @@ def _check_blanks(c: _Checker, d: dict, parts: dict, _) -> None:
     used: set[str] = set()
     for i, st in enumerate(d["statements"]):
         used |= _check_placeholders(c, ("statements", i, "text"), st["text"], facts, blanks)
+        for part in ("title", "audience"):  # organisation facts are filled in there too, blanks are not
+            _check_placeholders(c, ("statements", i, part), st[part], facts, blanks, fillable=False)
     for cat, rule in d["comment_replies"].items():
         used |= _check_placeholders(c, ("comment_replies", cat, "reply"), rule["reply"], facts, blanks)
     for name in blanks:
@@ -764,14 +766,19 @@ def _check_blanks(c: _Checker, d: dict, parts: dict, _) -> None:
                  key=True)
 
 
-def _check_placeholders(c: _Checker, path, raw, facts: dict, blanks: dict) -> set[str]:
+def _check_placeholders(c: _Checker, path, raw, facts: dict, blanks: dict, fillable: bool = True) -> set[str]:
+    """`fillable`: whether the reader fills in blanks here (a statement's text) or not (its title)."""
     used = set()
     for _, text in text_variants(raw):
         for name in placeholders(text):
             used.add(name)
-            if name not in facts and name not in blanks:
-                c.at(path, f"unknown placeholder '{{{name}}}'{suggest(name, [*facts, *blanks])}; "
-                           f"declare it under blanks or add it to playbook/organisation.yaml")
+            if name in blanks and not fillable:
+                c.at(path, f"blank '{{{name}}}' cannot be filled in here: blanks are filled in the statement's "
+                           f"text; write it out, or use an organisation fact")
+            elif name not in facts and name not in blanks:
+                fix = "declare it under blanks or add it" if fillable else "write it out or add it"
+                c.at(path, f"unknown placeholder '{{{name}}}'{suggest(name, [*facts, *(blanks if fillable else [])])}; "
+                           f"{fix} to playbook/organisation.yaml")
     return used
 
 
