@@ -207,3 +207,27 @@ def test_the_preview_searches_the_index_build_publishes(small, monkeypatch):
     assert "Traceback" not in output
     build(small)
     assert served == (small / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+def test_a_tab_closed_while_waiting_for_a_reload_prints_nothing(small):
+    """Each preview tab waits on the server for the next save; a tab closed or moved on leaves
+    the server answering a closed connection, which printed a BrokenPipeError traceback."""
+    import struct
+
+    serving = Serving(small)
+    url = serving.url("scenarios/site-down/")
+    try:
+        assert wait_for(lambda: "Shop is down" in fetch(url)), "preview did not start"
+        epoch = fetch(serving.url(".crisisbook/wait?epoch=0"))
+        for _ in range(3):  # waiting tabs, each gone at once (a reset, as a closed browser tab)
+            tab = socket.create_connection(("127.0.0.1", serving.port))
+            tab.sendall(f"GET /.crisisbook/wait?epoch={epoch} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            time.sleep(0.2)
+            tab.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            tab.close()
+        edit(small / "scenarios" / "site-down.yaml", "title: Shop is down", "title: Online shop unreachable")
+        assert wait_for(lambda: "Online shop unreachable" in fetch(url)), "edit was not re-rendered"
+        time.sleep(1)
+    finally:
+        output = serving.stop()
+    assert "Traceback" not in output and "BrokenPipe" not in output and "ConnectionReset" not in output, output

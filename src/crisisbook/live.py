@@ -264,6 +264,12 @@ def undecorated(page: str) -> str:
 
 def _handler(server: Server):
     class Handler(BaseHTTPRequestHandler):
+        def handle(self):
+            try:
+                super().handle()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the tab moved on or closed mid-answer (a waiting reload): nothing to report
+
         def do_GET(self):  # noqa: N802 - the name http.server calls
             url = urlsplit(self.path)
             if url.path == _WAIT:

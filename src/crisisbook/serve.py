@@ -150,6 +150,11 @@ def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkd
     site = _output(root, config)
     started = time.perf_counter()
     logging.getLogger(engine).setLevel(logging.WARNING)  # its progress lines, not ours
+    try:  # the theme's search segments Chinese with jieba, whose logger prints its progress
+        import jieba
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:
+        pass
     live = Engine(config, site, engine)
     live.build_all()
     reindexer = Reindexer(preview.edition_lang, root)  # crisisbook's search index, as `build` makes it
