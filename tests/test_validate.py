@@ -606,3 +606,13 @@ def test_organisation_facts_are_filled_in_a_statements_title_and_audience(small)
     statement = next(st for sc in hb.scenarios for st in sc.statements if st.id == "insurer-note")
     assert (str(statement.audience.get("en")), str(statement.audience.get("zh-Hant"))) == \
         ("Kettleworks insurer", "Kettleworks保險公司")
+
+
+def test_a_misspelt_field_is_where_its_skipped_checks_wait(small):
+    """`ownr` for `owner`: the checks of the owner wait for the line of the misspelling, not for
+    the top of the file where the missing field is reported."""
+    edit(small / SITE, "owner: spokesperson\nlast", "ownr: spokesperson\nlast")
+    assert [str(p) for p in check(small)[1] if p.file == SITE and p.severity != "warning"] == [
+        "scenarios/site-down.yaml:1:1: owner: required field is missing",
+        "scenarios/site-down.yaml:4:1: ownr: unknown field (did you mean 'owner'?)",
+        "1 check skipped in scenarios/site-down.yaml until line 4 is fixed"]

@@ -172,10 +172,22 @@ def _parse_error(e: yaml.MarkedYAMLError, name: str, text: str) -> LoadError:
     message = next((hint for key, hint in _HINTS if key in problem), f"invalid YAML: {problem}")
     if mark is None:
         return LoadError(name, message)
-    line = (text.splitlines()[mark.line:] or [""])[0]
+    lines = text.splitlines()
+    line = (lines[mark.line:] or [""])[0]
     if "\t" in line[: mark.column + 1]:  # libyaml's message does not name the character
         message = _TAB_HINT
+    elif "expected key" in problem or "expected <block end>" in problem:
+        # `zh-Hant: {product}產品…` unquoted: YAML reads {product} as a mapping, then stumbles on
+        # the text after it, and reports the line after
+        for at in (mark.line, mark.line - 1):
+            found = _FLOW_THEN_TEXT.search(lines[at]) if 0 <= at < len(lines) else None
+            if found:
+                return LoadError(name, "a value that starts with { or [ is read as a mapping or a list: put the "
+                                       "whole value in quotes, e.g. '{brand} …'", at + 1, found.start(1) + 1)
     return LoadError(name, message, mark.line + 1, mark.column + 1)
+
+
+_FLOW_THEN_TEXT = re.compile(r"""(?:^|:)\s+([{\[][^'"\n]*?[}\]])\s*[^\s#,:}\]]""")
 
 
 class _Walker:

@@ -374,12 +374,17 @@ def _without(data: dict, items: set) -> tuple[dict, dict, set] | None:
 
 
 def _bad_fields(problems: list[Problem]) -> dict[str, int | None]:
-    """Top-level field -> the first line of a schema problem inside it."""
+    """Top-level field -> the first line of a schema problem inside it. A missing field that an
+    unknown one is a misspelling of (`ownr`, "did you mean 'owner'?") is fixed on that one's line."""
     bad: dict = {}
+    renamed = {m.group(1): p.line for p in problems
+               if re.fullmatch(r"[^.\[]+", p.field)
+               and (m := re.search(r"unknown field \(did you mean '([^']+)'\?\)", p.message))}
     for p in problems:
         top = re.match(r"[^.\[]*", p.field).group()
-        if top and (top not in bad or (p.line or 0) < (bad[top] or 0)):
-            bad[top] = p.line
+        line = renamed.get(top, p.line) if p.message == "required field is missing" and top == p.field else p.line
+        if top and (top not in bad or (line or 0) < (bad[top] or 0)):
+            bad[top] = line
     return bad
 
 
