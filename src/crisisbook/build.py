@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import gc
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -27,12 +28,12 @@ from pathlib import Path
 
 
 from . import children, fsguard
-from .errors import BuildError, CrisisbookError, EngineFailed, ValidationFailed
+from .errors import BuildError, EngineFailed, ValidationFailed
 from .model import ALL_STAFF, Handbook, build_handbook
 from .render import Rendered, Renderer
 from . import search
 from .site import THEME, Edition, alternates, docs_files, editions, engine_config, localise_offline, theme_files, write_config
-from .checker import Project, check_project, proof
+from .checker import Project, check_project
 from .validate import today
 
 log = logging.getLogger(__name__)
@@ -256,9 +257,10 @@ def _build(root: Path, site: Path, hb: Handbook, problems: list, on: dt.date | N
         for edition, output in built:  # only now: an engine still building owns its folder
             if edition.prefix:
                 output.rename(staged / "site" / edition.prefix)
-        (staged / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n" + _signature(site))
+        (staged / "site" / MARKER).write_text("built by crisisbook; replaced on every build\n")
         (staging / "docs" / MARKER).write_text("written by crisisbook; replaced on every build\n")
         _swap_in(staged / "site", site)
+        _remember_site(site)
         _swap_in(staging / "docs", work / "docs")  # kept for inspection and for `serve`
         if os.path.lexists(staging / "theme"):  # the configs below name it
             _swap_in(staging / "theme", work / "theme")
@@ -413,18 +415,33 @@ def _swap_in(new: Path, dest: Path) -> None:
         fsguard.remove(aside)
 
 
-def _signature(site: Path) -> str:
-    """The marker's last line: this user's signature of the site's place ("" without a key)."""
+def _record(site: Path) -> Path:
+    """Where this user's crisisbook notes which folder it last put in place at `site`."""
     place = os.path.join(os.path.realpath(site.parent), site.name)
-    signed = proof(f"site:{place}")
-    return f"{signed}\n" if signed else ""
+    return fsguard.private_folder("sites") / hashlib.sha1(place.encode("utf-8")).hexdigest()
 
 
-def _marked(folder: Path) -> str:
+def _identity(folder: Path) -> str:
+    info = os.lstat(folder)
+    return f"{info.st_dev} {info.st_ino}\n"  # kept by a rename: the site moved aside is still it
+
+
+def _remember_site(site: Path) -> None:
+    """The folder now at `site`, by its identity on disk, kept outside the project (in the
+    user's own folder): the site a killed build moved aside is brought back only if it is this
+    one, never a marked copy a repository carries. Nothing in the site itself, which stays the
+    same bytes for every user."""
     try:
-        return fsguard.read_text(folder, folder / MARKER)
-    except CrisisbookError:  # not text, too large: not a marker crisisbook wrote
-        return ""
+        _record(site).write_text(_identity(site))
+    except OSError as e:
+        log.debug("the site's place is not remembered: %s", e)
+
+
+def _built_here(folder: Path, dest: Path) -> bool:
+    try:
+        return _ours(folder) and _record(dest).read_text() == _identity(folder)
+    except OSError:
+        return False
 
 
 def _recover(dest: Path) -> None:
@@ -433,9 +450,8 @@ def _recover(dest: Path) -> None:
     if os.path.lexists(dest):
         return
     moved = [dest.with_name(dest.name + ".old")] + sorted(dest.parent.glob(f".{dest.name}{ASIDE}*"))
-    # only a site this user's build made for `dest`: a repository can carry a marked site.old
-    signed = _signature(dest)
-    found = next((folder for folder in moved if signed and _ours(folder) and _marked(folder).endswith(signed)), None)
+    # only the site this user's last build put at `dest`: a repository can carry a marked site.old
+    found = next((folder for folder in moved if _built_here(folder, dest)), None)
     if found:
         found.rename(dest)
 

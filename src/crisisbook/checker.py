@@ -275,13 +275,6 @@ def signing_key() -> bytes | None:
         return None
 
 
-def proof(text: str) -> str | None:
-    """A signature of `text` that only this user's crisisbook can make (None without a key):
-    what marks a folder as one this user's build made, where a repository could carry a copy."""
-    key = signing_key()
-    return _sign(key, text) if key else None
-
-
 def _read_key(path: Path) -> bytes | None:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
