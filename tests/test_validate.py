@@ -616,3 +616,23 @@ def test_a_misspelt_field_is_where_its_skipped_checks_wait(small):
         "scenarios/site-down.yaml:1:1: owner: required field is missing",
         "scenarios/site-down.yaml:4:1: ownr: unknown field (did you mean 'owner'?)",
         "1 check skipped in scenarios/site-down.yaml until line 4 is fixed"]
+
+
+def test_a_hand_written_page_may_not_run_script_in_readers_browsers(example):
+    """docs/ arrives in pull requests too, and the engine publishes its raw HTML as written."""
+    page = example / "docs" / "using.md"
+    lines = page.read_text(encoding="utf-8").count("\n")
+    page.write_text(page.read_text(encoding="utf-8") + (
+        "\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n"
+        "[click](javascript:alert(3)) and [fine](https://example.com)\n\n"
+        "<a href=\" jav&#x61;script:alert(4)\">x</a> <span style=\"background:url(//evil.example/t.png)\">y</span>\n\n"
+        "<img src=\"data:image/png;base64,iVBOR\" alt=\"a plain image is fine\"> <b>bold is fine</b>\n"), encoding="utf-8")
+    assert [str(p) for p in check_project(example, TODAY).problems if p.file.startswith("docs/")] == [
+        f"docs/using.md:{lines + 2}:1: <script> is not allowed in a hand-written page: it would run or load "
+        "something in every reader's browser; styles and scripts belong in templates/assets/",
+        f"docs/using.md:{lines + 4}:1: the onerror attribute on <img> would run script in every reader's browser: "
+        "remove it",
+        f"docs/using.md:{lines + 6}:9: link 'javascript:alert(3)' runs script: link to a page or a web address",
+        f"docs/using.md:{lines + 8}:1: <a href> runs script: link to a page or a web address",
+        f"docs/using.md:{lines + 8}:43: a style on <span> loads from elsewhere: keep styles in "
+        "templates/assets/crisisbook.css"]

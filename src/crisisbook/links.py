@@ -17,7 +17,10 @@ requests, and naming a module there must not make `validate` import it.
 from __future__ import annotations
 
 import difflib
+import html
 import posixpath
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -65,7 +68,8 @@ def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languag
     for name, page in sorted(published.items()):
         if name.endswith(".md"):
             text = found[name].decode("utf-8", "replace")
-            problems += _broken(f"docs/{name}", page, text, converter.links(text), pages)
+            links, raw = converter.read(text)
+            problems += _broken(f"docs/{name}", page, text, links, pages) + _live(f"docs/{name}", text, links, raw)
     return problems
 
 
@@ -136,11 +140,71 @@ class _Converter:
     def __init__(self, extensions: list, configs: dict):
         self.md = markdown.Markdown(extensions=[*extensions, _Links()], extension_configs=configs)
 
-    def links(self, text: str) -> list[str]:
+    def read(self, text: str) -> tuple[list[str], list[str]]:
+        """The page's links and its raw HTML (what Python-Markdown passes through as written)."""
         self.md.reset()
         self.md.found_links = []
         self.md.convert(text)
-        return self.md.found_links
+        return self.md.found_links, list(self.md.htmlStash.rawHtmlBlocks)
+
+
+# --- what would run in a reader's browser ---------------------------------------------------------
+#
+# A hand-written page arrives in a pull request like the data, and the engine publishes its raw
+# HTML as written: to every member of staff who opens the handbook. The data's text is escaped
+# (render.py); here a page's raw HTML and links are read and anything that runs script, or loads
+# from elsewhere, is refused on its line.
+
+# (not <svg>: the emoji extension's icons are inline SVG; a script or handler in one is caught below)
+_RUNS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "meta", "link",
+         "style"}
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "background", "srcset"}
+_SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]")
+
+
+def _runs_script(url: str) -> bool:
+    """javascript:, vbscript: and data: other than a plain image, however it is spelt."""
+    plain = re.sub(r"[\x00-\x20]", "", html.unescape(url)).lower()
+    return plain.startswith(("javascript:", "vbscript:")) or (plain.startswith("data:") and not _SAFE_DATA.match(plain))
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []  # (what to find in the page, why it is refused)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _RUNS:
+            self.found.append((f"<{tag}", f"<{tag}> is not allowed in a hand-written page: it would run or load "
+                                          "something in every reader's browser; styles and scripts belong in "
+                                          "templates/assets/"))
+        raw = self.get_starttag_text() or f"<{tag}"  # as written: where the page has it
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append((raw, f"the {name} attribute on <{tag}> would run script in every reader's "
+                                         "browser: remove it"))
+            elif name in _URL_ATTRIBUTES and value and _runs_script(value):
+                self.found.append((raw, f"<{tag} {name}> runs script: link to a page or a web address"))
+            elif name == "style" and value and re.search(r"url\s*\(|expression\s*\(|@import", value, re.I):
+                self.found.append((raw, f"a style on <{tag}> loads from elsewhere: keep styles in "
+                                          "templates/assets/crisisbook.css"))
+
+    handle_startendtag = handle_starttag
+
+
+def _live(file: str, text: str, links: list[str], raw: list[str]) -> list[Problem]:
+    parser = _Tags()
+    for block in raw:
+        parser.feed(block)
+    parser.close()
+    found = parser.found + [(url, f"link '{url}' runs script: link to a page or a web address")
+                            for url in links if _runs_script(url)]
+    out, lower = [], text.lower()
+    for needle, message in dict.fromkeys(found):
+        at = lower.find(needle.lower())
+        line, col = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (None, None)
+        out.append(Problem(file, line, col, "", message))
+    return out
 
 
 def _converter(root: Path) -> _Converter:
