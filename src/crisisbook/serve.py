@@ -124,6 +124,8 @@ class _Handler(FileSystemEventHandler):
             self.engine.drop(previous)
             self.config = text
         else:
+            if len(written) > 3:  # a playbook edit reaches many pages: more than a second, so say so first
+                click.echo(f"rebuilding {len(written)} pages that changed", err=True)
             first = sorted(written, key=lambda name: (not _scenario_page(name), name))
             self.engine.build_pages(first, done=self.server.changed)
         self.server.changed()
