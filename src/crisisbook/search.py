@@ -224,20 +224,37 @@ class Section:
     sentences: list[str]
     boost: float = 1.0  # the page's own `search: boost:` (front matter), as the theme reads it
     tags: tuple[str, ...] = ()  # the page's tags (Material's tags plugin): searchable, shown on results
+    lead: str = ""  # the text its teaser is cut from
 
 
 def sections(engine_index: dict) -> list[Section]:
     """The theme plugin's sections, as plain text with the sentences they are made of."""
     out = []
     for doc in engine_index["docs"]:
-        pieces = [" ".join(words) for s in SENTENCE.split(doc.get("text", ""))
-                  if (words := html.unescape(TAG.sub(" ", s) if "<" in s else s).split())]
+        text = doc.get("text", "")
+        # the teaser: the section's own words (not its page's tags); a statement's are its first
+        # words, not the lines about it (approval, audience, recipients, channels), which come
+        # before it on the page and are indexed with it
+        about, pre, statement = text.partition("<pre>") if _STATEMENT.match(doc["location"]) else (text, "", "")
+        pieces = _pieces(about)
+        if pre:
+            statement = _pieces(statement)
+            pieces += statement
+        lead = " ".join(statement if pre else pieces)
         title = " ".join(html.unescape(TAG.sub("", doc.get("title", ""))).split())
         tags = tuple(doc.get("tags") or ())
-        if tags:  # after the text, so the teaser still starts with the section's own words
+        if tags:
             pieces.append(" ".join(tag.replace("-", " ") for tag in tags))
-        out.append(Section(doc["location"], title, " ".join(pieces), pieces, float(doc.get("boost", 1)), tags))
+        out.append(Section(doc["location"], title, " ".join(pieces), pieces, float(doc.get("boost", 1)), tags, lead))
     return out
+
+
+_STATEMENT = re.compile(r"scenarios/[^#]+#statement-")  # a statement's section (templates/pages/scenario.md.j2)
+
+
+def _pieces(text: str) -> list[str]:
+    return [" ".join(words) for s in SENTENCE.split(text)
+            if (words := html.unescape(TAG.sub(" ", s) if "<" in s else s).split())]
 
 
 def build_index(secs: list[Section], tokenizer: Tokenizer, config: dict) -> dict:
@@ -275,7 +292,7 @@ def build_index(secs: list[Section], tokenizer: Tokenizer, config: dict) -> dict
         # index of a short page larger than its text (the worker reads it back, read_docs here)
         here, hash_, anchor = sec.location.partition("#")
         doc = ["#" + anchor if hash_ and here == page else sec.location, html.escape(sec.title, quote=False),
-               html.escape(_teaser(sec.text), quote=False)]
+               html.escape(_teaser(sec.lead), quote=False)]
         docs.append(doc + [list(sec.tags)] if sec.tags else doc)
         page = here
     return {"config": {**config, "terms": postings}, "docs": docs}
