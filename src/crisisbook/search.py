@@ -10,6 +10,9 @@ what a reader in a hurry needs:
   Python's snowballstemmer, in the browser with the Snowball port of the same algorithm
   (assets/porter-stemmer.js). Lunr would stem the index too, but its query side skips the
   stemmer on the wildcard terms the theme adds to every query ("apologies" never met "apology").
+  A word written with hyphens is indexed by its parts and joined ("e-mail": "e", "mail",
+  "email"); the worker looks for each part of a hyphenated query joined too, so either spelling
+  finds both.
 - Traditional Chinese is segmented with jieba on a Simplified copy made character by character
   with OpenCC (jieba's dictionary is built from Simplified text; one character for one keeps
   every cut's offsets valid in the original). Search mode indexes a long word and the shorter
@@ -54,6 +57,12 @@ SEPARATOR = r"[\s\u200b\u3000\-_,:;!?=\[\]()\"`/、。，．？！；：「」�
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(rf"[a-z0-9]+|[{HAN}]+")
 HAN_RUN = re.compile(rf"[{HAN}]+")
+# a word written with hyphens ("e-mail", "follow-up", "LH-AF500"): indexed by its parts, as
+# TOKEN cuts it, and also joined ("email"), as most readers type it; the worker gives each part
+# of a hyphenated query the joined form too (assets/search-worker.js). After fold, a hyphen is
+# "-" or U+2010 (NFKD turns the non-breaking U+2011 into it).
+COMPOUND = re.compile(r"[a-z0-9]+(?:[\-\u2010][a-z0-9]+)+")
+HYPHEN = re.compile(r"[\-\u2010]")
 # a phone number written in groups (+852 9123 4501): also indexed as one run of digits
 PHONE = re.compile(r"\+?\d[\d \-]{5,}\d")
 DATE = re.compile(r"\d{4}-\d\d-\d\d")
@@ -168,13 +177,19 @@ class Tokenizer:
 
     def _terms(self, text: str) -> list[str]:
         out = []
-        for token in TOKEN.findall(fold(text)):
+        folded = fold(text)
+        for token in TOKEN.findall(folded):
             if token[0] >= "\u3400":
                 out.extend(self.chinese.words(token) if self.chinese else [token])
             elif token.isdigit():
                 out.append(token)
             else:
                 out.append(self._stem(token))
+        if "-" in folded or "\u2010" in folded:
+            for compound in COMPOUND.findall(folded):
+                joined = HYPHEN.sub("", compound)
+                if not joined.isdigit():  # digits only: a date, or a phone number (PHONE below)
+                    out.append(self._stem(joined))
         for phone in PHONE.findall(text):  # "91234501" finds "+852 9123 4501"
             if DATE.fullmatch(phone):  # 2026-09-30, a review date
                 continue
