@@ -105,6 +105,39 @@ def test_search_from_disk_in_the_offline_build(page, sites, edition, query, expe
         [u for u in page.requests if not u.startswith("file://")]
 
 
+# Said only in a statement's audience, recipients ("To:") or channels, or written "e-mail" where a
+# reader types "email": QA found each missing from search. query -> a page that must be among
+# the results (the theme shows the first ten)
+STATEMENT_WORDS = {
+    "": {"Buyers": "scenarios/product-recall/", "especially": "scenarios/service-outage/",
+         "LinkedIn": "scenarios/data-breach/", "email": "scenarios/product-recall/"},
+    "zh-Hant/": {"致受影響顧客的電郵": "scenarios/product-recall/", "副本送消費者委員會": "scenarios/product-recall/",
+                 "電郵及員工通訊群組": "scenarios/product-recall/"},
+}
+
+
+@pytest.mark.parametrize("transport", ["http", "file"])
+def test_words_about_a_statement_and_joined_hyphens_are_found(page, server, sites, transport):
+    for edition, queries in STATEMENT_WORDS.items():
+        base = server + edition if transport == "http" else (sites[1] / edition).as_uri().rstrip("/") + "/"
+        start = base + ("index.html" if transport == "file" else "")
+        for query, expected in queries.items():
+            want = _offline_name(expected) if transport == "file" else expected
+            pages = _pages(search(page, start, query), base)
+            assert want in pages, (query, pages)
+    # typed without its hyphen, a word finds what it finds typed with it ("e-mail" may find more:
+    # a section saying "e-commerce" has its "e")
+    start = server if transport == "http" else sites[1].as_uri() + "/index.html"
+    base = server if transport == "http" else sites[1].as_uri() + "/"
+    joined, hyphenated = _pages(search(page, start, "email"), base), _pages(search(page, start, "e-mail"), base)
+    assert joined and set(joined) <= set(hyphenated) and joined[0] == hyphenated[0], (joined, hyphenated)
+
+
+def _pages(results: list[str], base: str) -> list[str]:
+    """The result pages, in the order shown."""
+    return list(dict.fromkeys(url.split("?")[0].split("#")[0].removeprefix(base) for url in results))
+
+
 def test_no_request_leaves_the_site(page, server):
     for path in ["", "scenarios/product-recall/", "zh-Hant/scenarios/data-breach/", "roles/spokesperson/",
                  "severity/", "statements/", "zh-Hant/"]:
@@ -259,6 +292,22 @@ def test_worker_stems_as_the_index_does(page, server):
     python = snowballstemmer.stemmer("porter")
     assert len(words) > 1000
     assert [python.stemWord(w) for w in words] == browser_stems
+
+
+def test_a_word_written_with_hyphens_is_found_either_way(page):
+    """The index holds a hyphenated word joined too (search.py), and the worker looks each part
+    of a hyphenated query up joined (search-worker.js): "e-mail" and "email" find both spellings."""
+    from crisisbook.search import Section, Tokenizer, build_index, worker_script
+    texts = {"a/": "Reply to this e-mail today.", "b/": "Send an email now.", "c/": "Mail it by post."}
+    index = build_index([Section(loc, loc, text, [text], lead=text) for loc, text in texts.items()], Tokenizer(), {})
+    found = page.evaluate("""([script, index, queries]) => {
+        let handler, out;
+        new Function("addEventListener", "postMessage", script)((type, f) => { handler = f; }, m => { out = m; });
+        handler({ data: { type: 0, data: index } });
+        return queries.map(q => { handler({ data: { type: 2, data: q } });
+                                  return out.data.items.map(group => group[0].location).sort(); });
+    }""", [worker_script(), index, ["email", "e-mail", "E-Mail ", "email today"]])
+    assert found == [["a/", "b/"], ["a/", "b/", "c/"], ["a/", "b/", "c/"], ["a/", "b/"]]
 
 
 def test_chinese_result_count_is_in_traditional_characters(page, server):

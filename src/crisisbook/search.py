@@ -10,6 +10,9 @@ what a reader in a hurry needs:
   Python's snowballstemmer, in the browser with the Snowball port of the same algorithm
   (assets/porter-stemmer.js). Lunr would stem the index too, but its query side skips the
   stemmer on the wildcard terms the theme adds to every query ("apologies" never met "apology").
+  A word written with hyphens is indexed by its parts and joined ("e-mail": "e", "mail",
+  "email"); the worker looks for each part of a hyphenated query joined too, so either spelling
+  finds both.
 - Traditional Chinese is segmented with jieba on a Simplified copy made character by character
   with OpenCC (jieba's dictionary is built from Simplified text; one character for one keeps
   every cut's offsets valid in the original). Search mode indexes a long word and the shorter
@@ -55,6 +58,12 @@ SEPARATOR = r"[\s\u200b\u3000\-_,:;!?=\[\]()\"`/、。，．？！；：「」�
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(rf"[a-z0-9]+|[{HAN}]+")
 HAN_RUN = re.compile(rf"[{HAN}]+")
+# a word written with hyphens ("e-mail", "follow-up", "LH-AF500"): indexed by its parts, as
+# TOKEN cuts it, and also joined ("email"), as most readers type it; the worker gives each part
+# of a hyphenated query the joined form too (assets/search-worker.js). After fold, a hyphen is
+# "-" or U+2010 (NFKD turns the non-breaking U+2011 into it).
+COMPOUND = re.compile(r"[a-z0-9]+(?:[\-\u2010][a-z0-9]+)+")
+HYPHEN = re.compile(r"[\-\u2010]")
 # a phone number written in groups (+852 9123 4501): also indexed as one run of digits
 PHONE = re.compile(r"\+?\d[\d \-]{5,}\d")
 DATE = re.compile(r"\d{4}-\d\d-\d\d")
@@ -169,13 +178,19 @@ class Tokenizer:
 
     def _terms(self, text: str) -> list[str]:
         out = []
-        for token in TOKEN.findall(fold(text)):
+        folded = fold(text)
+        for token in TOKEN.findall(folded):
             if token[0] >= "\u3400":
                 out.extend(self.chinese.words(token) if self.chinese else [token])
             elif token.isdigit():
                 out.append(token)
             else:
                 out.append(self._stem(token))
+        if "-" in folded or "\u2010" in folded:
+            for compound in COMPOUND.findall(folded):
+                joined = HYPHEN.sub("", compound)
+                if not joined.isdigit():  # digits only: a date, or a phone number (PHONE below)
+                    out.append(self._stem(joined))
         for phone in PHONE.findall(text):  # "91234501" finds "+852 9123 4501"
             if DATE.fullmatch(phone):  # 2026-09-30, a review date
                 continue
@@ -229,20 +244,37 @@ class Section:
     sentences: list[str]
     boost: float = 1.0  # the page's own `search: boost:` (front matter), as the theme reads it
     tags: tuple[str, ...] = ()  # the page's tags (Material's tags plugin): searchable, shown on results
+    lead: str = ""  # the text its teaser is cut from
 
 
 def sections(engine_index: dict) -> list[Section]:
     """The theme plugin's sections, as plain text with the sentences they are made of."""
     out = []
     for doc in engine_index["docs"]:
-        pieces = [" ".join(words) for s in SENTENCE.split(doc.get("text", ""))
-                  if (words := html.unescape(TAG.sub(" ", s) if "<" in s else s).split())]
+        text = doc.get("text", "")
+        # the teaser: the section's own words (not its page's tags); a statement's are its first
+        # words, not the lines about it (approval, audience, recipients, channels), which come
+        # before it on the page and are indexed with it
+        about, pre, statement = text.partition("<pre>") if _STATEMENT.match(doc["location"]) else (text, "", "")
+        pieces = _pieces(about)
+        if pre:
+            statement = _pieces(statement)
+            pieces += statement
+        lead = " ".join(statement if pre else pieces)
         title = " ".join(html.unescape(TAG.sub("", doc.get("title", ""))).split())
         tags = tuple(doc.get("tags") or ())
-        if tags:  # after the text, so the teaser still starts with the section's own words
+        if tags:
             pieces.append(" ".join(tag.replace("-", " ") for tag in tags))
-        out.append(Section(doc["location"], title, " ".join(pieces), pieces, float(doc.get("boost", 1)), tags))
+        out.append(Section(doc["location"], title, " ".join(pieces), pieces, float(doc.get("boost", 1)), tags, lead))
     return out
+
+
+_STATEMENT = re.compile(r"scenarios/[^#]+#statement-")  # a statement's section (templates/pages/scenario.md.j2)
+
+
+def _pieces(text: str) -> list[str]:
+    return [" ".join(words) for s in SENTENCE.split(text)
+            if (words := html.unescape(TAG.sub(" ", s) if "<" in s else s).split())]
 
 
 def build_index(secs: list[Section], tokenizer: Tokenizer, config: dict) -> dict:
@@ -280,7 +312,7 @@ def build_index(secs: list[Section], tokenizer: Tokenizer, config: dict) -> dict
         # index of a short page larger than its text (the worker reads it back, read_docs here)
         here, hash_, anchor = sec.location.partition("#")
         doc = ["#" + anchor if hash_ and here == page else sec.location, html.escape(sec.title, quote=False),
-               html.escape(_teaser(sec.text), quote=False)]
+               html.escape(_teaser(sec.lead), quote=False)]
         docs.append(doc + [list(sec.tags)] if sec.tags else doc)
         page = here
     return {"config": {**config, "terms": postings}, "docs": docs}

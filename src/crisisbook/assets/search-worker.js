@@ -7,6 +7,8 @@
 
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   var TOKEN = /[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+  // a word, with the hyphens inside it ("e-mail", "follow-up"), as search.COMPOUND finds them
+  var WORD = /[a-z0-9]+(?:[-\u2010][a-z0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var MAX_WORD = 10;  // the longest Chinese word tried when a query is cut into words
   var MAX_GROUPS = 100;
   var SECOND_SECTION = 0.1;  // how much a page's second-best section adds to its rank
@@ -67,23 +69,39 @@
   }
 
   /* The query's words, each with the index terms that stand for it and how much each counts:
-     its stem; while typing, longer words it begins (prefix matches count less). */
+     its stem; while typing, longer words it begins (prefix matches count less). Each part of a
+     word written with hyphens ("e-mail") is also found as the word joined ("email"), which the
+     index holds for both spellings: "e-mail" and "email" find the same sections. */
   function parse(query) {
-    var words = [], folded = fold(query), typing = !/\s$/.test(query), tokens = folded.match(TOKEN) || [];
+    var words = [], typing = !/\s$/.test(query), tokens = [], joined = [];
+    (fold(query).match(WORD) || []).forEach(function (word) {
+      var parts = word.match(TOKEN), whole = parts.join("");
+      // each part of a hyphenated word (not a date, 2026-05-02) with the word joined
+      parts.forEach(function (part) {
+        tokens.push(part);
+        joined.push(parts.length > 1 && !/^\d+$/.test(whole) ? whole : null);
+      });
+    });
     tokens.forEach(function (token, n) {
       if (HAN.test(token)) {
         segment(token).forEach(function (piece) { words.push({ word: piece, alts: [[piece, 1]] }); });
         return;
       }
-      var stem = /^\d+$/.test(token) ? token : porterStem(token), alts = [[stem, 1]], seen = {};
-      seen[stem] = true;
-      if (token.length >= 3 && (typing || n < tokens.length - 1))
-        withPrefix(stem, 50).concat(withPrefix(token, 50)).forEach(function (key) {
-          if (!seen[key]) { seen[key] = true; alts.push([key, 0.5]); }
-        });
+      var alts = [], seen = {}, prefix = typing || n < tokens.length - 1;
+      alternatives(token, prefix, alts, seen);
+      if (joined[n]) alternatives(joined[n], prefix, alts, seen);
       words.push({ word: token, alts: alts });
     });
     return words;
+  }
+
+  function alternatives(token, prefix, alts, seen) {  // a word's stem, and the words it begins
+    var stem = /^\d+$/.test(token) ? token : porterStem(token);
+    if (!seen[stem]) { seen[stem] = true; alts.push([stem, 1]); }
+    if (token.length >= 3 && prefix)
+      withPrefix(stem, 50).concat(withPrefix(token, 50)).forEach(function (key) {
+        if (!seen[key]) { seen[key] = true; alts.push([key, 0.5]); }
+      });
   }
 
   function escape(text) {
