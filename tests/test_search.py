@@ -113,7 +113,7 @@ def test_every_word_of_a_scenario_page_is_found_on_it(site, edition):
     from crisisbook import search
     from crisisbook.build import handbook_of
     lang, root = edition or "en", site.parent
-    chinese = search.tokenizer(lang, search.terms_of(lang, handbook_of(root, TODAY)[0], root), root)
+    chinese = search.tokenizer(lang, search.terms_of(lang, handbook_of(root, TODAY)[0], root))
     index = _index(site / edition)
     terms, on_page = index["config"]["terms"], _page_terms(index)
     pages = sorted((site / edition / "scenarios").glob("*/index.html"))

@@ -265,8 +265,17 @@ def sections(engine_index: dict) -> list[Section]:
         tags = tuple(doc.get("tags") or ())
         if tags:
             pieces.append(" ".join(tag.replace("-", " ") for tag in tags))
-        out.append(Section(doc["location"], title, " ".join(pieces), pieces, float(doc.get("boost", 1)), tags, lead))
+        out.append(Section(doc["location"], title, " ".join(pieces), pieces, _boost(doc.get("boost", 1)), tags, lead))
     return out
+
+
+def _boost(value) -> float:
+    """A page's `search: boost:` as a number; what the theme cannot read as one counts as 1."""
+    try:
+        boost = float(value)
+    except (TypeError, ValueError):
+        return 1.0
+    return boost if math.isfinite(boost) and boost > 0 else 1.0
 
 
 _STATEMENT = re.compile(r"scenarios/[^#]+#statement-")  # a statement's section (templates/pages/scenario.md.j2)
