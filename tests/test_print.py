@@ -1,4 +1,5 @@
-"""Paper: PDFs read back with pypdf, checked for the items, names, times and page counts.
+"""Paper: PDFs read back with pypdf, checked for the items, names, times and page counts, and
+with pdfminer for where each word is drawn: inside the page's margins, never over another word.
 (Rendered page images were checked by eye once: see the note on the print issue.)"""
 
 from __future__ import annotations
@@ -53,6 +54,96 @@ def test_checklist_gives_every_severity_criterion_whole(printed, lang, scenario)
     page = _squeezed(text(printed / lang / scenario / "checklist.pdf"))
     for _, description in sc.severity:
         assert _squeezed(description.get(lang)) in page
+
+
+MM = 72 / 25.4  # points
+# each document's right margin (print.css: @page checklist, @page card, @page)
+RIGHT_MARGIN = {"checklist.pdf": 9 * MM, "action-cards.pdf": 10 * MM, "scenario.pdf": 12 * MM,
+                "handbook.pdf": 12 * MM}
+
+
+def _glyphs(layout):
+    from pdfminer.layout import LTChar
+    for item in layout:
+        if isinstance(item, LTChar):
+            yield item
+        elif hasattr(item, "__iter__"):
+            yield from _glyphs(item)
+
+
+def words_drawn(path) -> list[tuple[int, float, list[tuple[float, float, float, float, str]]]]:
+    """(page number, page width, words) for every page: a word is a run of glyphs drawn one after
+    the other on one baseline, each starting where the last one ended (give or take kerning),
+    with its box (x0, y0, x1, y1, text) in points."""
+    from pdfminer.high_level import extract_pages
+    out = []
+    for number, page in enumerate(extract_pages(path, laparams=None), start=1):
+        words, run = [], []
+
+        def end_word():
+            if run:
+                words.append((min(g.x0 for g in run), min(g.y0 for g in run), max(g.x1 for g in run),
+                              max(g.y1 for g in run), "".join(g.get_text() for g in run)))
+                run.clear()
+
+        for glyph in _glyphs(page):
+            if not glyph.get_text().strip():
+                end_word()
+                continue
+            if run:
+                last, step = run[-1], 0.25 * glyph.size
+                if abs(glyph.y0 - last.y0) > 0.1 * glyph.size or not -step < glyph.x0 - last.x1 < step:
+                    end_word()
+            run.append(glyph)
+        end_word()
+        out.append((number, page.width, words))
+    return out
+
+
+def misplaced_words(path, right_margin: float) -> list[str]:
+    """Words drawn past the page's right margin, and pairs of words drawn over each other (a long
+    address run into the next column)."""
+    found = []
+    for number, width, words in words_drawn(path):
+        edge = width - right_margin
+        found += [f"page {number}: {text!r} ends at x = {x1:.1f} pt, past the margin at {edge:.1f} pt"
+                  for _, _, x1, _, text in words if x1 > edge + 0.5]
+        words.sort()
+        for i, a in enumerate(words):
+            for b in words[i + 1:]:
+                if b[0] >= a[2]:
+                    break
+                across = min(a[2], b[2]) - max(a[0], b[0])
+                down = min(a[3], b[3]) - max(a[1], b[1])  # lines of one paragraph touch a little
+                if across > 0.5 and down > 0.4 * min(a[3] - a[1], b[3] - b[1]):
+                    found.append(f"page {number}: {a[4]!r} is drawn over {b[4]!r}")
+    return found
+
+
+@pytest.mark.parametrize("document", ["checklist.pdf", "action-cards.pdf", "scenario.pdf"])
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_no_word_runs_off_the_page_or_over_another(printed, lang, scenario, document):
+    """A long e-mail address in the key contacts' columns used to run into the next column, or
+    past the page's edge (x = 597 pt on a 595 pt page); it wraps inside its column instead."""
+    assert misplaced_words(printed / lang / scenario / document, RIGHT_MARGIN[document]) == []
+
+
+def test_no_word_of_the_whole_handbook_runs_off_the_page_or_over_another(printed):
+    assert misplaced_words(printed / "en" / "handbook.pdf", RIGHT_MARGIN["handbook.pdf"]) == []
+
+
+def test_an_address_wraps_but_ordinary_words_stay_whole(printed):
+    """The overflow-wrap that breaks a long address never breaks an ordinary word: every word of
+    a step's text, in both columns and the narrow owner column, is drawn whole."""
+    from crisisbook.build import handbook_of
+    hb, _ = handbook_of(REPO)
+    sc = next(s for s in hb.scenarios if s.id == "product-recall")
+    drawn = {text for _, _, words in words_drawn(printed / "en" / sc.id / "checklist.pdf")
+             for *_, text in words}
+    expected = {w for step in sc.steps for w in f"{step.do.get('en')} {step.owner.title.get('en')}".split()
+                if w.isalpha() and len(w) > 3}
+    assert expected - drawn == set()
 
 
 def test_a_card_that_runs_over_a_page_repeats_its_title(printed):

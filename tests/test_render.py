@@ -13,7 +13,7 @@ import pytest
 from conftest import GOLDEN_EDITIONS, REPO, SMALL, TODAY, render_golden
 from crisisbook.build import handbook_of
 from crisisbook.errors import RenderError
-from crisisbook.render import Fallback, Renderer, cut, md, statement
+from crisisbook.render import Fallback, Renderer, cut, email, md, statement
 
 
 EXAMPLE_GOLDEN = REPO / "tests" / "golden" / "example"
@@ -90,6 +90,14 @@ def test_phone_numbers_in_text_stay_on_one_line():
     assert md("call +852 3001 8800 now") == 'call <span class="cb-tel">+852 3001 8800</span> now'
     assert md("+852 3001 8800") == '<span class="cb-tel">+852 3001 8800</span>'  # no stray escape
     assert 'Help: <span class="cb-tel">+852 3001 8800</span>' in statement("Help: +852 3001 8800")
+
+
+def test_an_email_address_may_wrap_after_its_at_and_stays_escaped():
+    """A <wbr> after the "@" lets a long address break into its halves in a narrow table column
+    (the roster's people on a desk), and adds nothing to what is copied or searched."""
+    assert email("ada.kwok@lumorahome.example") == "ada.kwok@<wbr>lumorahome.example"
+    assert email('"><b>x_y</b>@evil.example') == '"&gt;&lt;b&gt;x\\_y&lt;/b&gt;@<wbr>evil.example'
+    assert email("no address") == "no address" and email("@handle") == "@handle"
 
 
 def test_summaries_are_cut_at_a_character_never_inside_markup():

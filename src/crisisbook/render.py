@@ -195,6 +195,15 @@ def mailto(email: str) -> Markdown:
     return Markdown("mailto:" + quote(email, safe="@.+-_"))  # percent-encoded: inert in a link
 
 
+def email(address: str) -> Markdown:
+    """An e-mail address shown as text (escaped as `md` does) that may wrap after its "@" (a
+    <wbr>, which adds no character to what is copied or searched): in a narrow table column it
+    breaks into its two halves instead of widening the table past the page."""
+    text = md(address)
+    local, _, domain = text.rpartition("@")
+    return Markdown(f"{local}@<wbr>{domain}") if local and domain else text
+
+
 def href(url: str) -> Markdown:
     """A URL from data, safe as a Markdown link target: brackets, quotes and spaces encoded."""
     return Markdown(quote(url, safe=":/?#@!$&*+,;=%-._~"))
@@ -376,7 +385,8 @@ class Renderer:
             finalize=_finalize)
         for name in ("safe", "urlize"):  # they mark data as markup: the escaping hook would pass it
             del self.env.filters[name]
-        self.env.filters.update(md=md, code=code, attribute=attribute, statement=statement_filter, tel=tel, mailto=mailto, deadline=deadline, href=href, span=span,
+        self.env.filters.update(md=md, code=code, attribute=attribute, statement=statement_filter, tel=tel,
+                                mailto=mailto, email=email, deadline=deadline, href=href, span=span,
                                 page_title=page_title, t=translate, blankless=blankless, cut=cut)
         self.env.globals["parts"] = self.parts
         self.parts_cache: dict = {}  # (part, scenario id, language, arguments) -> (Scenario, Markdown)
