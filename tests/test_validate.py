@@ -636,3 +636,15 @@ def test_a_hand_written_page_may_not_run_script_in_readers_browsers(example):
         f"docs/using.md:{lines + 8}:1: <a href> runs script: link to a page or a web address",
         f"docs/using.md:{lines + 8}:43: a style on <span> loads from elsewhere: keep styles in "
         "templates/assets/crisisbook.css"]
+
+
+def test_a_hand_written_page_may_not_link_to_a_team_only_scenario(small):
+    """A page of docs/ is in every edition; a team-only scenario's page is not in the all-staff
+    one, whose build the engine would fail at its end, without a line."""
+    (small / "docs").mkdir()
+    (small / "docs" / "notes.md").write_text("# Notes\n\nSee [the board leak](scenarios/board-leak.md) and "
+                                             "[the outage](scenarios/site-down.md).\n", encoding="utf-8")
+    assert [str(p) for p in check(small)[1] if p.file.startswith("docs/")] == [
+        "docs/notes.md:3:22: link 'scenarios/board-leak.md' leads to a page only the crisis team's edition has "
+        "(scenarios/board-leak.yaml is visibility: team), so the all-staff handbook would not build: link to a "
+        "page every edition has"]

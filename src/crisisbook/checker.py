@@ -142,7 +142,18 @@ class Checker:
             return []
         org = pb.parts["organisation"]
         return check_docs(self.real, [path.stem for path in scenario_files(self.root)], list(pb.parts["roles"]),
-                          list(org.languages), org.default, bool(pb.parts.get("contacts")))
+                          list(org.languages), org.default, bool(pb.parts.get("contacts")), self._team_only)
+
+    def _team_only(self, sid: str) -> bool:
+        """Whether a scenario is in the crisis team's edition only (read for the few that a
+        hand-written page links to; a file that cannot be read says so on its own)."""
+        path = self.root / "scenarios" / f"{sid}.yaml"
+        name = display_name(path, self.root)
+        try:
+            data = load_bytes(read_source(path, self.root, name), name).data
+        except LoadError:
+            return False
+        return isinstance(data, dict) and data.get("visibility") == "team"
 
     def _check_playbook(self) -> tuple:
         """The playbook, checked again only when one of its files changed."""

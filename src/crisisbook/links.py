@@ -36,8 +36,11 @@ BUILTIN = ["toc", "tables", "fenced_code"]  # what MkDocs always adds to mkdocs.
 
 
 def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languages: list[str], default: str,
-               contacts: bool) -> list[Problem]:
-    """Every broken link and every name clash of the project's hand-written pages."""
+               contacts: bool, team_only=lambda sid: False) -> list[Problem]:
+    """Every broken link and every name clash of the project's hand-written pages. `team_only`
+    (scenario id -> bool): a hand-written page is in every edition, so it may not link to a
+    scenario only the crisis team's edition has."""
+    team = lambda page: page.startswith("scenarios/") and team_only(posixpath.splitext(page[10:])[0])  # noqa: E731
     folder = root / "docs"
     if not folder.is_dir():
         return []
@@ -69,7 +72,7 @@ def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languag
         if name.endswith(".md"):
             text = found[name].decode("utf-8", "replace")
             links, raw = converter.read(text)
-            problems += _broken(f"docs/{name}", page, text, links, pages) + _live(f"docs/{name}", text, links, raw)
+            problems += _broken(f"docs/{name}", page, text, links, pages, team) + _live(f"docs/{name}", text, links, raw)
     return problems
 
 
@@ -84,7 +87,8 @@ def _published(found: dict[str, bytes], languages: list[str]) -> dict[str, str]:
     return out
 
 
-def _broken(file: str, page: str, text: str, links: list[str], pages: set[str]) -> list[Problem]:
+def _broken(file: str, page: str, text: str, links: list[str], pages: set[str], team) -> list[Problem]:
+    """`team(page)`: whether a page of the handbook is in the crisis team's edition only."""
     out, searched = [], 0
     for url in links:
         scheme, netloc, path, _, _ = urlsplit(url)
@@ -94,11 +98,16 @@ def _broken(file: str, page: str, text: str, links: list[str], pages: set[str]) 
         at = at if at >= 0 else text.find(url)
         searched = at + len(url) if at >= 0 else searched
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(path)))
-        if resolved in pages:
+        team_only = resolved in pages and team(resolved)
+        if resolved in pages and not team_only:
             continue
         line = text.count("\n", 0, at) + 1 if at >= 0 else None
         col = at - text.rfind("\n", 0, at) if at >= 0 else None
-        if resolved == ".." or resolved.startswith("../"):
+        if team_only:
+            message = (f"link '{url}' leads to a page only the crisis team's edition has (scenarios/"
+                       f"{posixpath.splitext(posixpath.basename(resolved))[0]}.yaml is visibility: team), so the "
+                       f"all-staff handbook would not build: link to a page every edition has")
+        elif resolved == ".." or resolved.startswith("../"):
             message = f"link '{url}' leads outside the handbook: link to one of its pages"
         else:
             message = f"link '{url}' leads to no page of the handbook: {_hint(resolved, page, pages)}"
