@@ -55,8 +55,14 @@ PATTERNED = {
 PROVEN_BY_PATTERN = {S.LANGUAGE, r"[A-Za-z0-9](-?[A-Za-z0-9])*", S.URL}
 
 
-def payload(lang: str) -> str:
-    return f"{PAYLOAD} ({lang})"
+# where a reader fills in no blanks (a statement's title and audience: validate refuses one
+# there), the payload names organisation facts instead, which are filled in
+FACTS_ONLY = {"statements[*].title", "statements[*].audience"}
+
+
+def payload(lang: str, path: str = "") -> str:
+    text = PAYLOAD.replace("{model} {case_number}", "{brand} {website}") if path in FACTS_ONLY else PAYLOAD
+    return f"{text} ({lang})"
 
 
 def free_text(rules: dict) -> bool:
@@ -92,8 +98,8 @@ def poison(rules: dict, value, translated: bool, path: str = "", filled: set | N
             assert len(SHORT) <= rules["maxlength"]
             return SHORT
         if rules["type"] == "text" and translated:
-            return {lang: payload(lang) for lang in LANGS}
-        return payload("plain")
+            return {lang: payload(lang, path) for lang in LANGS}
+        return payload("plain", path)
     if rules.get("type") == "dict" and "schema" in rules:
         return {k: poison(rules["schema"][k], v, translated, f"{path}.{k}" if path else k, filled)
                 for k, v in value.items()}
