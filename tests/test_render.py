@@ -147,29 +147,28 @@ def test_overdue_banner_only_on_overdue_scenario(pages):
     assert "overdue for review" not in pages["scenarios/site-down.md"]
 
 
-def test_undefined_name_in_a_template_is_an_error_with_its_line(tmp_path):
+def template_error(tmp_path, appended: str) -> tuple[str, int]:
+    """The message of rendering the shipped templates with `appended` at the end of the roster
+    page, and that line's number."""
     import shutil
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     page = tmp_path / "templates" / "pages" / "roster.md.j2"
-    page.write_text(page.read_text() + "\n{{ hb.no_such_thing }}\n")
+    page.write_text(page.read_text() + "\n" + appended + "\n")
     hb, _ = handbook_of(SMALL, TODAY)
     with pytest.raises(RenderError) as caught:
         Renderer(tmp_path / "templates").render(hb, TODAY)
-    line = len(page.read_text().splitlines())
-    assert caught.value.format_message() == (
+    return caught.value.format_message(), len(page.read_text().splitlines())
+
+
+def test_undefined_name_in_a_template_is_an_error_with_its_line(tmp_path):
+    message, line = template_error(tmp_path, "{{ hb.no_such_thing }}")
+    assert message == (
         f"template roster.md.j2:{line}: 'crisisbook.model.Handbook object' has no attribute 'no_such_thing'")
 
 
 def test_a_macro_calling_itself_without_end_is_an_error_with_its_line(tmp_path):
-    import shutil
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    page = tmp_path / "templates" / "pages" / "roster.md.j2"
-    page.write_text(page.read_text() + "\n{% macro boom(n) %}{{ boom(n + 1) }}{% endmacro %}{{ boom(1) }}\n")
-    hb, _ = handbook_of(SMALL, TODAY)
-    with pytest.raises(RenderError) as caught:
-        Renderer(tmp_path / "templates").render(hb, TODAY)
-    line = len(page.read_text().splitlines())
-    assert caught.value.format_message() == (
+    message, line = template_error(tmp_path, "{% macro boom(n) %}{{ boom(n + 1) }}{% endmacro %}{{ boom(1) }}")
+    assert message == (
         f"template roster.md.j2:{line}: calls itself without end; give the macro or include a case that stops")
 
 

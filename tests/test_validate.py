@@ -526,20 +526,26 @@ def test_new_field_mistake_is_reported_exactly(small, file, old, new, expected):
     assert [str(p) for p in problems if key(p) not in before] == expected
 
 
+def append_to_using(example, text: str) -> int:
+    """Add `text` to the example's docs/using.md; returns how many lines it had before."""
+    page = example / "docs" / "using.md"
+    before = page.read_text(encoding="utf-8")
+    page.write_text(before + text, encoding="utf-8")
+    return before.count("\n")
+
+
 def test_a_broken_link_in_a_hand_written_page_is_reported_with_its_line(example):
     """The engine's strict build would refuse these links at its end, without a line; validate
     says each one first. What the engine lets through is left: links with a scheme, to an anchor,
     to a folder or to a name without an extension, code, footnotes, escaped brackets."""
-    page = example / "docs" / "using.md"
-    lines = page.read_text(encoding="utf-8").count("\n")
-    page.write_text(page.read_text(encoding="utf-8") + (
+    lines = append_to_using(example, (
         "See the [levels](sevirity.md), the [roster](roster.md#crisis-lead) and the [outage](scenarios/outage.md),\n"
         "[a lead](roles/crisis-leed.md), [gone](scenarios/no-such.md) and [out](../../etc/passwd.md).\n"
         "Fine: [web](https://example.com), [mail](mailto:a@example.com), [top](#top), [list](scenarios/),\n"
         "[home](index), \\[not a link\\](nowhere.md), a footnote[^1] and the [review page][review].\n"
         "```\n[in a code block](nowhere.md)\n```\n\nand `[inline code](nowhere.md)`.\n\n"
         "    [indented code](nowhere.md)\n\n"
-        "[review]: review.mdx\n[^1]: See the 2024 review.\n"), encoding="utf-8")
+        "[review]: review.mdx\n[^1]: See the 2024 review.\n"))
     (example / "docs" / "roster.md").write_text("# Our roster\n", encoding="utf-8")
     (example / "docs" / "severity.zh-Hant.md").write_text("# 嚴重程度\n", encoding="utf-8")  # no original: not published
     (example / "docs" / "zh-Hant").mkdir()  # the Chinese edition's own folder in the site
@@ -620,13 +626,11 @@ def test_a_misspelt_field_is_where_its_skipped_checks_wait(small):
 
 def test_a_hand_written_page_may_not_run_script_in_readers_browsers(example):
     """docs/ arrives in pull requests too, and the engine publishes its raw HTML as written."""
-    page = example / "docs" / "using.md"
-    lines = page.read_text(encoding="utf-8").count("\n")
-    page.write_text(page.read_text(encoding="utf-8") + (
+    lines = append_to_using(example, (
         "\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n"
         "[click](javascript:alert(3)) and [fine](https://example.com)\n\n"
         "<a href=\" jav&#x61;script:alert(4)\">x</a> <span style=\"background:url(//evil.example/t.png)\">y</span>\n\n"
-        "<img src=\"data:image/png;base64,iVBOR\" alt=\"a plain image is fine\"> <b>bold is fine</b>\n"), encoding="utf-8")
+        "<img src=\"data:image/png;base64,iVBOR\" alt=\"a plain image is fine\"> <b>bold is fine</b>\n"))
     assert [str(p) for p in check_project(example, TODAY).problems if p.file.startswith("docs/")] == [
         f"docs/using.md:{lines + 2}:1: <script> is not allowed in a hand-written page: it would run or load "
         "something in every reader's browser; styles and scripts belong in templates/assets/",

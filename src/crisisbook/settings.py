@@ -199,9 +199,8 @@ class _Check:
                 return "!relative names a folder inside the project: $config_dir or $docs_dir, then a path in it"
             return None
         if tag == "!ENV":
-            names = [n for n in (node.value if isinstance(node, yaml.SequenceNode) else [node])]
-            if isinstance(node, yaml.SequenceNode):
-                names = names[:-1]  # the last item is the default value, not a name
+            # a name, or names to try in turn followed by the default value (not a name)
+            names = node.value[:-1] if isinstance(node, yaml.SequenceNode) else [node]
             for n in names:
                 if not isinstance(n, yaml.ScalarNode) or not _ENV_NAME.match(n.value):
                     shown = n.value if isinstance(n, yaml.ScalarNode) else "?"
