@@ -625,21 +625,42 @@ def test_a_misspelt_field_is_where_its_skipped_checks_wait(small):
 
 
 def test_a_hand_written_page_may_not_run_script_in_readers_browsers(example):
-    """docs/ arrives in pull requests too, and the engine publishes its raw HTML as written."""
+    """docs/ arrives in pull requests too, and the engine publishes its HTML as written. What is
+    checked is the page as the engine converts it, read as a browser reads HTML: attributes that
+    attr_list and md_in_html add, a comment the browser ends early, SVG animation setting a link."""
     lines = append_to_using(example, (
         "\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n"
         "[click](javascript:alert(3)) and [fine](https://example.com)\n\n"
         "<a href=\" jav&#x61;script:alert(4)\">x</a> <span style=\"background:url(//evil.example/t.png)\">y</span>\n\n"
-        "<img src=\"data:image/png;base64,iVBOR\" alt=\"a plain image is fine\"> <b>bold is fine</b>\n"))
+        "<img src=\"data:image/png;base64,iVBOR\" alt=\"a plain image is fine\"> <b>bold is fine</b>\n\n"
+        "A [link](https://example.com){: onclick=\"alert(5)\" }\n\n"
+        "A paragraph\n{: onmouseover=\"alert(6)\" }\n\n"
+        "<!--><img src=x onerror=\"alert(7)\">-->\n\n"
+        "<svg><a><set attributeName=\"href\" to=\"javascript:alert(8)\"/><text>x</text></a></svg>\n\n"
+        "<div markdown=\"1\" onclick=\"alert(9)\">\ninside **md**\n</div>\n"))
     assert [str(p) for p in check_project(example, TODAY).problems if p.file.startswith("docs/")] == [
-        f"docs/using.md:{lines + 2}:1: <script> is not allowed in a hand-written page: it would run or load "
+        f"docs/using.md:{lines + 2}:1: <script> is not allowed in a hand-written page: it could run or load "
         "something in every reader's browser; styles and scripts belong in templates/assets/",
-        f"docs/using.md:{lines + 4}:1: the onerror attribute on <img> would run script in every reader's browser: "
+        f"docs/using.md:{lines + 4}:12: the onerror attribute on <img> would run script in every reader's browser: "
         "remove it",
-        f"docs/using.md:{lines + 6}:9: link 'javascript:alert(3)' runs script: link to a page or a web address",
-        f"docs/using.md:{lines + 8}:1: <a href> runs script: link to a page or a web address",
-        f"docs/using.md:{lines + 8}:43: a style on <span> loads from elsewhere: keep styles in "
-        "templates/assets/crisisbook.css"]
+        f"docs/using.md:{lines + 6}:20: <a href=\"javascript:alert(3)\"> runs script or opens what is not a page: "
+        "link to a page or a web address",
+        f"docs/using.md:{lines + 8}:27: <a href=\" javascript:alert(4)\"> runs script or opens what is not a page: "
+        "link to a page or a web address",
+        f"docs/using.md:{lines + 8}:56: a style on <span> loads from elsewhere: keep styles in "
+        "templates/assets/crisisbook.css",
+        f"docs/using.md:{lines + 12}:33: the onclick attribute on <a> would run script in every reader's browser: "
+        "remove it",
+        f"docs/using.md:{lines + 15}:4: the onmouseover attribute on <p> would run script in every reader's "
+        "browser: remove it",
+        f"docs/using.md:{lines + 17}:17: the onerror attribute on <img> would run script in every reader's browser: "
+        "remove it",
+        f"docs/using.md:{lines + 19}:6: <a> inside <svg> is not allowed in a hand-written page: it could run or "
+        "load something in every reader's browser; styles and scripts belong in templates/assets/",
+        f"docs/using.md:{lines + 19}:9: <set> inside <svg> is not allowed in a hand-written page: it could run or "
+        "load something in every reader's browser; styles and scripts belong in templates/assets/",
+        f"docs/using.md:{lines + 21}:19: the onclick attribute on <div> would run script in every reader's "
+        "browser: remove it"]
 
 
 def test_a_hand_written_page_may_not_link_to_a_team_only_scenario(small):

@@ -17,16 +17,14 @@ requests, and naming a module there must not make `validate` import it.
 from __future__ import annotations
 
 import difflib
-import html
 import posixpath
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import markdown
 
-from . import fsguard, settings
+from . import frontmatter, fsguard, inert, settings
 from .errors import CrisisbookError, LoadError
 from .pages import FIXED, page_of
 from .report import Problem
@@ -46,15 +44,20 @@ def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languag
         return []
     # every file's name (an image is a link target too), the bytes of the pages only
     names = {path.relative_to(folder).as_posix(): path for path in fsguard.files(root, folder)}
-    found, problems = {}, []
+    found, problems, named = {}, [], []
     for name, path in names.items():
+        refused = _refused_name(name) if path != folder else None
+        if refused:  # said, and the other pages still checked: every mistake in one run
+            named.append(Problem(f"docs/{_shown(name)}", None, None, "", refused))
+            continue
         try:
             # (the folder itself is listed when it is a link out of the project: reading it says so)
             found[name] = fsguard.read_bytes(root, path) if name.endswith(".md") or path == folder else b""
         except LoadError as e:  # a link out of the project, a device...: each said once
             problems.append(Problem(e.file, e.line, e.col, "", e.reason))
     if problems:
-        return problems
+        return named + problems
+    problems = named
     generated = {page for page in FIXED if page != "contacts.md" or contacts}
     generated |= {page_of("scenario", sid) for sid in scenario_ids} | {page_of("role", rid) for rid in role_ids}
     published = _published(found, languages)
@@ -70,10 +73,88 @@ def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languag
     converter = _converter(root)
     for name, page in sorted(published.items()):
         if name.endswith(".md"):
-            text = found[name].decode("utf-8", "replace")
-            links, raw = converter.read(text)
-            problems += _broken(f"docs/{name}", page, text, links, pages, team) + _live(f"docs/{name}", text, links, raw)
+            problems += _page(f"docs/{name}", page, found[name].decode("utf-8", "replace"), converter, pages, team)
     return problems
+
+
+def _page(file: str, page: str, text: str, converter: _Converter, pages: set[str], team) -> list[Problem]:
+    """A hand-written page's problems: its front matter, what the engine could not convert in
+    reasonable time, its broken links, and what would run in a reader's browser."""
+    meta, body, _ = frontmatter.split(text)
+    out = frontmatter.problems(file, meta)
+    slow = _too_slow(text)
+    if slow:
+        return out + [Problem(file, slow[0], None, "", slow[1])]
+    try:
+        links, markup = converter.read(body)
+    except RecursionError:
+        return out + [Problem(file, None, None, "", "is nested too deeply for the Markdown engine (lists or "
+                                                   "quotes inside each other, hundreds deep): flatten it")]
+    out += _broken(file, page, text, links, pages, team)
+    found = inert.problems(markup)
+    if "title" not in meta and inert.title_problem(markup):
+        found.append(("# ", inert.title_problem(markup)))
+    return out + _placed(file, text, found)
+
+
+# Python-Markdown takes time that grows with the square of these in one paragraph (each unclosed
+# `[` is tried as the start of a link up to the paragraph's end; each unclosed `<` as a tag's):
+# 16 KB of `[` took a minute, 1 MB would take days, in validate, pre-commit, CI and the engine.
+MAX_BRACKETS = 300  # `[` in one paragraph: a page of links has one or two per line
+MAX_UNCLOSED = 50  # `<` starting a tag that no `>` closes before the next `<`, in one page
+
+
+def _too_slow(text: str) -> tuple[int, str] | None:
+    """(line, why) for a page the engine's Markdown would take minutes to convert."""
+    line = 1
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        if block.count("[") > MAX_BRACKETS:
+            return line, (f"has {block.count('[')} '[' in one paragraph (at most {MAX_BRACKETS}): the Markdown "
+                          "engine's time grows with their square; split the paragraph, or write \\[ for a bracket")
+        line += block.count("\n")
+    starts = [m.start() for m in re.finditer(r"<[A-Za-z/!?]", text)]
+    unclosed = [a for a, b in zip(starts, starts[1:] + [len(text)]) if ">" not in text[a:b]]
+    if len(unclosed) > MAX_UNCLOSED:
+        return text.count("\n", 0, unclosed[0]) + 1, (
+            f"has {len(unclosed)} '<' that start an HTML tag no '>' closes (at most {MAX_UNCLOSED}; the first is "
+            "here): the Markdown engine's time grows with their square; write &lt; for a '<' that is text")
+    return None
+
+
+def _placed(file: str, text: str, found: list[tuple[str, str]]) -> list[Problem]:
+    """Each (what to look for, why) as a problem on the line that has it, when the page shows it.
+    The findings come in the page's order, so each is looked for from where the last one was."""
+    out, lower, at = [], text.lower(), 0
+    for needle, message in found:
+        here = lower.find(needle.lower(), at)
+        at = here if here >= 0 else lower.find(needle.lower())
+        line, col = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (None, None)
+        out.append(Problem(file, line, col, "", message))
+        at = max(at, 0)
+    return out
+
+
+# What docs/ may hold beside pages: the engine publishes every file as it is, and a browser
+# runs the script in an .html, .svg or .js file opened from the site (at the handbook's own
+# address, or from disk). Images, PDFs and plain data are shown, never run.
+ASSETS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".pdf", ".txt", ".csv")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _refused_name(name: str) -> str | None:
+    parts = name.split("/")
+    if not all(_NAME.fullmatch(part) for part in parts):
+        return ("has a name the site cannot carry safely: use letters, digits, '-', '_' and '.' in "
+                "file and folder names (the name becomes the page's address and, without a title, its title)")
+    if not name.endswith(".md") and not name.lower().endswith(ASSETS):
+        return (f"is published as it is, and a browser would run what such a file holds: docs/ takes pages "
+                f"(.md) and {', '.join(ASSETS)}; styles and scripts belong in templates/assets/")
+    return None
+
+
+def _shown(name: str) -> str:
+    """A file name fit to print, whatever bytes it has (undecodable ones as \\xNN)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _published(found: dict[str, bytes], languages: list[str]) -> dict[str, str]:
@@ -149,71 +230,12 @@ class _Converter:
     def __init__(self, extensions: list, configs: dict):
         self.md = markdown.Markdown(extensions=[*extensions, _Links()], extension_configs=configs)
 
-    def read(self, text: str) -> tuple[list[str], list[str]]:
-        """The page's links and its raw HTML (what Python-Markdown passes through as written)."""
+    def read(self, text: str) -> tuple[list[str], str]:
+        """The page's links and its HTML, as the engine converts it."""
         self.md.reset()
         self.md.found_links = []
-        self.md.convert(text)
-        return self.md.found_links, list(self.md.htmlStash.rawHtmlBlocks)
-
-
-# --- what would run in a reader's browser ---------------------------------------------------------
-#
-# A hand-written page arrives in a pull request like the data, and the engine publishes its raw
-# HTML as written: to every member of staff who opens the handbook. The data's text is escaped
-# (render.py); here a page's raw HTML and links are read and anything that runs script, or loads
-# from elsewhere, is refused on its line.
-
-# (not <svg>: the emoji extension's icons are inline SVG; a script or handler in one is caught below)
-_RUNS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "meta", "link",
-         "style"}
-_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "background", "srcset"}
-_SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]")
-
-
-def _runs_script(url: str) -> bool:
-    """javascript:, vbscript: and data: other than a plain image, however it is spelt."""
-    plain = re.sub(r"[\x00-\x20]", "", html.unescape(url)).lower()
-    return plain.startswith(("javascript:", "vbscript:")) or (plain.startswith("data:") and not _SAFE_DATA.match(plain))
-
-
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []  # (what to find in the page, why it is refused)
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _RUNS:
-            self.found.append((f"<{tag}", f"<{tag}> is not allowed in a hand-written page: it would run or load "
-                                          "something in every reader's browser; styles and scripts belong in "
-                                          "templates/assets/"))
-        raw = self.get_starttag_text() or f"<{tag}"  # as written: where the page has it
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append((raw, f"the {name} attribute on <{tag}> would run script in every reader's "
-                                         "browser: remove it"))
-            elif name in _URL_ATTRIBUTES and value and _runs_script(value):
-                self.found.append((raw, f"<{tag} {name}> runs script: link to a page or a web address"))
-            elif name == "style" and value and re.search(r"url\s*\(|expression\s*\(|@import", value, re.I):
-                self.found.append((raw, f"a style on <{tag}> loads from elsewhere: keep styles in "
-                                          "templates/assets/crisisbook.css"))
-
-    handle_startendtag = handle_starttag
-
-
-def _live(file: str, text: str, links: list[str], raw: list[str]) -> list[Problem]:
-    parser = _Tags()
-    for block in raw:
-        parser.feed(block)
-    parser.close()
-    found = parser.found + [(url, f"link '{url}' runs script: link to a page or a web address")
-                            for url in links if _runs_script(url)]
-    out, lower = [], text.lower()
-    for needle, message in dict.fromkeys(found):
-        at = lower.find(needle.lower())
-        line, col = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (None, None)
-        out.append(Problem(file, line, col, "", message))
-    return out
+        out = self.md.convert(text)
+        return self.md.found_links, out
 
 
 def _converter(root: Path) -> _Converter:

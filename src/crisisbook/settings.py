@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import fsguard
+from . import fsguard, inert
 from .errors import BuildError, LoadError
 from .report import Problem, field_path
 
@@ -65,6 +65,7 @@ _REFUSED = {
     "google_analytics": "it loads a script from outside the intranet into every page; remove it",
 }
 _PATH_OPTIONS = ("custom_icons",)  # besides *_dir, *_file and *_path: folders of icons read into pages
+_LINKS = ("link", "url", "href", "edit_uri", "repo_url", "site_url")  # values the theme writes into href=
 _PATH_LISTS = ("extra_css", "extra_javascript", "extra_templates", "watch")
 
 
@@ -151,6 +152,9 @@ def problems(root: Path) -> list[Problem]:
     found.tags(node, ())
     if isinstance(node, yaml.MappingNode):
         found.settings(node)
+        for key, value in node.value:
+            if _name(key) != "markdown_extensions":  # their options become escaped text and attributes
+                found.markup(value, (_name(key),), set())
     return found.out
 
 
@@ -218,6 +222,34 @@ class _Check:
                     "Material's and PyMdown's documentation may be named (such as "
                     "!!python/name:pymdownx.superfences.fence_code_format)")
         return f"the tag '{shown}' is not one the engine reads: write the value plainly"
+
+    # --- text: the theme writes mkdocs.yml's text into every page as it is --------------------
+
+    def markup(self, node: yaml.Node, path: tuple, seen: set) -> None:
+        """Material's templates write the copyright line, names, descriptions and links from
+        mkdocs.yml into every page without escaping them: `copyright: <img onerror=…>` or a social
+        link to javascript: ran on every page. HTML is allowed where the theme's documentation
+        shows it (the copyright line's links) and checked like a hand-written page's."""
+        if id(node) in seen or len(path) > _MAX_DEPTH:
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self.markup(item, path + (i,), seen)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                self.markup(value, path + (_name(key),), seen)
+        elif isinstance(node, yaml.ScalarNode) and node.tag == _YAML + "str":
+            value, last = node.value, str(path[-1])
+            found = [why for _, why in inert.problems(value)] if "<" in value else []
+            if inert.runs_script(value) and (last in _LINKS or last.endswith("_url") or
+                                             re.match(r"\s*(java|vb)script:", value, re.I)):
+                found.append("runs script or opens what is not a page: link to a page or a web address")
+            if '"' in value and path[0] != "copyright":
+                found.append("holds '\"', which the theme writes into an HTML attribute as it is: "
+                             "use “ ” or ' instead")
+            for why in found:
+                self.add(node, path, why)
 
     # --- settings: what would make the engine run, read or publish something from outside -----
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from . import fsguard, settings
+from . import frontmatter, fsguard, settings
 from .errors import BuildError
 from .model import Handbook, organisation_facts
 from .render import Rendered
@@ -68,18 +68,21 @@ def translated_from(name: str, languages: list[str]) -> str | None:
 
 
 def handwritten(docs: dict[str, bytes], edition: Edition, languages: list[str], note: str) -> dict[str, bytes]:
-    """docs/name.md, or its translation docs/name.<lang>.md; an untranslated page gets a note."""
+    """docs/name.md, or its translation docs/name.<lang>.md; an untranslated page gets a note
+    (after its front matter, which the engine reads only at the top). Every page's front matter
+    is handed on as frontmatter.py writes it: the engine never reads a page's own."""
     out = {}
     for name, data in docs.items():
         if translated_from(name, languages):
             continue
-        translated = name.removesuffix(".md") + f".{edition.lang}.md"
-        if name.endswith(".md") and edition.prefix and translated in docs:
-            out[name] = docs[translated]
-        elif name.endswith(".md") and edition.prefix:
-            out[name] = f'!!! note ""\n    {note}\n\n'.encode() + data
-        else:
+        if not name.endswith(".md"):
             out[name] = data
+            continue
+        translated = name.removesuffix(".md") + f".{edition.lang}.md"
+        untranslated = edition.prefix and translated not in docs
+        source = docs[translated] if edition.prefix and not untranslated else data
+        meta, body, _ = frontmatter.split(source.decode("utf-8", "replace"))
+        out[name] = frontmatter.for_engine(meta, body, f'!!! note ""\n    {note}\n\n' if untranslated else "").encode()
     return out
 
 

@@ -1,0 +1,101 @@
+"""A hand-written page's front matter: read as the engine reads it, checked, and written back for
+the engine with its text escaped.
+
+The engine (MkDocs, and Material's templates) writes a page's `title` and `description` into
+every page's HTML as they are: into <title>, the navigation and a <meta> attribute. A title
+such as "T\\x3cimg onerror=…\\x3e" (YAML escapes, so the page's text shows no tag) was live
+markup on every page of the site. So crisisbook hands the engine only the keys it knows, with
+their text HTML-escaped, and the page body after them; the engine's own reading of the original
+is never used. Like the engine, it takes either YAML front matter between `---` lines or, when
+there is none, MultiMarkdown's `Key: value` lines at the top of the page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import yaml
+
+from .report import Problem
+
+_YAML = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
+_META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_MORE = re.compile(r"^(?:[ ]{4}|\t)\s*(?P<value>.*)")
+
+KEYS = ("title", "description", "search", "hide", "tags")
+HIDE = {"navigation", "toc", "footer", "path", "tags", "feedback"}
+_TAG = re.compile(r"[^<>&\"'`]+")
+
+
+def split(text: str) -> tuple[dict, str, int]:
+    """(the page's meta data, its body, the body's first line number)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    m = _YAML.match(text)
+    if m:
+        try:
+            data = yaml.safe_load(m.group(1))
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict):
+            rest = text[m.end():]
+            body = rest.lstrip("\n")
+            return data, body, _line(text, body)
+        return {}, text, 1  # not a mapping: the engine shows it as text too
+    data, key, lines = {}, None, text.split("\n")
+    taken = 0
+    for line in lines:
+        if not line.strip():
+            break
+        meta, more = _META.match(line), _MORE.match(line)
+        if meta:
+            key = meta.group("key").lower()
+            value = meta.group("value").strip()
+            data[key] = f"{data[key]} {value}" if key in data else value
+        elif more and key:
+            data[key] += " " + more.group("value").strip()
+        else:
+            break
+        taken += 1
+    if not data:
+        return {}, text, 1
+    rest = "\n".join(lines[taken:])
+    body = rest.lstrip("\n")
+    return data, body, _line(text, body)
+
+
+def _line(text: str, body: str) -> int:
+    """The line of `text` that `body`, its end, starts on."""
+    return text.count("\n", 0, len(text) - len(body)) + 1
+
+
+def problems(file: str, data: dict) -> list[Problem]:
+    """What in a page's meta data crisisbook will not hand on, each on its own line."""
+    out = []
+    def bad(message: str) -> None:
+        out.append(Problem(file, 1, None, "", message))
+    for key, value in data.items():
+        if key not in KEYS:
+            bad(f"front matter '{key}' is not one crisisbook passes to the engine: use only "
+                f"{', '.join(KEYS)}")
+        elif key in ("title", "description") and not isinstance(value, (str, int, float)):
+            bad(f"front matter '{key}' must be text")
+        elif key == "search" and not (isinstance(value, dict) and set(value) <= {"boost", "exclude"}):
+            bad("front matter 'search' takes only 'boost' (a number) and 'exclude' (true or false)")
+        elif key == "hide" and not (isinstance(value, list) and all(v in HIDE for v in value)):
+            bad(f"front matter 'hide' is a list of: {', '.join(sorted(HIDE))}")
+        elif key == "tags" and not (isinstance(value, list) and all(isinstance(v, str) and _TAG.fullmatch(v)
+                                                                       for v in value)):
+            bad("front matter 'tags' is a list of words, without < > & \" ' or `")
+    return out
+
+
+def for_engine(data: dict, body: str, note: str = "") -> str:
+    """The page as the engine gets it: the known keys only, text escaped, then `note` (an
+    edition's "not translated yet" box) and the body."""
+    kept = {key: data[key] for key in KEYS if key in data}
+    for key in ("title", "description"):
+        if key in kept:
+            kept[key] = html.escape(" ".join(str(kept[key]).split()), quote=True)
+    head = f"---\n{yaml.safe_dump(kept, allow_unicode=True, sort_keys=False)}---\n\n" if kept else ""
+    return head + note + body
