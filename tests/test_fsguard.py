@@ -528,3 +528,27 @@ def test_a_docs_folder_linked_out_of_the_project_is_one_refusal(example, tmp_pat
     (example / "docs").symlink_to(elsewhere, target_is_directory=True)
     problems = [str(p) for p in check_project(example, TODAY).problems if p.is_error]
     assert problems == ["docs: is a link to a folder outside the project; refused"]
+
+
+def test_a_file_name_that_is_not_utf8_is_one_line_and_never_remembered(small):
+    """A name is bytes: `bad\\xff` reaches Python as a lone surrogate, which validate's JSON
+    cache could not write (the run ended in an internal error, the real problem lost) and a
+    strict UTF-8 terminal could not print."""
+    bad = os.fsdecode(b"bad\xff")
+    shutil.copy(small / "scenarios" / "site-down.yaml", small / "scenarios" / f"{bad}.yaml")
+    (small / "docs" / os.fsdecode(b"d\xfe")).mkdir(parents=True)
+    (small / "docs" / os.fsdecode(b"d\xfe") / "page.md").write_text("# A page\n")
+    (small / "templates" / os.fsdecode(b"t\xfb.j2")).write_text("x")
+    env = {**os.environ, **SOURCE_DATE, "PYTHONIOENCODING": "utf-8:strict"}
+    expected = [f"{name}: the file name is not valid UTF-8: rename it (letters, digits and hyphens)"
+                for name in (r"docs/d\xfe", r"scenarios/bad\xff.yaml", r"templates/t\xfb.j2")]
+    for args in (["validate"], ["validate"], ["validate", f"scenarios/{bad}.yaml"], ["build"]):  # twice: cached
+        result = subprocess.run([sys.executable, "-m", "crisisbook", *args], cwd=small, env=env,
+                                capture_output=True, text=True)
+        assert result.returncode == 1, args
+        lines = (result.stdout + result.stderr).splitlines()
+        assert [line for line in lines if "UTF-8" in line] == expected, args
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    store = (small / "build" / ".cache" / "validate.json").read_bytes()
+    assert b"bad" not in store and b"\\udc" not in store
+    assert not (small / "site").exists()

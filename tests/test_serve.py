@@ -221,7 +221,7 @@ def test_a_tab_closed_while_waiting_for_a_reload_prints_nothing(small):
         epoch = fetch(serving.url(".crisisbook/wait?epoch=0"))
         for _ in range(3):  # waiting tabs, each gone at once (a reset, as a closed browser tab)
             tab = socket.create_connection(("127.0.0.1", serving.port))
-            tab.sendall(f"GET /.crisisbook/wait?epoch={epoch} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            tab.sendall(f"GET /.crisisbook/wait?epoch={epoch} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
             time.sleep(0.2)
             tab.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             tab.close()
@@ -231,3 +231,123 @@ def test_a_tab_closed_while_waiting_for_a_reload_prints_nothing(small):
     finally:
         output = serving.stop()
     assert "Traceback" not in output and "BrokenPipe" not in output and "ConnectionReset" not in output, output
+
+
+def request(port: int, path: str, host: str | None) -> tuple[int, str]:
+    """(status, body without what the preview adds) of a GET with this Host header (None: no
+    Host header at all)."""
+    import http.client
+
+    from crisisbook.live import undecorated
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, undecorated(response.read().decode())
+    finally:
+        connection.close()
+
+
+def refusal(port: int, everywhere: bool = False) -> str:
+    return (f"This crisisbook preview answers only at http://localhost:{port}/, http://127.0.0.1:{port}/, "
+            f"http://[::1]:{port}/{' or at any IP address of this computer' if everywhere else ''}; another "
+            f"name could be a web page reading the preview.\n")
+
+
+@pytest.fixture
+def started(tmp_path):
+    """A preview server (live.Server) on a folder of one page, serving in a thread."""
+    import threading
+
+    from crisisbook.live import Server
+
+    servers = []
+
+    def start(host: str) -> "Server":
+        site = tmp_path / "site"
+        site.mkdir(exist_ok=True)
+        (site / "index.html").write_text("<html><body>the team's page</body></html>")
+        server = Server(site, host, 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+REFUSED = "preview: refused a request for {}: not an address of this computer (a web page may be trying to read " \
+          "the preview)"
+
+
+def test_the_preview_answers_only_a_host_that_names_this_computer(started, caplog):
+    """DNS rebinding: a web page whose name now points at 127.0.0.1 asks for the preview with
+    its own name as the Host; only names of this computer and IP literals are answered."""
+    server = started("127.0.0.1")
+    port = server.httpd.server_address[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"LocalHost:{port}", "127.0.0.2",
+                 f"[::1]:{port}", "[::1]"):
+        assert request(port, "/", host) == (200, ANY_PAGE), host
+    for host in (f"attacker.example:{port}", f"attacker.example:{port}", "attacker.example", "192.168.1.5",
+                 f"localhost.attacker.example:{port}", "", None, None):
+        assert request(port, "/", host) == (403, refusal(port)), host
+    assert request(port, "/.crisisbook/wait?epoch=0", f"evil.example:{port}") == (403, refusal(port))
+    assert [r.getMessage() for r in caplog.records if r.name == "crisisbook.live"] == [
+        REFUSED.format(f"host 'attacker.example:{port}'"), REFUSED.format("host 'attacker.example'"),
+        REFUSED.format("host '192.168.1.5'"), REFUSED.format(f"host 'localhost.attacker.example:{port}'"),
+        REFUSED.format("no host"), REFUSED.format(f"host 'evil.example:{port}'")]
+
+
+ANY_PAGE = "<html><body>the team's page</body></html>"
+
+
+def test_bound_to_every_interface_the_preview_answers_any_ip_address(started):
+    """On 0.0.0.0 a colleague opens it at this computer's address; a name is still refused
+    (an IP literal cannot be rebound, a name can)."""
+    server = started("0.0.0.0")
+    port = server.httpd.server_address[1]
+    for host in (f"192.168.1.5:{port}", "10.0.0.7", f"[fe80::1]:{port}", f"127.0.0.1:{port}", "localhost"):
+        assert request(port, "/", host)[0] == 200, host
+    assert request(port, "/", f"attacker.example:{port}") == (403, refusal(port, everywhere=True))
+
+
+def test_an_unexpected_error_in_a_request_is_one_line_and_the_preview_goes_on(started, caplog, capfd, monkeypatch):
+    import http.client
+
+    server = started("127.0.0.1")
+    port = server.httpd.server_address[1]
+    original = server.page
+    monkeypatch.setattr(server, "page", lambda path: 1 / 0 if path == "/broken" else original(path))
+    with pytest.raises(http.client.RemoteDisconnected):
+        request(port, "/broken", "127.0.0.1")
+    assert request(port, "/", "127.0.0.1") == (200, ANY_PAGE)
+    assert [r.getMessage() for r in caplog.records if r.name == "crisisbook.live"] == [
+        "preview: a request failed: ZeroDivisionError: division by zero"]
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_web_page_can_neither_read_the_preview_nor_break_its_reload(small):
+    """The red team's requests against `crisisbook serve --audience team`: another name as the
+    Host is refused (said once in the terminal), and reload waits with an epoch that is not
+    ASCII digits ('²'.isdigit() is True) or too long for int() are answered, not a traceback."""
+    serving = Serving(small, "--audience", "team")
+    port = serving.port
+    try:
+        assert wait_for(lambda: "Shop is down" in fetch(serving.url("scenarios/site-down/"))), "preview did not start"
+        for _ in range(3):
+            assert request(port, "/roster/", f"attacker.example:{port}") == (403, refusal(port))
+        assert request(port, "/roster/", f"localhost:{port}")[0] == 200
+        epoch = fetch(serving.url(".crisisbook/wait?epoch=0"))
+        for payload in ("%C2%B2", "9" * 5000, "-1", "1e3"):
+            assert request(port, f"/.crisisbook/wait?epoch={payload}", f"127.0.0.1:{port}") == (200, epoch), payload
+        assert "Shop is down" in fetch(serving.url("scenarios/site-down/"))
+    finally:
+        output = serving.stop()
+    assert output.count("preview: ") == 1, output
+    assert REFUSED.format(f"host 'attacker.example:{port}'") in output.splitlines()
+    assert "Traceback" not in output and "request failed" not in output, output

@@ -119,10 +119,65 @@ def test_codeowners_follows_the_owner_role(example):
     edit(example / "scenarios" / "data-breach.yaml", "\nowner: security-lead", "\nowner: legal")
     result = run("codeowners", "--check", cwd=example)
     assert result.returncode == 1
-    assert result.stderr == "Error: .github/CODEOWNERS is out of date: run `crisisbook codeowners` and commit it\n"
+    assert result.stderr == OUT_OF_DATE
     assert run("codeowners", cwd=example).returncode == 0
     assert "/scenarios/data-breach.yaml @priya-nair-lumora @kenneth-yip-lumora\n" in (
         example / ".github" / "CODEOWNERS").read_text()
+
+
+OUT_OF_DATE = "Error: .github/CODEOWNERS is out of date: run `crisisbook codeowners` and commit it\n"
+
+
+def test_codeowners_rewrites_its_block_only_and_keeps_the_projects_own_lines(example):
+    """A project names the reviewers of its code in CODEOWNERS too (SECURITY.md): `--check`
+    (CI) failed at the first such line, and `codeowners` wrote over it."""
+    from crisisbook.codeowners import BEGIN, END, OLD_HEADER
+
+    file = example / ".github" / "CODEOWNERS"
+    assert run("codeowners", cwd=example).returncode == 0
+    ours = file.read_text()
+    assert ours.startswith(BEGIN) and ours.endswith(END)
+    # a file an older crisisbook wrote, with a line added by hand since: its generated part
+    # becomes the block, the hand-written line stays
+    old = ours.replace(BEGIN, OLD_HEADER).replace(END, "")
+    file.write_text(old + "/templates/ @lumora/crisisbook-maintainers\n")
+    assert run("codeowners", "--check", cwd=example).stderr == OUT_OF_DATE
+    assert run("codeowners", cwd=example).returncode == 0
+    assert file.read_text() == ours + "/templates/ @lumora/crisisbook-maintainers\n"
+    # lines before and after the block are the project's: --check passes, a rewrite keeps them
+    file.write_text("# ours\n* @lumora/handbook-editors\n\n" + ours + "\n/src/ @lumora/crisisbook-maintainers\n")
+    mine = file.read_text()
+    assert run("codeowners", "--check", cwd=example).returncode == 0
+    edit(example / "scenarios" / "data-breach.yaml", "\nowner: security-lead", "\nowner: legal")
+    assert run("codeowners", "--check", cwd=example).stderr == OUT_OF_DATE
+    assert run("codeowners", cwd=example).returncode == 0
+    after = file.read_text()
+    assert after == mine.replace("/scenarios/data-breach.yaml @tom-chow-lumora @irene-mak-lumora\n",
+                                 "/scenarios/data-breach.yaml @priya-nair-lumora @kenneth-yip-lumora\n")
+    assert run("codeowners", "--check", cwd=example).returncode == 0
+
+
+def test_codeowners_without_its_end_marker_is_refused_not_guessed(example):
+    file = example / ".github" / "CODEOWNERS"
+    file.parent.mkdir()
+    file.write_text("# BEGIN crisisbook: generated\n/scenarios/x.yaml @someone\n/src/ @lumora/crisisbook-maintainers\n")
+    before = file.read_text()
+    for args in (["codeowners"], ["codeowners", "--check"]):
+        result = run(*args, cwd=example)
+        assert (result.returncode, result.stderr) == (1, "Error: .github/CODEOWNERS: has a '# BEGIN crisisbook' "
+                                                         "line but no '# END crisisbook' line after it: put that "
+                                                         "line back after the last generated line\n")
+    assert file.read_text() == before
+
+
+def test_the_shipped_codeowners_asks_the_maintainers_to_review_code():
+    """SECURITY.md: templates/, mkdocs.yml, docs/, src/ and .github/ are reviewed as code; their
+    lines come after the block, so that they win (GitHub: the last matching pattern)."""
+    text = (REPO / ".github" / "CODEOWNERS").read_text()
+    after = text.split("# END crisisbook\n")[1]
+    rules = [line.split() for line in after.splitlines() if line and not line.startswith("#")]
+    assert rules == [[path, "@lumora/crisisbook-maintainers"]
+                     for path in ("/templates/", "/mkdocs.yml", "/docs/", "/src/", "/.github/")]
 
 
 def _git(repo, *args, **kwargs):

@@ -40,6 +40,7 @@ _PARALLEL_FROM = 64  # below this, starting worker processes costs more than it 
 STORE = Path("build") / ".cache" / "validate.json"
 # one file per scenario: its normalised data as JSON, signed (a build's, to skip parsing it next time)
 DATA = Path("build") / ".cache" / "data"
+LISTED = ("scenarios", "playbook", "docs", "templates")  # the folders whose files crisisbook lists
 
 
 @dataclass
@@ -124,15 +125,17 @@ class Checker:
 
     def _unread(self, only: list[Path] | None) -> list[Problem]:
         """Files a PR lead means to be checked that no check reads: a scenario saved as .yml
-        (the build would leave it out without a word), a named file outside the project."""
+        (the build would leave it out without a word), a named file outside the project, a file
+        whose name is not UTF-8 (no listing has it)."""
         out = [Problem(display_name(path, self.root), None, None, "",
                        f"is not read: scenario files end in .yaml; rename it to {path.stem}.yaml")
-               for path in sorted((self.root / "scenarios").glob("*")) if path.suffix.lower() in (".yml", ".yaml")
-               and path.suffix != ".yaml"] if (self.root / "scenarios").is_dir() else []
-        out += [Problem(str(path), None, None, "", "is outside the project: crisisbook checks the project's own "
-                                                   "files (scenarios/*.yaml, playbook/*.yaml)")
+               for path in fsguard.listed(self.root / "scenarios") if path.suffix.lower() in (".yml", ".yaml")
+               and path.suffix != ".yaml"]
+        out += [Problem(fsguard.readable(str(path)), None, None, "", "is outside the project: crisisbook checks "
+                        "the project's own files (scenarios/*.yaml, playbook/*.yaml)")
                 for path in only or [] if not Path(os.path.realpath(path)).is_relative_to(self.real)]
-        return out
+        return out + [Problem(name, None, None, "", fsguard.NOT_UTF8)
+                      for name in fsguard.misnamed(self.real, [self.real / folder for folder in LISTED])]
 
     def _check_docs(self, pb: Playbook) -> list[Problem]:
         """The hand-written pages' links, against every page the handbook will have; not while
@@ -187,7 +190,7 @@ class Checker:
         folder = os.path.realpath(self.root / "scenarios")
         if only is None or any(os.path.dirname(os.path.realpath(p)) != folder for p in only):
             return scenario_files(self.root)
-        return sorted(p for p in only if p.suffix == ".yaml")
+        return sorted(p for p in only if p.suffix == ".yaml" and not fsguard.undecodable(p.name))
 
     def _key(self, path: Path, name: str, base: str, known: dict) -> tuple[str, bytes | None]:
         """The content key of one file, and its bytes when they had to be read. A file whose

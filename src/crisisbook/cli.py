@@ -189,22 +189,23 @@ def new_handbook_cmd(directory: Path) -> None:
               show_default=True, help="Where the file goes, relative to the project.")
 @click.option("--check", is_flag=True, help="Exit 1 if the file is not up to date, instead of writing it.")
 def codeowners_cmd(project: Path, out: Path, check: bool) -> None:
-    """Write CODEOWNERS so each scenario's owner role reviews changes to it."""
+    """Write CODEOWNERS so each scenario's owner role reviews changes to it: crisisbook's block
+    between its marker lines; every other line is kept as written."""
     import os
 
     from . import fsguard
     from .build import handbook_of
-    from .codeowners import codeowners
+    from .codeowners import block, generated, updated
 
     hb, _ = handbook_of(project, audience="team")  # every scenario has an owner, team-only ones too
     root = project.resolve()
-    text, target = codeowners(hb), root / out
+    target = root / out
     current = fsguard.read_text(root, target) if os.path.lexists(target) else None
-    if check:
-        if current != text:
+    if check:  # crisisbook's block only: the project's own lines are the project's
+        if generated(current, str(out)) != block(hb):
             raise click.ClickException(f"{out} is out of date: run `crisisbook codeowners` and commit it")
         return
-    fsguard.write_bytes(root, target, text.encode())
+    fsguard.write_bytes(root, target, updated(current, hb, str(out)).encode())
     click.echo(f"wrote {out}", err=True)
 
 

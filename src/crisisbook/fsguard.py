@@ -27,6 +27,7 @@ import ctypes
 import errno
 import logging
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -44,11 +45,40 @@ _LINKED_FOLDER = "is a link; crisisbook writes nothing into a linked folder: rem
 
 
 def shown(path: Path, root: Path) -> str:
-    """The path as a user reads it: relative to the project when inside it."""
+    """The path as a user reads it: relative to the project when inside it, bytes of its name
+    that are not UTF-8 written as escapes (see readable)."""
+    return readable(_relative(path, root))
+
+
+def _relative(path: Path, root: Path) -> str:
     try:
         return Path(os.path.abspath(path)).relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+# A file name is bytes; Python keeps the bytes that are not UTF-8 as lone surrogates (U+DC80 to
+# U+DCFF), which no UTF-8 writer takes: validate's JSON cache, a page, a strict terminal. Such a
+# name is never listed (files, listed) and never read (read_bytes), only reported, readably.
+NOT_UTF8 = "the file name is not valid UTF-8: rename it (letters, digits and hyphens)"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def undecodable(name: str) -> bool:
+    """Whether a name from the file system holds bytes that are not UTF-8."""
+    return _SURROGATE.search(name) is not None
+
+
+def readable(name: str) -> str:
+    r"""The name with each byte that is not UTF-8 written as `\xff`: safe to print and to store."""
+    return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xdc00:02x}" if ord(m.group()) >= 0xdc80
+                          else f"\\u{ord(m.group()):04x}", name)
+
+
+def listed(folder: Path, pattern: str = "*") -> list[Path]:
+    """The entries of one folder matching `pattern`, sorted, without those whose names are not
+    UTF-8 (misnamed reports them)."""
+    return sorted(p for p in folder.glob(pattern) if not undecodable(p.name)) if folder.is_dir() else []
 
 
 def _allowed(root: Path, real: str) -> str | None:
@@ -65,6 +95,8 @@ def read_bytes(root: Path, path: Path, limit: int = MAX_TEXT) -> bytes:
     """The bytes of a project file, or UnsafePath naming it (relative to `root`, the project's
     resolved root) and why it is refused."""
     name = shown(path, root)
+    if undecodable(_relative(path, root)):  # the project's own folder may have any name
+        raise UnsafePath(name, NOT_UTF8)
     real = os.path.realpath(path)
     reason = _allowed(root, real)
     if reason:
@@ -115,8 +147,21 @@ def read_text(root: Path, path: Path, limit: int = MAX_TEXT) -> str:
 def files(root: Path, folder: Path) -> list[Path]:
     """Every entry under `folder` that is not a folder, by its path under `folder`, sorted.
     Links to folders inside the project are walked (each folder once, so a loop ends); every
-    other link is listed, for read_bytes to judge."""
+    other link is listed, for read_bytes to judge. A name that is not UTF-8 is left out, and so
+    is what is under such a folder: misnamed reports them."""
+    return _walk(root, folder)[0]
+
+
+def misnamed(root: Path, folders: list[Path]) -> list[str]:
+    """The entries under these folders whose names are not UTF-8, as shown to a user (a folder
+    so named once, not every file in it)."""
+    return [shown(path, root) for folder in folders for path in _walk(root, folder)[1]]
+
+
+def _walk(root: Path, folder: Path) -> tuple[list[Path], list[Path]]:
+    """(what files lists, the entries left out for their names), each sorted."""
     found: list[Path] = []
+    bad: list[Path] = []
     seen: set[str] = set()
 
     def walk(current: Path) -> None:
@@ -131,7 +176,9 @@ def files(root: Path, folder: Path) -> list[Path]:
             return
         for entry in entries:
             path = Path(entry.path)
-            if entry.is_dir(follow_symlinks=False):
+            if undecodable(entry.name):
+                bad.append(path)
+            elif entry.is_dir(follow_symlinks=False):
                 walk(path)
             elif entry.is_symlink() and os.path.isdir(path) and not _allowed(root, os.path.realpath(path)):
                 walk(path)
@@ -139,10 +186,10 @@ def files(root: Path, folder: Path) -> list[Path]:
                 found.append(path)
 
     if folder.is_dir() and _allowed(Path(os.path.realpath(root)), os.path.realpath(folder)):
-        return [folder]  # itself a link out of the project: one entry, which read_bytes refuses
+        return [folder], []  # itself a link out of the project: one entry, which read_bytes refuses
     if folder.is_dir():
         walk(folder)
-    return sorted(found)
+    return sorted(found), sorted(bad)
 
 
 def read_trees(root: Path, folders: dict[str, Path], limit: int = MAX_ASSET) -> dict[str, bytes]:

@@ -20,6 +20,7 @@ import logging
 import mimetypes
 import posixpath
 import re
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -29,12 +30,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import fsguard
 from .errors import CrisisbookError
+from .hosts import Hosts
 
 log = logging.getLogger(__name__)
 
 START, END = "<!-- crisisbook preview -->", "<!-- /crisisbook preview -->"  # around what the preview adds
 _WAIT = "/.crisisbook/wait"
 _BODY = re.compile(rb"<body[^>]*>")
+_EPOCH = re.compile(r"[0-9]{1,18}")  # ASCII digits only ('²'.isdigit()), short of int()'s limit
+_REFUSALS_SHOWN = 20  # refused hosts named in the terminal, each once; a flood says no more
 
 
 class Engine:
@@ -184,6 +188,16 @@ class _Api:
         self.Page = importlib.import_module(f"{engine}.structure.pages").Page
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A request that failed unexpectedly: one line, not socketserver's traceback (any page
+        the author has open can send requests here); the preview goes on serving."""
+        kind, error, _ = sys.exc_info()
+        log.error("preview: a request failed: %s: %s", kind.__name__, str(error)[:300])
+
+
 class Server:
     """Serves one folder to the browser; pages reload themselves when `changed()` is called."""
 
@@ -192,8 +206,25 @@ class Server:
         self.epoch = 1
         self.problems: list[str] = []  # the last save's problems, shown above every page
         self.cond = threading.Condition()
-        self.httpd = ThreadingHTTPServer((host, port), _handler(self))
-        self.httpd.daemon_threads = True
+        self.httpd = _HTTPServer((host, port), _handler(self))
+        self.hosts = Hosts(host, self.httpd.server_address[0])
+        self.refused: set[str] = set()  # Host headers refused so far, each said once
+
+    def answers(self, host: str | None) -> bool:
+        """Whether to answer a request with this Host header (see hosts.py); the first refusal
+        of each host is said in the terminal."""
+        if self.hosts.answers(host):
+            return True
+        host = host or None  # an empty Host is no host
+        with self.cond:
+            first = host not in self.refused and len(self.refused) < _REFUSALS_SHOWN
+            if first:
+                self.refused.add(host)
+        if first:
+            log.warning("preview: refused a request for %s: not an address of this computer "
+                        "(a web page may be trying to read the preview)",
+                        f"host '{host[:100]}'" if host else "no host")
+        return False
 
     def changed(self, problems: list[str] | None = None) -> None:
         with self.cond:
@@ -272,9 +303,13 @@ def _handler(server: Server):
 
         def do_GET(self):  # noqa: N802 - the name http.server calls
             url = urlsplit(self.path)
-            if url.path == _WAIT:
-                since = parse_qs(url.query).get("epoch", ["0"])[0]
-                body = str(server.wait(int(since) if since.isdigit() else 0)).encode()
+            hosts = self.headers.get_all("Host") or []
+            if not server.answers(hosts[0] if len(hosts) == 1 else None):
+                status, kind = 403, "text/plain"
+                body = server.hosts.refusal(server.httpd.server_address[1]).encode()
+            elif url.path == _WAIT:
+                since = parse_qs(url.query).get("epoch", ["0"])[0]  # any other value counts as 0
+                body = str(server.wait(int(since) if _EPOCH.fullmatch(since) else 0)).encode()
                 status, kind = 200, "text/plain"
             else:
                 status, kind, body = server.page(url.path)

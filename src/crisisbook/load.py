@@ -293,16 +293,15 @@ OPTIONAL_FILES = ("contacts",)  # a project without outside contacts may leave t
 
 
 def scenario_files(root: Path) -> list[Path]:
-    folder = root / "scenarios"
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return fsguard.listed(root / "scenarios", "*.yaml")
 
 
 def display_name(path: Path, root: Path) -> str:
     """The path as a user sees it in a message: relative to the project."""
     try:
-        return str(path.absolute().relative_to(root.absolute()))
+        return fsguard.readable(str(path.absolute().relative_to(root.absolute())))
     except ValueError:
-        return str(path)
+        return fsguard.readable(str(path))
 
 
 def read_source(path: Path, root: Path, name: str) -> bytes:

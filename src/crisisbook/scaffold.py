@@ -134,7 +134,7 @@ def _name_the_site(source: Path, target: Path) -> None:
 
 def _write_codeowners(root: Path) -> None:
     from .build import handbook_of
-    from .codeowners import codeowners
+    from .codeowners import block
 
     hb, _ = handbook_of(root)
-    (root / ".github" / "CODEOWNERS").write_text(codeowners(hb), encoding="utf-8")
+    (root / ".github" / "CODEOWNERS").write_text(block(hb), encoding="utf-8")
