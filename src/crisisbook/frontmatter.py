@@ -69,25 +69,30 @@ def _line(text: str, body: str) -> int:
     return text.count("\n", 0, len(text) - len(body)) + 1
 
 
-def problems(file: str, data: dict) -> list[Problem]:
-    """What in a page's meta data crisisbook will not hand on, each on its own line."""
+def problems(file: str, data: dict, text: str) -> list[Problem]:
+    """What in a page's meta data crisisbook will not hand on, each on the line of its key."""
     out = []
-    def bad(message: str) -> None:
-        out.append(Problem(file, 1, None, "", message))
     for key, value in data.items():
-        if key not in KEYS:
-            bad(f"front matter '{key}' is not one crisisbook passes to the engine: use only "
-                f"{', '.join(KEYS)}")
-        elif key in ("title", "description") and not isinstance(value, (str, int, float)):
-            bad(f"front matter '{key}' must be text")
-        elif key == "search" and not (isinstance(value, dict) and set(value) <= {"boost", "exclude"}):
-            bad("front matter 'search' takes only 'boost' (a number) and 'exclude' (true or false)")
-        elif key == "hide" and not (isinstance(value, list) and all(v in HIDE for v in value)):
-            bad(f"front matter 'hide' is a list of: {', '.join(sorted(HIDE))}")
-        elif key == "tags" and not (isinstance(value, list) and all(isinstance(v, str) and _TAG.fullmatch(v)
-                                                                       for v in value)):
-            bad("front matter 'tags' is a list of words, without < > & \" ' or `")
+        why = _refused(key, value)
+        if why:
+            at = re.search(rf"^[ ]{{0,3}}{re.escape(str(key))}[ \t]*:", text, re.M | re.I)
+            out.append(Problem(file, text.count("\n", 0, at.start()) + 1 if at else 1, None, "", why))
     return out
+
+
+def _refused(key, value) -> str | None:
+    if key not in KEYS:
+        return f"front matter '{key}' is not one crisisbook passes to the engine: use only {', '.join(KEYS)}"
+    if key in ("title", "description") and not isinstance(value, (str, int, float)):
+        return f"front matter '{key}' must be text"
+    if key == "search" and not (isinstance(value, dict) and set(value) <= {"boost", "exclude"}):
+        return "front matter 'search' takes only 'boost' (a number) and 'exclude' (true or false)"
+    if key == "hide" and not (isinstance(value, list) and all(v in HIDE for v in value)):
+        return f"front matter 'hide' is a list of: {', '.join(sorted(HIDE))}"
+    if key == "tags" and not (isinstance(value, list) and all(isinstance(v, str) and _TAG.fullmatch(v)
+                                                               for v in value)):
+        return "front matter 'tags' is a list of words, without < > & \" ' or `"
+    return None
 
 
 def for_engine(data: dict, body: str, note: str = "") -> str:

@@ -81,10 +81,10 @@ def _page(file: str, page: str, text: str, converter: _Converter, pages: set[str
     """A hand-written page's problems: its front matter, what the engine could not convert in
     reasonable time, its broken links, and what would run in a reader's browser."""
     meta, body, _ = frontmatter.split(text)
-    out = frontmatter.problems(file, meta)
+    out = frontmatter.problems(file, meta, text)
     slow = _too_slow(text)
     if slow:
-        return out + [Problem(file, slow[0], None, "", slow[1])]
+        return out + [Problem(file, slow[0], 1, "", slow[1])]
     try:
         links, markup = converter.read(body)
     except RecursionError:

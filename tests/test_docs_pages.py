@@ -1,0 +1,116 @@
+"""Hand-written pages (docs/) and mkdocs.yml's text arrive in pull requests: what of them reaches
+a reader's browser, checked on real builds and read as a browser reads HTML (tinyhtml5)."""
+
+from __future__ import annotations
+
+import tinyhtml5
+
+from conftest import TODAY
+from crisisbook.checker import check_project
+from test_cli import run
+
+HTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def docs_problems(root) -> list[str]:
+    return [str(p) for p in check_project(root, TODAY).problems if p.file.startswith(("docs/", "mkdocs.yml"))]
+
+
+def parsed(path):
+    return tinyhtml5.parse(path.read_text(encoding="utf-8"))
+
+
+def test_a_pages_front_matter_reaches_every_page_as_text_in_every_edition(small):
+    """The engine wrote a page's title (YAML escapes hide the tag from a look at the page) into
+    <title> and the navigation of every page, and its description into an attribute, as they
+    were. crisisbook hands them on escaped: the reader sees the text, no element comes of it."""
+    (small / "docs").mkdir()
+    (small / "docs" / "notes.md").write_text(
+        '---\ntitle: "Notes \\x3cimg src=x onerror=alert(1)\\x3e"\n'
+        'description: "\\x22><img src=x onerror=alert(2)>"\nhide: [toc]\n---\n\nSee the roster.\n', encoding="utf-8")
+    # MultiMarkdown's `Key: value` lines, which the engine reads as meta data too
+    (small / "docs" / "more.md").write_text("Title: More <img src=x onerror=alert(3)>\n\nBody text.\n",
+                                            encoding="utf-8")
+    result = run("-q", "build", cwd=small)
+    assert result.returncode == 0, result.stderr
+    pages = sorted((small / "site").rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:  # the navigation of every page lists both titles
+        tree = parsed(page)
+        assert [el.get("src") for el in tree.iter(f"{HTML}img") if el.get("src") == "x"] == [], page
+        assert not [k for el in tree.iter() if isinstance(el.tag, str) for k in el.attrib if k.startswith("on")], page
+    for prefix in ("", "zh-Hant/"):  # the other edition reads the front matter too: it is still at the top
+        notes = parsed(small / "site" / prefix / "notes" / "index.html")
+        assert notes.find(f"{HTML}head/{HTML}title").text.startswith("Notes <img src=x onerror=alert(1)> - ")
+        assert [m.get("content") for m in notes.iter(f"{HTML}meta") if m.get("name") == "description"] == [
+            '"><img src=x onerror=alert(2)>']
+        more = parsed(small / "site" / prefix / "more" / "index.html")
+        assert more.find(f"{HTML}head/{HTML}title").text.startswith("More <img src=x onerror=alert(3)> - ")
+    # the untranslated page's note comes after its front matter, which the edition still reads
+    zh = (small / "site" / "zh-Hant" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert "---" not in zh.split('<article')[1].split("</article>")[0]
+
+
+def test_what_docs_may_hold_and_what_its_front_matter_may_say(small):
+    docs = small / "docs"
+    docs.mkdir()
+    (docs / "page.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    (docs / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>")
+    (docs / "logo.png").write_bytes(b"\x89PNG\r\n")
+    (docs / "my notes.md").write_text("# Notes\n", encoding="utf-8")
+    (docs / "meta.md").write_text("---\ntemplate: main.html\nhide: [everything]\ntags: ['<b>x</b>']\n---\n# Meta\n",
+                                  encoding="utf-8")
+    (docs / "heading.md").write_text("# Plans &lt;/title&gt;&lt;img src=x&gt;\n\ntext\n", encoding="utf-8")
+    (docs / "titled.md").write_text("---\ntitle: Plans\n---\n# Plans &lt;b&gt;\n", encoding="utf-8")  # title given
+    assert docs_problems(small) == [
+        "docs/heading.md:1:1: the first heading holds '<', and the engine writes the heading into the page's "
+        "<title> as markup: write it without '<', or give the page a title in its front matter (title: …)",
+        "docs/logo.svg: is published as it is, and a browser would run what such a file holds: docs/ takes pages "
+        "(.md) and .png, .jpg, .jpeg, .gif, .webp, .avif, .ico, .pdf, .txt, .csv; styles and scripts belong in "
+        "templates/assets/",
+        "docs/meta.md:2:1: front matter 'template' is not one crisisbook passes to the engine: use only title, "
+        "description, search, hide, tags",
+        "docs/meta.md:3:1: front matter 'hide' is a list of: feedback, footer, navigation, path, tags, toc",
+        "docs/meta.md:4:1: front matter 'tags' is a list of words, without < > & \" ' or `",
+        "docs/my notes.md: has a name the site cannot carry safely: use letters, digits, '-', '_' and '.' in file "
+        "and folder names (the name becomes the page's address and, without a title, its title)",
+        "docs/page.html: is published as it is, and a browser would run what such a file holds: docs/ takes pages "
+        "(.md) and .png, .jpg, .jpeg, .gif, .webp, .avif, .ico, .pdf, .txt, .csv; styles and scripts belong in "
+        "templates/assets/"]
+
+
+def test_a_page_the_markdown_engine_would_take_minutes_over_is_one_line(small):
+    """Python-Markdown's time grows with the square of unclosed brackets or tags in a paragraph
+    (16 KB of `[` took a minute) and it recurses into nested lists: validate, pre-commit, CI and
+    every build would hang or crash on such a page. Each is refused at once, on its line."""
+    docs = small / "docs"
+    docs.mkdir()
+    (docs / "brackets.md").write_text("# Brackets\n\nA [link](severity.md).\n\n" + "[" * 30000 + "\n", encoding="utf-8")
+    (docs / "tags.md").write_text("# Tags\n\n" + "<a " * 20000 + "\n", encoding="utf-8")
+    (docs / "nested.md").write_text("# Nested\n\n" + "- " * 3000 + "x\n", encoding="utf-8")
+    assert docs_problems(small) == [
+        "docs/brackets.md:5:1: has 30000 '[' in one paragraph (at most 300): the Markdown engine's time grows with "
+        "their square; split the paragraph, or write \\[ for a bracket",
+        "docs/nested.md: is nested too deeply for the Markdown engine (lists or quotes inside each other, "
+        "hundreds deep): flatten it",
+        "docs/tags.md:3:1: has 20000 '<' that start an HTML tag no '>' closes (at most 50; the first is here): the "
+        "Markdown engine's time grows with their square; write &lt; for a '<' that is text"]
+
+
+def test_mkdocs_yml_text_the_theme_writes_into_every_page_is_checked(small):
+    """Material writes the copyright line as HTML and social links as href into every page."""
+    config = small / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("extra:\n", (
+        "extra:\n  social:\n    - icon: material/github\n      link: \" JavaScript:alert(1)\"\n"
+        "      name: 'Our \"repo\"'\n    - icon: material/web\n      link: https://lumora.example/\n"))
+    config.write_text(text + "copyright: 'Copyright &copy; 2026 <a href=\"https://lumora.example\">Lumora</a>"
+                             " <img src=x onerror=\"alert(2)\">'\n", encoding="utf-8")
+    line = text.count("\n") + 1
+    social = text[:text.index("JavaScript")].count("\n") + 1
+    assert docs_problems(small) == [
+        f"mkdocs.yml:{social}:13: extra.social[0].link: runs script or opens what is not a page: link to a page "
+        "or a web address",
+        f"mkdocs.yml:{social + 1}:13: extra.social[0].name: holds '\"', which the theme writes into an HTML "
+        "attribute as it is: use “ ” or ' instead",
+        f"mkdocs.yml:{line}:12: copyright: the onerror attribute on <img> would run script in every reader's "
+        "browser: remove it"]
