@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from conftest import SMALL, TODAY, edit
@@ -56,8 +58,12 @@ CASES = [
     ("unused blank", KETTLE, "  model: {en: Model", "  batch: Batch code\n  model: {en: Model", [
         "scenarios/kettle-leak.yaml:20:3: blanks.batch: blank 'batch' is declared but no statement or reply uses it"]),
     ("over the channel limit", SITE, "text: Our shop is down.", "text: " + "Our shop is down. " * 16 + "Really.", [
-        "scenarios/site-down.yaml:30:11: statements[0].text: 342 characters is 62 over the 280-character "
-        "limit of 'x'"]),
+        "scenarios/site-down.yaml:30:11: statements[0].text: 342 X-weighted characters is 62 over the "
+        "280-character limit of 'x' (Chinese characters and emoji count 2, a link 23, a blank as its {name})"]),
+    # X counts a link 23 whatever its length: twelve 8-character links are 276, not 107
+    ("a link counts 23 on X", SITE, "text: Our shop is down.", "text: Our shop is down. " + "lh.hk/r1 " * 12, [
+        "scenarios/site-down.yaml:30:11: statements[0].text: 353 X-weighted characters is 73 over the "
+        "280-character limit of 'x' (Chinese characters and emoji count 2, a link 23, a blank as its {name})"]),
     ("duplicate statement id", KETTLE, "  - id: memo", "  - id: holding", [
         "scenarios/kettle-leak.yaml:68:9: statements[1].id: duplicate statement id 'holding' (also statements[0])"]),
     ("deadline after review", SITE, "owner: spokesperson, by: 1d}", "owner: spokesperson, by: 8d}", [
@@ -273,20 +279,23 @@ def test_one_checker_checks_only_what_changed(small, monkeypatch):
     assert sorted(parsed) == [BOARD, KETTLE, SITE]  # a playbook edit can change any scenario's problems
 
 
-def test_x_weighted_length_counts_cjk_and_emoji_twice():
+def test_x_weighted_length_is_the_count_x_makes():
+    """post_length asks twitter-text only where a link or an emoji may be; everywhere its count is
+    twitter-text's own (CJK and emoji twice, an emoji sequence once, a link 23)."""
     from hypothesis import given, strategies as st
+    from twitter_text import parse_tweet
 
     from crisisbook.model import post_length
 
-    single = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))  # twitter-text v3's ranges
-
     @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])))
     def agrees(text):
-        expected = sum(1 if any(lo <= ord(ch) <= hi for lo, hi in single) else 2 for ch in text)
-        assert post_length(text, "x-weighted") == expected
+        assert post_length(text, "x-weighted") == parse_tweet(text).weightedLength
 
     agrees()
     assert post_length("停機 ok 🔥", "x-weighted") == 2 + 2 + 1 + 2 + 1 + 2
+    assert post_length("Repair ♻️ now", "x-weighted") == 7 + 2 + 4  # the emoji and its variation selector: 2
+    assert post_length("See lh.hk/recall/air-fryer-lh-af500 now", "x-weighted") == 4 + 23 + 4
+    assert post_length("See lumorahome.example/recall now", "x-weighted") == 33  # not a domain X knows
     assert post_length("停機", "characters") == 2
 
 
@@ -673,3 +682,39 @@ def test_a_hand_written_page_may_not_link_to_a_team_only_scenario(small):
         "docs/notes.md:3:22: link 'scenarios/board-leak.md' leads to a page only the crisis team's edition has "
         "(scenarios/board-leak.yaml is visibility: team), so the all-staff handbook would not build: link to a "
         "page every edition has"]
+
+
+def test_the_pages_live_count_is_validates_count(tmp_path):
+    """The page counts a statement as its blanks are typed in (crisisbook.js); validate counts with
+    twitter-text. Run on every shipped text and on links, emoji and Chinese, the two agree."""
+    import json
+    import shutil
+
+    from conftest import REPO
+    from crisisbook.load import load_file
+    from crisisbook.model import post_length
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is installed by make test (system-deps)")
+    script = (REPO / "templates" / "assets" / "crisisbook.js").read_text(encoding="utf-8")
+    counting = script[script.index("  var X_SINGLE"):script.index("  function Fill(panel)")]
+
+    def texts(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                yield from texts(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from texts(v)
+        elif isinstance(value, str):
+            yield value
+
+    samples = sorted({t for path in (REPO / "scenarios").glob("*.yaml") for t in texts(load_file(path).data)})
+    samples += ["Check your model: lh.hk/r1 Refunds: lh.hk/r2 Collection: https://lumorahome.hk/recall/af500",
+                "Repair ♻️ now 👍🏽", "停機 ok 🔥 見 www.lumorahome.com.hk", "See lumorahome.example/recall now"]
+    (tmp_path / "count.js").write_text(counting + f"\nvar texts = {json.dumps(samples)};\n"
+                                       "console.log(JSON.stringify(texts.map(function (t) { return postLength(t, 'x-weighted'); })));\n",
+                                       encoding="utf-8")
+    out = subprocess.run([node, str(tmp_path / "count.js")], capture_output=True, text=True, check=True).stdout
+    assert [(t, n) for t, n in zip(samples, json.loads(out)) if n != post_length(t, "x-weighted")] == []

@@ -787,6 +787,12 @@ def _check_placeholders(c: _Checker, path, raw, facts: dict, blanks: dict, filla
     return used
 
 
+# how a limit's count is made, said with each text over it: the page counts the same way once
+# the blanks are filled in
+COUNTED = {"characters": "each character counts once, a blank as its {name}",
+           "x-weighted": "Chinese characters and emoji count 2, a link 23, a blank as its {name}"}
+
+
 def _check_length(c: _Checker, path, raw, channel: str, spec: dict, facts_in: dict) -> None:
     limit = spec.get("limit")
     if limit is None:
@@ -795,8 +801,10 @@ def _check_length(c: _Checker, path, raw, channel: str, spec: dict, facts_in: di
         facts = facts_in.get(lang) or facts_in[None]
         length = post_length(fill(text, facts), spec.get("count", "characters"))
         if length > limit:
-            c.at(path + ("text",), f"{length} characters{f' ({lang})' if lang else ''} is "
-                                   f"{length - limit} over the {limit}-character limit of '{channel}'")
+            unit = "X-weighted characters" if spec.get("count") == "x-weighted" else "characters"
+            c.at(path + ("text",), f"{length} {unit}{f' ({lang})' if lang else ''} is "
+                                   f"{length - limit} over the {limit}-character limit of '{channel}' ("
+                                   f"{COUNTED[spec.get('count', 'characters')]})")
 
 
 # (fields of the scenario it reads, playbook parts it reads, check); translations run last
