@@ -75,6 +75,41 @@
     });
   }
 
+  /* ---- names for screen readers where the theme gives none ---- */
+
+  // A task list's step as words: without its checkbox, phase badge and deadline.
+  function stepText(item) {
+    var clone = item.cloneNode(true);
+    clone.querySelectorAll(".cb-phase, .cb-due, label, input").forEach(function (el) { el.remove(); });
+    return clone.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  // Every task list's checkbox (the crisis clock's record, a role's steps) is named by its step.
+  function nameCheckboxes() {
+    document.querySelectorAll(".task-list-item").forEach(function (item) {
+      var box = item.querySelector("input[type=checkbox]");
+      if (box && box.closest(".task-list-item") === item) box.setAttribute("aria-label", stepText(item));
+    });
+  }
+
+  // The theme's search is a dialog without a name: it takes the name of its own search field,
+  // which the theme words in the page's language. A section of the navigation that has its
+  // own page (navigation.indexes) is labelled by an empty toggle, so every such section was an
+  // unnamed navigation: it takes its title.
+  function nameThemeParts() {
+    var search = document.querySelector(".md-search[role=dialog]:not([aria-label])");
+    var field = search && search.querySelector("input[aria-label]");
+    if (field) search.setAttribute("aria-label", field.getAttribute("aria-label"));
+    document.querySelectorAll("nav.md-nav[aria-labelledby]").forEach(function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      var title = nav.querySelector(":scope > .md-nav__title");
+      if (label && !label.textContent.trim() && title && title.textContent.trim()) {
+        nav.removeAttribute("aria-labelledby");
+        nav.setAttribute("aria-label", title.textContent.trim());
+      }
+    });
+  }
+
   /* ---- fill-in panel, texts, counts, copy ---- */
 
   // X counts these code points once and every other one (CJK, emoji…) twice; the same ranges
@@ -289,11 +324,7 @@
     return text;
   };
 
-  Clock.prototype.stepText = function (step) {
-    var clone = step.item.cloneNode(true);
-    clone.querySelectorAll(".cb-phase, .cb-due, label, input").forEach(function (el) { el.remove(); });
-    return clone.textContent.replace(/\s+/g, " ").trim();
-  };
+  Clock.prototype.stepText = function (step) { return stepText(step.item); };
 
   Clock.prototype.build = function () {
     var self = this;
@@ -422,6 +453,8 @@
       try { S = JSON.parse(strings.dataset.strings); } catch (e) { /* keep the defaults */ }
     }
     labelTables();
+    nameCheckboxes();
+    nameThemeParts();
     setUpTexts();
     setUpClock();
   }
