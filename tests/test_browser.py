@@ -221,7 +221,7 @@ def test_the_preview_reloads_itself_on_save_and_shows_a_bad_save_on_the_page(pag
         page.goto(url)
         assert "Shop is down" in page.inner_text("h1")
         edit(small / "scenarios" / "site-down.yaml", "title: Shop is down", "title: Online shop unreachable")
-        page.wait_for_function("() => /Online shop unreachable/.test(document.querySelector('h1').textContent)",
+        page.wait_for_function("() => /Online shop unreachable/.test((document.querySelector('h1') || {}).textContent)",
                                timeout=30000)
         edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")
         page.wait_for_selector(".cb-preview-problems", timeout=30000)

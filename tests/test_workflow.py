@@ -102,8 +102,13 @@ def test_new_refuses_existing_and_bad_ids(example):
 
 
 def test_new_then_validate_from_the_command_line(example):
+    assert run("codeowners", cwd=example).returncode == 0
     result = run("new", "scenario", "warehouse-fire", "--category", "product-failure", cwd=example)
     assert result.returncode == 0, result.stderr
+    # CI checks CODEOWNERS names every scenario's owners: the new one is added at once
+    assert result.stderr.endswith("added it to .github/CODEOWNERS: its owner role reviews changes to it\n")
+    assert run("codeowners", "--check", cwd=example).returncode == 0
+    assert "/scenarios/warehouse-fire.yaml @" in (example / ".github" / "CODEOWNERS").read_text()
     assert run("validate", "scenarios/warehouse-fire.yaml", cwd=example).returncode == 0
     assert run("validate", "--strict", "scenarios/warehouse-fire.yaml", cwd=example).returncode == 1
 
@@ -125,7 +130,8 @@ def test_codeowners_follows_the_owner_role(example):
         example / ".github" / "CODEOWNERS").read_text()
 
 
-OUT_OF_DATE = "Error: .github/CODEOWNERS is out of date: run `crisisbook codeowners` and commit it\n"
+OUT_OF_DATE = ("Error: .github/CODEOWNERS is out of date (scenarios/data-breach.yaml not as the scenarios and the "
+               "roster say): run `crisisbook codeowners` and commit it\n")
 
 
 def test_codeowners_rewrites_its_block_only_and_keeps_the_projects_own_lines(example):
@@ -141,7 +147,8 @@ def test_codeowners_rewrites_its_block_only_and_keeps_the_projects_own_lines(exa
     # becomes the block, the hand-written line stays
     old = ours.replace(BEGIN, OLD_HEADER).replace(END, "")
     file.write_text(old + "/templates/ @lumora/crisisbook-maintainers\n")
-    assert run("codeowners", "--check", cwd=example).stderr == OUT_OF_DATE
+    assert run("codeowners", "--check", cwd=example).stderr == OUT_OF_DATE.replace(
+        "scenarios/data-breach.yaml not as the scenarios and the roster say", "it has no crisisbook block")
     assert run("codeowners", cwd=example).returncode == 0
     assert file.read_text() == ours + "/templates/ @lumora/crisisbook-maintainers\n"
     # lines before and after the block are the project's: --check passes, a rewrite keeps them
@@ -194,6 +201,7 @@ def test_pre_commit_blocks_a_broken_scenario_printing_its_problem_once(small, tm
     (small / ".venv").symlink_to(Path(sys.prefix))
     # the fixture's "today", so which reviews and approvals are overdue never depends on the clock
     env = {**os.environ, **SOURCE_DATE, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    assert run("codeowners", cwd=small).returncode == 0  # CI checks it, and so does the hook
     assert _git(small, "init", "-q", ".").returncode == 0
     _git(small, "add", "-A")
     assert _git(small, "commit", "-qm", "handbook", "--no-verify").returncode == 0
@@ -217,6 +225,18 @@ def test_pre_commit_blocks_a_broken_scenario_printing_its_problem_once(small, tm
     _git(small, "add", "-A")
     passed = _git(small, "commit", "-m", "Outage: category fixed", env=env)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+    # CODEOWNERS no longer naming a scenario's owners fails CI: the hook says so at the commit
+    owners = small / ".github" / "CODEOWNERS"
+    owners.write_text("".join(line for line in owners.read_text().splitlines(keepends=True)
+                              if "/scenarios/site-down.yaml" not in line))
+    _git(small, "add", "-A")
+    stale = _git(small, "commit", "-m", "CODEOWNERS by hand", env=env)
+    assert stale.returncode == 1
+    assert ("Error: .github/CODEOWNERS is out of date (scenarios/site-down.yaml not as the scenarios and the "
+            "roster say): run `crisisbook codeowners` and commit it") in stale.stdout + stale.stderr
+    assert run("codeowners", cwd=small).returncode == 0  # the fix: back as the last commit has it
+    _git(small, "add", "-A")
+    assert _git(small, "status", "--porcelain").stdout == ""
 
 
 WORKFLOW = REPO / ".github" / "workflows" / "handbook.yml"

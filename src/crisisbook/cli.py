@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EngineFailed
+from .errors import CrisisbookError, EngineFailed, ValidationFailed
 from .report import printable, summary
 
 project_option = click.option(
@@ -168,6 +168,14 @@ def new_scenario_cmd(project: Path, scenario_id: str, category: str, title: str 
 
     path = new_scenario(project, scenario_id, category, title, today())
     click.echo(f"wrote {path}; replace every TODO, then run `crisisbook validate --strict`", err=True)
+    owners = Path(".github") / "CODEOWNERS"
+    if (project / owners).exists():  # CI checks it names every scenario's owners: the new one too
+        try:
+            _write_codeowners(project, owners)
+            click.echo(f"added it to {owners}: its owner role reviews changes to it", err=True)
+        except CrisisbookError:  # another file does not validate yet: no handbook to read owners from
+            click.echo(f"once `crisisbook validate` passes, run `crisisbook codeowners` ({owners} must name "
+                       "the new scenario's owners, or CI fails)", err=True)
 
 
 @new.command(name="handbook")
@@ -191,22 +199,41 @@ def new_handbook_cmd(directory: Path) -> None:
 def codeowners_cmd(project: Path, out: Path, check: bool) -> None:
     """Write CODEOWNERS so each scenario's owner role reviews changes to it: crisisbook's block
     between its marker lines; every other line is kept as written."""
+    from .codeowners import stale
+
+    if check:  # crisisbook's block only: the project's own lines are the project's
+        behind = stale(*_codeowners(project, out))
+        if behind is not None:
+            raise click.ClickException(f"{out} is out of date ({behind}): run `crisisbook codeowners` and commit it")
+        return
+    _write_codeowners(project, out)
+    click.echo(f"wrote {out}", err=True)
+
+
+def _codeowners(project: Path, out: Path):
+    """(the handbook, the file's text or None): what the block is made from, and what it is now."""
     import os
 
     from . import fsguard
     from .build import handbook_of
-    from .codeowners import block, generated, updated
 
-    hb, _ = handbook_of(project, audience="team")  # every scenario has an owner, team-only ones too
+    try:
+        hb, _ = handbook_of(project, audience="team")  # every scenario has an owner, team-only ones too
+    except ValidationFailed as e:  # said by validate (and the hook before this one): not twice
+        errors = sum(p.is_error for p in e.problems)
+        raise click.ClickException(f"{out} can be checked once `crisisbook validate` passes (it finds "
+                                   f"{errors} error{'s' if errors != 1 else ''} now)") from None
     root = project.resolve()
     target = root / out
-    current = fsguard.read_text(root, target) if os.path.lexists(target) else None
-    if check:  # crisisbook's block only: the project's own lines are the project's
-        if generated(current, str(out)) != block(hb):
-            raise click.ClickException(f"{out} is out of date: run `crisisbook codeowners` and commit it")
-        return
-    fsguard.write_bytes(root, target, updated(current, hb, str(out)).encode())
-    click.echo(f"wrote {out}", err=True)
+    return hb, fsguard.read_text(root, target) if os.path.lexists(target) else None, str(out)
+
+
+def _write_codeowners(project: Path, out: Path) -> None:
+    from . import fsguard
+    from .codeowners import updated
+
+    hb, current, name = _codeowners(project, out)
+    fsguard.write_bytes(project.resolve(), project.resolve() / out, updated(current, hb, name).encode())
 
 
 @main.command()

@@ -76,3 +76,29 @@ def _old_generated(text: str) -> tuple[int, int] | None:
             break
         end += len(line)
     return 0, end
+
+
+def stale(hb: Handbook, text: str | None, name: str) -> str | None:
+    """None when the file's block is crisisbook's, else what differs, in a few words."""
+    have, want = generated(text, name), block(hb)
+    if have == want:
+        return None
+    if have is None:
+        return "it has no crisisbook block" if text else "there is no such file"
+    old, new = _by_scenario(have), _by_scenario(want)
+    differ = [path.strip("/") for path in sorted(old.keys() | new.keys()) if old.get(path) != new.get(path)]
+    if not differ:
+        return "its block was edited by hand"
+    shown = ", ".join(differ[:3]) + (f" and {len(differ) - 3} more" if len(differ) > 3 else "")
+    return f"{shown} not as the scenarios and the roster say"
+
+
+def _by_scenario(text: str) -> dict[str, str]:
+    """A block's lines by the scenario file each is about ("/scenarios/x.yaml")."""
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("/scenarios/"):
+            out[line.split()[0]] = line
+        elif line.startswith("# /scenarios/"):
+            out[line.split()[1].rstrip(":")] = line
+    return out
