@@ -351,3 +351,160 @@ def test_a_web_page_can_neither_read_the_preview_nor_break_its_reload(small):
     assert output.count("preview: ") == 1, output
     assert REFUSED.format(f"host 'attacker.example:{port}'") in output.splitlines()
     assert "Traceback" not in output and "request failed" not in output, output
+
+
+def panel_lines(page: str) -> list[str]:
+    """The problem lines of the served page's problems panel, in order, as the author reads them."""
+    import html
+
+    return [html.unescape(line) for line in re.findall(r'<div class="cb-preview-problem"[^>]*>(.*?)</div>', page, re.S)]
+
+
+def english_first(root) -> None:
+    """site-down.yaml untranslated but not marked English-only: a warning for each of its 24 text fields."""
+    edit(root / "scenarios" / "site-down.yaml", "languages: [en]  # not yet translated: the Chinese edition "
+                                                "links to the English page\n", "")
+
+
+KETTLE_ERROR = ("scenarios/kettle-leak.yaml:2:11: category: 'product-failur' is not allowed (did you mean "
+                "'product-failure'?)")
+BAD_SAVES = [  # (scenario, the edit, the line its error shows in the panel)
+    ("board-leak", ("category: employee-misconduct", "category: misconduct"),
+     "scenarios/board-leak.yaml:2:11: category: 'misconduct' is not allowed"),
+    ("kettle-leak", ("category: product-failure", "category: product-failur"), KETTLE_ERROR)]
+PANEL = [KETTLE_ERROR,  # the file just saved: its error first, then every other error, in full
+         "scenarios/board-leak.yaml:2:11: category: 'misconduct' is not allowed (did you mean "
+         "'employee-misconduct'?)",
+         "scenarios/kettle-leak.yaml:7:16: warning: last_reviewed: overdue for review since 2026-04-10 "
+         "(last reviewed 2026-01-10, every 90d)",
+         "scenarios/kettle-leak.yaml:83:84: warning: statements[2].approval.expires: approval expired on "
+         "2026-05-10: have it approved again, or mark it draft",
+         "scenarios/site-down.yaml: 24 warnings (run crisisbook validate to see them)"]
+
+
+def bad_saves(small, serving: Serving, url: str) -> None:
+    """Break two scenarios one after the other, each time waiting until the panel shows it."""
+    for name, (old, new), line in BAD_SAVES:
+        edit(small / "scenarios" / f"{name}.yaml", old, new)
+        assert wait_for(lambda: any(p.startswith(line) for p in panel_lines(fetch(url))), 60), name
+
+
+def test_after_a_bad_save_its_errors_come_first_and_other_files_warnings_are_one_line(small, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")  # the fixture's "today", 2026-06-01
+    english_first(small)
+    serving = Serving(small)
+    url = serving.url("scenarios/kettle-leak/")
+    try:
+        assert wait_for(lambda: "Kettle leaks when full" in fetch(url)), "preview did not start"
+        bad_saves(small, serving, url)
+        page = fetch(url)
+    finally:
+        output = serving.stop()
+    assert panel_lines(page) == PANEL
+    assert "Kettle leaks when full" in page  # the last good page, below the problems
+    lines = output.splitlines()
+    last = len(lines) - 1 - lines[::-1].index(KETTLE_ERROR)
+    assert lines[last:last + 6] == PANEL + ["2 errors, 26 warnings; nothing was built; the preview keeps the "
+                                            "last good pages"]
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)])  # a phone, a laptop
+def test_the_first_error_is_on_screen_and_the_panel_leaves_the_page_in_view(small, monkeypatch, chromium,
+                                                                            tmp_path, width, height):
+    """The panel is sticky: unbounded, 24 lines of warnings made it taller than the screen, and
+    the error just made was below its bottom edge whichever way the author scrolled."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")
+    english_first(small)
+    serving = Serving(small)
+    url = serving.url("scenarios/kettle-leak/")
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    try:
+        assert wait_for(lambda: "Kettle leaks when full" in fetch(url)), "preview did not start"
+        bad_saves(small, serving, url)
+        tab = context.new_page()
+        tab.goto(url)
+        for scrolled in (0, 3000):  # at the top of the page, and read far down it
+            tab.evaluate(f"window.scrollTo(0, {scrolled})")
+            tab.screenshot(path=str(tmp_path / f"problems-{width}x{height}-{scrolled}.png"))
+            panel = tab.locator(".cb-preview-problems").bounding_box()
+            first = tab.locator(".cb-preview-problem").first
+            box = first.bounding_box()
+            assert first.inner_text() == KETTLE_ERROR
+            assert 0 <= panel["y"] and panel["y"] + panel["height"] <= 0.4 * height, (scrolled, panel)
+            assert panel["y"] <= box["y"] and box["y"] + box["height"] <= panel["y"] + panel["height"], (scrolled, box)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    finally:
+        context.close()
+        serving.stop()
+
+
+def paragraphs(page: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<p\b.*?</p>", page, re.S)]
+
+
+TO_CHINESE = ["此預覽顯示的是英文版；要預覽中文版，請執行 crisisbook serve --lang zh-Hant。 返回英文版",
+              "This preview shows the English edition; run crisisbook serve --lang zh-Hant to preview the "
+              "Chinese one. Back to the English edition"]
+
+
+def test_the_language_link_to_an_edition_not_previewed_says_how_to_preview_it(small):
+    from urllib.parse import urljoin
+
+    serving = Serving(small)
+    url = serving.url("scenarios/kettle-leak/")
+    try:
+        assert wait_for(lambda: "Kettle leaks when full" in fetch(url)), "preview did not start"
+        link = re.search(r'<a href="([^"]+)" lang="zh-Hant"', fetch(url)).group(1)
+        assert link == "../../zh-Hant/scenarios/kettle-leak/"
+        for path in (urljoin("/scenarios/kettle-leak/", link), "/zh-Hant/", "/zh-Hant"):
+            status, page = request(serving.port, path, "127.0.0.1")
+            assert (status, paragraphs(page)) == (200, TO_CHINESE), path
+            assert '<a href="/">Back to the English edition</a>' in page
+        assert request(serving.port, "/scenarios/no-such-page/", "127.0.0.1")[0] == 404
+        assert request(serving.port, "/zh-Hantx/", "127.0.0.1")[0] == 404  # not the edition's folder
+    finally:
+        output = serving.stop()
+    assert "Traceback" not in output
+
+
+def test_serve_lang_previews_that_edition_at_the_address_build_publishes_it(small, monkeypatch):
+    from crisisbook.build import build
+    from crisisbook.live import undecorated
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")  # one date for both: 2026-06-01
+    serving = Serving(small, "--lang", "zh-Hant")
+    url = serving.url("zh-Hant/scenarios/kettle-leak/")
+    try:
+        assert wait_for(lambda: "水煲注滿時漏水" in fetch(url)), "preview did not start"
+        edit(small / "scenarios" / "kettle-leak.yaml", "zh-Hant: 水煲注滿時漏水", "zh-Hant: 水煲注水後漏水")
+        pages = ("zh-Hant/scenarios/kettle-leak/", "zh-Hant/roles/spokesperson/")  # the role's lists the title
+        assert wait_for(lambda: all("水煲注水後漏水" in fetch(serving.url(p)) for p in pages)), "not at /zh-Hant/"
+        served = {path: undecorated(fetch(serving.url(path))) for path in pages}
+        status, home = request(serving.port, "/", "127.0.0.1")
+        other = request(serving.port, "/scenarios/kettle-leak/", "127.0.0.1")
+    finally:
+        output = serving.stop()
+    assert (status, paragraphs(home)) == (200, [
+        "此預覽顯示的是中文版；要預覽英文版，請執行 crisisbook serve --lang en。 返回中文版",
+        "This preview shows the Chinese edition; run crisisbook serve --lang en to preview the English one. "
+        "Back to the Chinese edition"][::-1])
+    assert '<a href="/zh-Hant/">' in home and other == (status, home)
+    assert re.search(rf"^serving on http://127\.0\.0\.1:{serving.port}/zh-Hant/ \(ready in", output, re.M), output
+    build(small)
+    for path, page in served.items():
+        assert page == (small / "site" / path / "index.html").read_text(encoding="utf-8"), path
+
+
+def test_problem_lines_keep_a_note_with_its_error_and_count_one_warning_as_one():
+    from crisisbook.previewtext import problem_lines
+    from crisisbook.report import NOTE, WARNING, Problem
+
+    note = "2 checks skipped in scenarios/b.yaml until line 4 is fixed"
+    problems = [Problem("scenarios/a.yaml", 3, 5, "title", "no zh-Hant translation", WARNING),
+                Problem("scenarios/b.yaml", 4, 2, "owner", "unknown role 'cfo'"),
+                Problem("scenarios/b.yaml", 4, 0, "", note, NOTE),
+                Problem("scenarios/c.yaml", 9, 1, "summary", "TODO marker", WARNING)]
+    assert problem_lines(problems, {"scenarios/c.yaml"}) == [
+        "scenarios/b.yaml:4:2: owner: unknown role 'cfo'", note,
+        "scenarios/c.yaml:9:1: warning: summary: TODO marker",
+        "scenarios/a.yaml: 1 warning (run crisisbook validate to see them)"]

@@ -129,7 +129,8 @@ def build(project: Path, site_dir: Path | None, strict: bool, engine: str, offli
 @main.command()
 @project_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-@click.option("--lang", default=None, help="Language to preview (default: the handbook's default).")
+@click.option("--lang", default=None, help="Language to preview (default: the handbook's default), at the address `build` "
+                   "publishes it at (/zh-Hant/).")
 @click.option("--engine", type=click.Choice(["mkdocs", "properdocs"]), default="mkdocs", show_default=True,
               help="The site engine that turns the Markdown into HTML.")
 @audience_option

@@ -199,10 +199,14 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class Server:
-    """Serves one folder to the browser; pages reload themselves when `changed()` is called."""
+    """Serves one folder to the browser at its edition's address (and, at the other editions'
+    addresses, the page saying how to preview them); pages reload themselves when `changed()`
+    is called."""
 
-    def __init__(self, site_dir: Path, host: str, port: int):
+    def __init__(self, site_dir: Path, host: str, port: int, prefix: str = ""):
         self.site_dir = site_dir
+        self.prefix = prefix  # where the edition is published ("zh-Hant/"): served there, as `build` lays it out
+        self.elsewhere: dict[str, bytes] = {}  # another edition's prefix -> the page its addresses get
         self.epoch = 1
         self.problems: list[str] = []  # the last save's problems, shown above every page
         self.cond = threading.Condition()
@@ -250,6 +254,13 @@ class Server:
         path = posixpath.normpath(unquote(url_path)).lstrip("/")
         if path.startswith("..") or "\0" in path:
             return 404, "text/plain", b"not found"
+        elsewhere = self.elsewhere  # one set of editions for the whole answer (a save may change it)
+        edition = next((p for p in (self.prefix, *elsewhere) if p and _within(path, p)), "")
+        if edition != self.prefix:
+            if edition in elsewhere:  # another edition's page: what previews it
+                return 200, "text/html", elsewhere[edition]
+            return 404, "text/plain", b"not found"
+        path = path[len(self.prefix):] if path.startswith(self.prefix) else ""
         target = site / path if path not in ("", ".") else site
         if target.is_dir():
             target = target / "index.html"
@@ -275,6 +286,11 @@ class Server:
         return page[:at] + added.encode() + page[at:]
 
 
+def _within(path: str, prefix: str) -> bool:
+    """Whether a site path is in the edition published under `prefix` ("" or "zh-Hant/")."""
+    return not prefix or path == prefix[:-1] or path.startswith(prefix)
+
+
 def _script(epoch: int) -> str:
     return ("<script>(function(){var e=%d;function w(){fetch('%s?epoch='+e).then(function(r){return r.text()})"
             ".then(function(t){if(t!=String(e)){location.reload()}else{w()}})"
@@ -282,10 +298,16 @@ def _script(epoch: int) -> str:
 
 
 def _banner(problems: list[str]) -> str:
-    lines = "\n".join(html.escape(p) for p in problems)
+    # at most 40% of the screen, scrolling on its own: the last good page stays in view below,
+    # and the first line, the first error (previewtext.problem_lines), is seen without scrolling
+    # a hanging indent: on a phone each problem wraps over lines, and shows where it starts
+    lines = "".join(f'<div class="cb-preview-problem" style="padding-left:2ch;text-indent:-2ch">'
+                    f'{html.escape(p)}</div>' for p in problems)
     return ('<div class="cb-preview-problems" role="alert" style="position:sticky;top:0;z-index:9;'
-            'background:#b00020;color:#fff;padding:.6em 1em;font:14px/1.4 monospace;white-space:pre-wrap">'
-            f'<strong>The last save has problems; this is the last good page.</strong>\n{lines}</div>')
+            'max-height:40vh;overflow:auto;overscroll-behavior:contain;box-sizing:border-box;'
+            'background:#b00020;color:#fff;padding:.6em 1em;font:14px/1.4 monospace;white-space:pre-wrap;'
+            'overflow-wrap:anywhere"><strong>The last save has problems; this is the last good page.</strong>'
+            f'{lines}</div>')
 
 
 def undecorated(page: str) -> str:

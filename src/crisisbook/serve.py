@@ -1,7 +1,9 @@
 """Live preview: crisisbook re-renders the Markdown when a source changes, the engine (in this
 process, see live.py) builds the pages that changed, and the browser reloads. A bad edit prints
 its problems, in the terminal and above the last good page, which stays on screen. One
-language is previewed at a time (the default, or --lang)."""
+language is previewed at a time (the default, or --lang), at the address `build` publishes it
+at (/zh-Hant/); a link into another edition gets a page naming the command that previews it.
+Building every edition would double the first preview (114 s at 1,000 scenarios, BENCHMARKS.md)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from .checker import Checker
 from . import fsguard
 from .errors import CrisisbookError, ValidationFailed
 from .live import Engine, Server
+from .load import display_name
 from .model import ALL_STAFF
+from .previewtext import elsewhere_page, problem_lines
 from .render import Renderer
 from .search import Reindexer
 from .validate import today
@@ -46,6 +50,7 @@ class Preview:
         self.written: dict = {}  # Markdown file -> hash of the bytes last written there
         self.hb = None  # the handbook of the last good refresh
         self.edition_lang: str | None = None
+        self.editions: list = []  # every edition of the last good refresh (site.Edition), the previewed one first
 
     def refresh(self) -> tuple[Path, list[str]]:
         """Render one language into build/docs/<lang>; returns the engine config to serve and
@@ -58,6 +63,7 @@ class Preview:
         the_plan = plan(self.root, hb, day, langs=[lang], renderer=self._renderer(), cache=self.pages)
         edition = next(e for e in the_plan.editions if e.lang == lang)
         self.hb, self.edition_lang = hb, lang
+        self.editions = [edition] + [e for e in the_plan.editions if e is not edition]
         return write_edition(self.root, the_plan, edition, self.root / WORK, self.root / "site", offline=False,
                              known=self.written)
 
@@ -77,6 +83,8 @@ class _Handler(FileSystemEventHandler):
     def __init__(self, preview: Preview, engine: Engine, server: Server, config: Path, reindexer: Reindexer):
         self.preview, self.engine, self.server, self.reindexer = preview, engine, server, reindexer
         self.timer, self.lock = None, threading.Lock()
+        self.saved: set[str] = set()  # the sources saved since the last refresh, as problems name them
+        self.saved_lock = threading.Lock()
         self.config = config.read_bytes()  # the engine config the engine's state was built from
 
     def on_any_event(self, event):
@@ -84,6 +92,8 @@ class _Handler(FileSystemEventHandler):
         paths = (str(event.src_path), str(getattr(event, "dest_path", "") or ""))  # an editor's rename
         if event.event_type not in _CHANGES or event.is_directory or not any(p.endswith(_SOURCES) for p in paths):
             return
+        with self.saved_lock:
+            self.saved.update(display_name(Path(p), self.preview.root) for p in paths if p.endswith(_SOURCES))
         if self.timer:
             self.timer.cancel()
         self.timer = threading.Timer(0.1, self.refresh)
@@ -99,10 +109,12 @@ class _Handler(FileSystemEventHandler):
 
     def _refresh(self) -> None:
         started = time.perf_counter()
+        with self.saved_lock:
+            saved, self.saved = self.saved, set()
         try:
             config, written = self.preview.refresh()
         except ValidationFailed as e:
-            lines = [str(problem) for problem in e.problems]
+            lines = problem_lines(e.problems, saved)
             for line in lines:
                 click.echo(line, err=True)
             click.echo(f"{e.format_message()}; the preview keeps the last good pages", err=True)
@@ -112,6 +124,7 @@ class _Handler(FileSystemEventHandler):
             click.echo(f"Error: {e.format_message()}", err=True)
             self.server.changed([f"Error: {e.format_message()}"])
             return
+        self.server.elsewhere = _notices(self.preview.editions)  # organisation.yaml may list other languages now
         text = config.read_bytes()
         _, files, _, _ = self.engine.state
         if text != self.config or len(written) > _PARTIAL_UP_TO \
@@ -138,6 +151,12 @@ def _scenario_page(name: str) -> bool:
     return name.startswith("scenarios/") and name != "scenarios/index.md"
 
 
+def _notices(all_editions: list) -> dict[str, bytes]:
+    """The page each edition not previewed gets (all_editions[0] is the previewed one), by its prefix."""
+    shown = all_editions[0]
+    return {e.prefix: elsewhere_page(shown, e) for e in all_editions[1:]}
+
+
 def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
@@ -162,14 +181,15 @@ def serve(root: Path, dev_addr: str, lang: str | None = None, engine: str = "mkd
     reindexer = Reindexer(preview.edition_lang, root)  # crisisbook's search index, as `build` makes it
     reindexer.submit(live.site_dir, live.search_sections(), preview.hb)
     host, _, port = dev_addr.rpartition(":")
-    server = Server(live.site_dir, host or "127.0.0.1", int(port))
+    server = Server(live.site_dir, host or "127.0.0.1", int(port), preview.editions[0].prefix)
+    server.elsewhere = _notices(preview.editions)
     observer = Observer()
     handler = _Handler(preview, live, server, config, reindexer)
     for folder in WATCHED:
         if (root / folder).is_dir():
             observer.schedule(handler, str(root / folder), recursive=True)
     observer.start()
-    click.echo(f"serving on http://{host or '127.0.0.1'}:{port}/ "
+    click.echo(f"serving on http://{host or '127.0.0.1'}:{port}/{preview.editions[0].prefix} "
                f"(ready in {time.perf_counter() - started:.1f}s; Ctrl-C stops)", err=True)
     # SIGTERM (from a supervisor or a test) stops the server like Ctrl-C
     signal.signal(signal.SIGTERM, _interrupt)
