@@ -7,6 +7,7 @@ field, so a PR lead sees all of their mistakes in one run.
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 import difflib
 import os
 import re
@@ -141,6 +142,9 @@ def _message(e, rules) -> str:
     if e.rule == "type" and e.constraint == "slug" and isinstance(value, str) and len(value) > S.MAX_ID \
             and _SLUG.fullmatch(value):
         return f"is {len(value)} characters long: an id has at most {S.MAX_ID} (it names a page and its file)"
+    if e.rule == "type" and e.constraint == "isodate" and isinstance(value, str) \
+            and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return f"{value} is no date of the calendar: check the month and the day"
     if e.rule == "type":
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in
                              (e.constraint if isinstance(e.constraint, list) else [e.constraint]))
@@ -415,7 +419,21 @@ def _run(doc: Document, fields, needs, check, bad: dict, pb: Playbook, out: list
         return  # it needs what was left out (the only review step): it waits for the fix
     # only errors that stand on their own: not a warning the left-out items would answer (a
     # role owning no step), not a reference to a left-out item ("unknown statement 'x'")
-    out += [p for p in found if p.is_error and not any(f"'{i}'" in p.message for i in ids)]
+    out += [_hint_with(p, ids) for p in found if p.is_error and not any(f"'{i}'" in p.message for i in ids)]
+
+
+_LISTED = re.compile(r"'([^']+)' \(expected one of: ([^)]*)\)")
+
+
+def _hint_with(p: Problem, ids: set) -> Problem:
+    """A problem found with some items left out, its hint made again with their ids too: the
+    statement meant by 'holdng' is the one left out for a mistake of its own."""
+    m = _LISTED.search(p.message) if ids else None
+    if m is None:
+        return p
+    known = [*m.group(2).split(", "), *sorted(ids)]
+    hint = suggest(m.group(1), known)
+    return dataclasses.replace(p, message=p.message[:m.start()] + f"'{m.group(1)}'{hint}" + p.message[m.end():])
 
 
 def skip_notes(skips: list[Skip]) -> list[Problem]:
