@@ -180,3 +180,14 @@ def test_completion_offers_the_categories_with_their_meaning(server):
     documentation = outage.get("documentation")
     shown = documentation["value"] if isinstance(documentation, dict) else documentation
     assert shown == "The website, app or service is down or broken."
+
+
+def test_a_value_out_of_its_form_is_explained_in_words(server):
+    """`by: 30 min` was flagged with the raw pattern ("does not match the pattern of
+    ^(?:(0|[1-9][0-9]{0,3})(m|h|d|w))…"); the editor says what validate says."""
+    text = SCENARIO_FILE.read_text(encoding="utf-8")
+    broken = text.replace("by: 15m", "by: 15 minutes", 1)
+    assert broken != text
+    problems = server.problems(server.open(SCENARIO_FILE.with_name("worded-duration.yaml"), broken))
+    assert [p["message"] for p in problems] == [
+        "Must be a duration such as 15m, 2h, 3d or 2w (minutes, hours, days, weeks)."]

@@ -45,6 +45,13 @@ _PATTERNS = {
     "duration": r"(0|[1-9][0-9]{0,3})(m|h|d|w)",
     "isodate": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
 }
+# What the editor says when a value is not in its form: validate's words, not the raw pattern
+# (yaml-language-server shows `patternErrorMessage` in place of "does not match the pattern").
+_PATTERN_MESSAGES = {
+    "slug": "Must be an id: lowercase letters, digits and hyphens, such as crisis-lead.",
+    "duration": "Must be a duration such as 15m, 2h, 3d or 2w (minutes, hours, days, weeks).",
+    "isodate": "Must be a date written YYYY-MM-DD, such as 2026-11-01.",
+}
 # Digits that make a whole number of at least 0 or 1 (quoted digits are coerced, see schema.py).
 _DIGITS_AT_LEAST = {0: S.WHOLE_NUMBER, 1: r"[0-9]*[1-9][0-9]*"}
 
@@ -66,9 +73,9 @@ def _text(maxchars: int) -> dict:
                              "additionalProperties": line}]}
 
 
-def _string(regex: str) -> dict:
+def _string(regex: str, message: str | None = None) -> dict:
     """Text in a given form; a number when the form admits digits alone (ids, user names)."""
-    out = {"type": "string", "pattern": _anchored(regex)}
+    out = {"type": "string", "pattern": _anchored(regex)} | ({"patternErrorMessage": message} if message else {})
     if regex == S.SLUG:
         out["maxLength"] = S.MAX_ID
     if re.fullmatch(regex, "0123"):
@@ -89,7 +96,7 @@ def _by_type(rules: dict) -> dict:
     if kind == "text":
         return _text(rules.get("maxchars", S.MAX_CHARS))
     if kind in _PATTERNS:
-        return _string(_PATTERNS[kind])
+        return _string(_PATTERNS[kind], _PATTERN_MESSAGES[kind])
     if kind == "integer":
         return _whole_number(rules)
     if kind == "boolean":
