@@ -4,6 +4,8 @@ with pdfminer for where each word is drawn: inside the page's margins, never ove
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pypdf import PdfReader
 
@@ -120,9 +122,15 @@ def misplaced_words(path, right_margin: float) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("document", ["checklist.pdf", "action-cards.pdf", "scenario.pdf"])
-@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
-@pytest.mark.parametrize("scenario", SCENARIOS)
+def every_document(test):
+    """`test` for each scenario's checklist, action cards and scenario, in both languages."""
+    for mark in (pytest.mark.parametrize("scenario", SCENARIOS), pytest.mark.parametrize("lang", ["en", "zh-Hant"]),
+                 pytest.mark.parametrize("document", ["checklist.pdf", "action-cards.pdf", "scenario.pdf"])):
+        test = mark(test)
+    return test
+
+
+@every_document
 def test_no_word_runs_off_the_page_or_over_another(printed, lang, scenario, document):
     """A long e-mail address in the key contacts' columns used to run into the next column, or
     past the page's edge (x = 597 pt on a 595 pt page); it wraps inside its column instead."""
@@ -311,3 +319,180 @@ def test_phone_numbers_on_paper_never_break(template):
     spans = re.findall(r'(<span class="(?:cb-)?tel">)?\+852 \d{4} \d{4}', html)
     assert len(spans) > 3 and all(spans), f"{spans.count('')} of {len(spans)} numbers may break"
     assert ".tel, .cb-tel { white-space: nowrap; }" in (REPO / "templates" / "print" / "print.css").read_text()
+
+
+def test_untranslated_text_on_chinese_paper_is_labelled(printed, example, tmp_path):
+    """As the site marks it (render.Fallback): English shown for want of a translation is followed
+    by "[未有中文版本]", in every document; translated text is not."""
+    from conftest import edit
+    recall = example / "scenarios" / "product-recall.yaml"
+    edit(recall, "        zh-Hant: >-\n          收集每宗報告的型號、序號及購買日期，並與生產記錄核對，"
+                 "查看是否屬同一批次、同一生產線或同一零件供應商。\n", "")
+    edit(recall, "      zh-Hant: 記者查詢回應\n", "")
+    for path in print_scenarios(example, ["product-recall"], tmp_path / "paper", "zh-Hant"):
+        content = _squeezed(text(path))
+        assert "componentsupplier.[未有中文版本]" in content, path.name
+        if path.name == "scenario.pdf":
+            assert "Answerforjournalists[未有中文版本]" in content and "記者查詢回應" not in content
+    translated = text(printed / "zh-Hant" / "product-recall" / "scenario.pdf")
+    assert "記者查詢回應" in translated and "未有中文版本" not in translated
+
+
+def lines_drawn(path) -> list[tuple[int, float, float, str]]:
+    """(page number, bottom, top, text) of every line of text above the footer, page by page,
+    top to bottom (pdfminer's layout analysis; the scenario PDF has one column)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextLineHorizontal
+    out = []
+    for number, page in enumerate(extract_pages(path), start=1):
+        found = [(number, line.y0, line.y1, line.get_text().strip()) for line in _lines(page, LTTextLineHorizontal)
+                 if line.y0 > 16 * MM and line.get_text().strip()]
+        out += sorted(found, key=lambda line: -line[2])
+    return out
+
+
+def _lines(layout, kind):
+    for item in layout:
+        if isinstance(item, kind):
+            yield item
+        elif hasattr(item, "__iter__"):
+            yield from _lines(item, kind)
+
+
+HALF_PAGE = (297 - 12 - 16) * MM / 2  # of the A4 page's text area (print.css: @page)
+
+
+def split_statements(path, sc, lang: str) -> list[str]:
+    """Statement blocks (title to text's end) printed across a page break though shorter than
+    half a page, or leaving a single line on either page."""
+    p = printer(REPO, lang)
+    heads = [st.title.get(lang) for st in sc.statements] + [p.s["scenario"]["replies"]]
+    lines = lines_drawn(path)
+    starts = [next(i for i, line in enumerate(lines) if line[3] == head or line[3].endswith(" " + head))
+              for head in heads]
+    found = []
+    for head, start, end in zip(heads, starts, starts[1:]):
+        parts = {}
+        for number, bottom, top, _ in lines[start:end]:
+            parts.setdefault(number, []).append((bottom, top))
+        if len(parts) == 1:
+            continue
+        height = sum(max(t for _, t in part) - min(b for b, _ in part) for part in parts.values())
+        if height < HALF_PAGE:
+            found.append(f"{head!r} ({height:.0f} pt) is split over pages {sorted(parts)}")
+        found += [f"{head!r}: one line alone on page {n}" for n, part in parts.items() if len(part) < 2]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_a_statement_is_never_split_over_pages_unless_it_is_long(printed, lang, scenario):
+    """The product-recall scenario split its stop-sale notice and a legend of blanks over two
+    pages, and left a statement's last line alone at the top of page 6."""
+    from crisisbook.build import handbook_of
+    sc = next(s for s in handbook_of(REPO)[0].scenarios if s.id == scenario)
+    assert split_statements(printed / lang / scenario / "scenario.pdf", sc, lang) == []
+
+
+def _texts(sc, lang: str) -> list[str]:
+    """Each paragraph-like text of a scenario, squeezed: what one block on paper holds."""
+    texts = [sc.summary, *(st.text for st in sc.statements), *(r.reply for r in sc.replies),
+             *(step.do for step in sc.steps), *sc.donts, *sc.review_questions,
+             *(description for _, description in sc.severity)]
+    return [_squeezed(t.get(lang)) for t in texts]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_no_page_begins_with_one_line_of_a_paragraph(printed, lang, scenario):
+    """A page whose first line stands alone (a paragraph's gap below it) and continues the
+    previous page's last line within one text is a widow."""
+    from crisisbook.build import handbook_of
+    sc = next(s for s in handbook_of(REPO)[0].scenarios if s.id == scenario)
+    texts = _texts(sc, lang)
+    lines = lines_drawn(printed / lang / scenario / "scenario.pdf")
+    widows = []
+    for before, first, second in zip(lines, lines[1:], lines[2:]):
+        if first[0] == before[0] or second[0] != first[0]:
+            continue  # not the first line of a page, or alone on its page
+        alone = first[1] - second[2] > 0.5 * (first[2] - first[1])
+        joined = _squeezed(before[3] + first[3])
+        if alone and any(joined in t for t in texts):
+            widows.append(f"page {first[0]}: {first[3]!r}")
+    assert widows == []
+
+
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def addresses() -> set[str]:
+    return {a for folder in ("playbook", "scenarios") for f in (REPO / folder).glob("*.yaml")
+            for a in ADDRESS.findall(f.read_text(encoding="utf-8"))}
+
+
+def cut_addresses(path, known: set[str]) -> list[str]:
+    """Lines that end inside an e-mail address anywhere but after its "@" or before a ".", or
+    carry fewer than 3 of its characters to the next line."""
+    found = []
+    for number, _, words in words_drawn(path):
+        for *_, word in words:
+            piece = word.lstrip("<([")
+            for address in known:
+                rest = address[len(piece):]
+                if "@" in piece and address.startswith(piece) and rest:
+                    if len(rest) < 3 or not (piece.endswith("@") or rest.startswith(".")):
+                        found.append(f"page {number}: {piece!r} / {rest!r}")
+    return found
+
+
+@every_document
+def test_an_address_wraps_only_after_its_at_or_before_a_dot(printed, lang, scenario, document):
+    """Cards printed "newsdesk@citytv.exampl" / "e"."""
+    assert cut_addresses(printed / lang / scenario / document, addresses()) == []
+
+
+def test_the_whole_handbook_wraps_addresses_only_after_the_at_or_before_a_dot(printed):
+    assert cut_addresses(printed / "en" / "handbook.pdf", addresses()) == []
+
+
+def test_an_address_may_wrap_after_its_at_and_before_each_dot():
+    from crisisbook.pdf import email
+    assert email("news.desk@city-tv.example") == "news<wbr>.desk@<wbr>city-tv<wbr>.example"
+    assert email("<x>@y.hk") == "&lt;x&gt;@<wbr>y<wbr>.hk"
+
+
+def cjk_fonts(path) -> set[str]:
+    return {f["/BaseFont"].split("+")[-1] for page in PdfReader(path).pages
+            for f in page["/Resources"]["/Font"].values() if "CJK" in f["/BaseFont"]}
+
+
+def test_chinese_paper_sets_chinese_in_traditional_chinese_faces(printed, tmp_path):
+    """Mock press posts and letters asked for `serif`, and Chinese in them came from Noto Sans
+    CJK JP (Japanese glyph shapes); every CJK face on zh-Hant paper is a TC (or HK) one."""
+    paper = [*(printed / "zh-Hant").glob("*/*.pdf"),
+             *drill_pack(REPO, "product-recall", tmp_path / "drill", "zh-Hant")]
+    fonts = set().union(*map(cjk_fonts, paper))
+    assert "Noto-Serif-CJK-TC" in fonts  # the press post's inject card
+    assert {f for f in fonts if not re.search(r"CJK-(TC|HK)(-|$)", f)} == set()
+
+
+def test_chinese_paper_gives_durations_in_chinese(printed):
+    checklist = text(printed / "zh-Hant" / "product-recall" / "checklist.pdf")
+    assert "15分鐘" in checklist and "1小時" in checklist and "15m" not in checklist
+    cards = _squeezed(text(printed / "zh-Hant" / "product-recall" / "action-cards.pdf"))
+    assert "T+15分鐘" in cards and "T+1h" not in cards
+
+
+def test_a_statement_longer_than_a_page_still_breaks(example, tmp_path):
+    """Kept whole where it fits, a statement that cannot fit on one page is printed over several,
+    every line of it, never one line alone on a page."""
+    from conftest import edit
+    line = "Further questions: {press_email}. Next update by {next_update_time}."
+    edit(example / "scenarios" / "product-recall.yaml", f"        {line}\n",  # 100 lines, within 5,000 characters
+         f"        {line}\n" + "".join(f"        {n}. Next update by {{next_update_time}}.\n" for n in range(100)))
+    p = printer(example, "en")
+    sc = next(s for s in p.hb.scenarios if s.id == "product-recall")
+    path = p.pdf("scenario.html.j2", tmp_path / "scenario.pdf", tmp_path, sc=sc)
+    content = text(path)
+    assert all(f"{n}. Next update by" in content for n in range(100))
+    assert split_statements(path, sc, "en") == []

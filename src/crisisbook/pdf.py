@@ -23,9 +23,7 @@ from markupsafe import Markup, escape
 from . import fsguard
 from .errors import CrisisbookError, PrintError, RenderError
 from .model import Handbook, Text
-from .render import TemplateLoader, _where, phones_whole, span
-
-
+from .render import TemplateLoader, _where, deadline, phones_whole, span
 
 
 # Bounds on one document, past validate's limits on what a scenario holds (README, "Limits"): a
@@ -92,6 +90,31 @@ def phones(text) -> Markup:
     return Markup(phones_whole(str(escape(text))))
 
 
+def translator(lang: str, note: str):
+    """The `t` filter of paper in `lang`: a Text in that language, else its default language's
+    text marked as untranslated (print.css labels .cb-untranslated with `note`), as the site
+    marks it (render.translate)."""
+    def t(value):
+        if not isinstance(value, Text):
+            return value
+        if lang in value.values:
+            return value.values[lang]
+        return Markup('<span class="cb-untranslated" lang="{}" data-note="{}">{}</span>').format(
+            value.default, note, value.get(lang))
+    return t
+
+
+# Where an e-mail address may wrap: after its "@" and before a ".", so that a line never ends
+# inside a name ("newsdesk@citytv.exampl" / "e").
+_ADDRESS_BREAK = re.compile(r"(?<=@)|(?=\.)")
+
+
+def email(address) -> Markup:
+    """Escaped address with a <wbr> at each place it may wrap (it adds nothing to what is copied
+    or searched); print.css (.addr) breaks it nowhere else while its pieces fit."""
+    return Markup(_ADDRESS_BREAK.sub("<wbr>", str(escape(address))))
+
+
 def qr_svg(url: str) -> str:
     """An inline SVG QR code (no image library needed)."""
     import qrcode
@@ -117,8 +140,11 @@ class Printer:
         self.env = SandboxedEnvironment(loader=TemplateLoader(self.root, [self.base]),
                                         undefined=jinja2.StrictUndefined, autoescape=True,
                                         trim_blocks=True, lstrip_blocks=True)
-        self.env.filters["t"] = lambda v: v.get(lang) if isinstance(v, Text) else v
+        self.env.filters["t"] = translator(lang, self.s.get("untranslated_mark", ""))
+        self.env.filters["plain"] = lambda v: v.get(lang) if isinstance(v, Text) else v  # <title>: no markup
         self.env.filters["span"] = span
+        self.env.filters["deadline"] = deadline
+        self.env.filters["email"] = email
         self.env.filters["emoji"] = emoji
         self.env.filters["phones"] = phones
         self.env.globals["qr"] = lambda path: Markup(qr_svg(self.url(path))) if stamp.site_url else ""

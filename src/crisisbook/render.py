@@ -214,8 +214,11 @@ def span(duration: str, units: dict) -> str:
     return duration[:-1] + units.get(duration[-1], duration[-1])
 
 
-def deadline(by: str) -> Markdown:
-    return Markdown(f"T+{md(by)}")
+def deadline(by: str, units: dict) -> Markdown:
+    """A step's deadline, 'T+4h', in the page's language ('T+4小時')."""
+    return Markdown(f"T+{md(span(by, units))}")
+
+
 def _trusted(strings):
     """templates/strings.yaml, the handbook's interface text, is part of the templates (reviewed
     as code) and may be written as Markdown: each string marked safe."""
