@@ -31,6 +31,12 @@ def test_a_pages_front_matter_reaches_every_page_as_text_in_every_edition(small)
     # MultiMarkdown's `Key: value` lines, which the engine reads as meta data too
     (small / "docs" / "more.md").write_text("Title: More <img src=x onerror=alert(3)>\n\nBody text.\n",
                                             encoding="utf-8")
+    # a tab after `title:` (only PyYAML's C loader, the engine's, takes it); an empty block, then one
+    # the engine would have read as the page's meta
+    (small / "docs" / "tabbed.md").write_text('---\ntitle:\t"Tab \\x3cimg src=x onerror=alert(4)\\x3e"\n---\n\nBody.\n',
+                                              encoding="utf-8")
+    (small / "docs" / "second.md").write_text('---\n{}\n---\n---\ntitle: "\\x3c/title\\x3e\\x3cimg src=x '
+                                              'onerror=alert(5)\\x3e"\n---\n\nBody.\n', encoding="utf-8")
     result = run("-q", "build", cwd=small)
     assert result.returncode == 0, result.stderr
     pages = sorted((small / "site").rglob("*.html"))
@@ -46,6 +52,10 @@ def test_a_pages_front_matter_reaches_every_page_as_text_in_every_edition(small)
             '"><img src=x onerror=alert(2)>']
         more = parsed(small / "site" / prefix / "more" / "index.html")
         assert more.find(f"{HTML}head/{HTML}title").text.startswith("More <img src=x onerror=alert(3)> - ")
+        tabbed = parsed(small / "site" / prefix / "tabbed" / "index.html")
+        assert tabbed.find(f"{HTML}head/{HTML}title").text.startswith("Tab <img src=x onerror=alert(4)> - ")
+        second = parsed(small / "site" / prefix / "second" / "index.html")
+        assert second.find(f"{HTML}head/{HTML}title").text.startswith("Second - ")  # its own block ignored
     # the untranslated page's note comes after its front matter, which the edition still reads
     zh = (small / "site" / "zh-Hant" / "notes" / "index.html").read_text(encoding="utf-8")
     assert "---" not in zh.split('<article')[1].split("</article>")[0]
@@ -62,7 +72,12 @@ def test_what_docs_may_hold_and_what_its_front_matter_may_say(small):
                                   encoding="utf-8")
     (docs / "heading.md").write_text("# Plans &lt;/title&gt;&lt;img src=x&gt;\n\ntext\n", encoding="utf-8")
     (docs / "titled.md").write_text("---\ntitle: Plans\n---\n# Plans &lt;b&gt;\n", encoding="utf-8")  # title given
+    (docs / "pictured.md").write_text("# ![</title><img src=x onerror=alert(1)>](#a)\n\nbody\n", encoding="utf-8")
+    (docs / "widget.md").write_text("# Widget\n\n[x](https://example.com){: data-md-component=\"source\" }\n",
+                                    encoding="utf-8")
+    (docs / "broken.md").write_text("---\ntitle: [unclosed\n---\n# Broken\n", encoding="utf-8")
     assert docs_problems(small) == [
+        "docs/broken.md:1:1: the front matter is not valid YAML: did not find expected ',' or ']'",
         "docs/heading.md:1:1: the first heading holds '<', and the engine writes the heading into the page's "
         "<title> as markup: write it without '<', or give the page a title in its front matter (title: …)",
         "docs/logo.svg: is published as it is, and a browser would run what such a file holds: docs/ takes pages "
@@ -76,7 +91,10 @@ def test_what_docs_may_hold_and_what_its_front_matter_may_say(small):
         "and folder names (the name becomes the page's address and, without a title, its title)",
         "docs/page.html: is published as it is, and a browser would run what such a file holds: docs/ takes pages "
         "(.md) and .png, .jpg, .jpeg, .gif, .webp, .avif, .ico, .pdf, .txt, .csv; styles and scripts belong in "
-        "templates/assets/"]
+        "templates/assets/",
+        "docs/pictured.md:1:1: the first heading holds '<', and the engine writes the heading into the page's "
+        "<title> as markup: write it without '<', or give the page a title in its front matter (title: …)",
+        "docs/widget.md:3:28: the data-md-component attribute on <a> is the theme's own: remove it"]
 
 
 def test_a_page_the_markdown_engine_would_take_minutes_over_is_one_line(small):
@@ -88,13 +106,26 @@ def test_a_page_the_markdown_engine_would_take_minutes_over_is_one_line(small):
     (docs / "brackets.md").write_text("# Brackets\n\nA [link](severity.md).\n\n" + "[" * 30000 + "\n", encoding="utf-8")
     (docs / "tags.md").write_text("# Tags\n\n" + "<a " * 20000 + "\n", encoding="utf-8")
     (docs / "nested.md").write_text("# Nested\n\n" + "- " * 3000 + "x\n", encoding="utf-8")
+    (docs / "backslashes.md").write_text("# B\n\n" + "\\" * 5000 + "\n", encoding="utf-8")
+    (docs / "wide.md").write_text("# W\n\n" + "|a" * 500 + "|\n" + "|-" * 500 + "|\n", encoding="utf-8")
+    # under the bracket limit in each paragraph, but hundreds of such paragraphs (15 s)
+    (docs / "many.md").write_text("# M\n\n" + ("[" * 299 + " text" * 100 + "\n\n") * 100, encoding="utf-8")
+    (docs / "long.md").write_text("# L\n\n" + "word " * 50_000 + "\n", encoding="utf-8")
     assert docs_problems(small) == [
+        "docs/backslashes.md:3:1: has 5000 backslashes in one paragraph (at most 2000): the Markdown engine's time "
+        "grows with their square; split the paragraph",
         "docs/brackets.md:5:1: has 30000 '[' in one paragraph (at most 300): the Markdown engine's time grows with "
         "their square; split the paragraph, or write \\[ for a bracket",
+        "docs/long.md:1:1: has 250,006 characters: a hand-written page has at most 200,000 (the Markdown engine's "
+        "time grows faster than the page); split it into pages",
+        "docs/many.md:3:1: has too many '[' in long paragraphs (the costliest starts here): the Markdown engine "
+        "tries each as a link up to its paragraph's end; split the paragraphs, or write \\[",
         "docs/nested.md: is nested too deeply for the Markdown engine (lists or quotes inside each other, "
         "hundreds deep): flatten it",
         "docs/tags.md:3:1: has 20000 '<' that start an HTML tag no '>' closes (at most 50; the first is here): the "
-        "Markdown engine's time grows with their square; write &lt; for a '<' that is text"]
+        "Markdown engine's time grows with their square; write &lt; for a '<' that is text",
+        "docs/wide.md:3:1: has a line with 501 '|' (at most 100): a table that wide takes the Markdown engine "
+        "minutes and no reader can read it; split the table"]
 
 
 def test_mkdocs_yml_text_the_theme_writes_into_every_page_is_checked(small):
@@ -114,3 +145,26 @@ def test_mkdocs_yml_text_the_theme_writes_into_every_page_is_checked(small):
         "attribute as it is: use “ ” or ' instead",
         f"mkdocs.yml:{line}:12: copyright: the onerror attribute on <img> would run script in every reader's "
         "browser: remove it"]
+
+
+def test_mkdocs_yml_may_not_load_anything_from_outside_into_every_page(small):
+    """Material loads scripts named under extra.polyfills, Google's fonts unless `font: false`,
+    and asks GitHub's API about repo_url from every page (opened from disk too)."""
+    config = small / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("  font: false", "  font: {text: Roboto}").replace(
+        "extra:\n", "extra:\n  polyfills: ['data:text/javascript,alert(7)']\n  homepage: \"jav\\tascript:alert(8)\"\n")
+    config.write_text(text + "repo_url: https://github.com/lumora/handbook\n", encoding="utf-8")
+    lines = text.splitlines()
+    at = lambda needle: next(i for i, line in enumerate(lines, 1) if needle in line)  # noqa: E731
+    assert docs_problems(small) == [
+        f"mkdocs.yml:{at('font:')}:9: theme.font: write `font: false`: the theme otherwise loads its fonts from "
+        "Google's servers into every page",
+        f"mkdocs.yml:{at('polyfills')}:3: extra.polyfills: not allowed: it loads scripts into every page, from "
+        "wherever it names; remove it (crisisbook's own script is templates/assets/crisisbook.js)",
+        f"mkdocs.yml:{at('polyfills')}:15: extra.polyfills[0]: runs script or opens what is not a page: link to a "
+        "page or a web address",
+        f"mkdocs.yml:{at('homepage')}:13: extra.homepage: runs script or opens what is not a page: link to a page "
+        "or a web address",
+        f"mkdocs.yml:{len(lines) + 1}:1: repo_url: not allowed: the theme then asks GitHub's API about the "
+        "repository from every page a reader opens, telling GitHub who reads the handbook; link to it from a "
+        "page instead"]

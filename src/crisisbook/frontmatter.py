@@ -19,6 +19,7 @@ import yaml
 
 from .report import Problem
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # as MkDocs loads it
 _YAML = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _MORE = re.compile(r"^(?:[ ]{4}|\t)\s*(?P<value>.*)")
@@ -28,20 +29,22 @@ HIDE = {"navigation", "toc", "footer", "path", "tags", "feedback"}
 _TAG = re.compile(r"[^<>&\"'`]+")
 
 
-def split(text: str) -> tuple[dict, str, int]:
-    """(the page's meta data, its body, the body's first line number)."""
+def split(text: str) -> tuple[dict, str, int, str | None]:
+    """(the page's meta data, its body, the body's first line number, what is wrong with the
+    front matter). A block between `---` lines that is not a YAML mapping is left out of the
+    body too: the engine never sees it, and validate says why."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     m = _YAML.match(text)
     if m:
-        try:
-            data = yaml.safe_load(m.group(1))
-        except yaml.YAMLError:
-            data = None
-        if isinstance(data, dict):
-            rest = text[m.end():]
-            body = rest.lstrip("\n")
-            return data, body, _line(text, body)
-        return {}, text, 1  # not a mapping: the engine shows it as text too
+        rest = text[m.end():]
+        body = rest.lstrip("\n")
+        try:  # the engine's own loader: PyYAML's C one takes a tab after `title:`, the Python one not
+            data = yaml.load(m.group(1), Loader=_LOADER)
+        except yaml.YAMLError as e:
+            return {}, body, _line(text, body), f"the front matter is not valid YAML: {getattr(e, 'problem', None) or e}"
+        if not isinstance(data, dict):
+            return {}, body, _line(text, body), "the front matter between the --- lines must be fields (key: value)"
+        return data, body, _line(text, body), None
     data, key, lines = {}, None, text.split("\n")
     taken = 0
     for line in lines:
@@ -58,10 +61,10 @@ def split(text: str) -> tuple[dict, str, int]:
             break
         taken += 1
     if not data:
-        return {}, text, 1
+        return {}, text, 1, None
     rest = "\n".join(lines[taken:])
     body = rest.lstrip("\n")
-    return data, body, _line(text, body)
+    return data, body, _line(text, body), None
 
 
 def _line(text: str, body: str) -> int:
@@ -102,5 +105,7 @@ def for_engine(data: dict, body: str, note: str = "") -> str:
     for key in ("title", "description"):
         if key in kept:
             kept[key] = html.escape(" ".join(str(kept[key]).split()), quote=True)
-    head = f"---\n{yaml.safe_dump(kept, allow_unicode=True, sort_keys=False)}---\n\n" if kept else ""
+    # always a block of crisisbook's own, even an empty one: the engine then never reads one of
+    # the page's (a second `---` block after an empty first one was read as the page's meta)
+    head = f"---\n{yaml.safe_dump(kept, allow_unicode=True, sort_keys=False)}---\n\n"
     return head + note + body

@@ -52,14 +52,18 @@ _SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]")
 _STYLE_LOADS = re.compile(r"url\s*\(|expression\s*\(|@import|behavior\s*:|-moz-binding|image-set\s*\(", re.I)
 
 
+def plain(url: str) -> str:
+    """A URL as the browser takes it: entities decoded, the controls and spaces it skips gone."""
+    return re.sub(r"[\x00-\x20]", "", html.unescape(url)).lower()
+
+
 def runs_script(url: str) -> bool:
     """A link that is not to a page, a web address, a mail address or a phone number: a
     javascript:, vbscript: or data: (other than a plain image) link, however it is spelt."""
-    plain = re.sub(r"[\x00-\x20]", "", html.unescape(url)).lower()
-    scheme = re.match(r"[a-z][a-z0-9+.\-]*:", plain)
-    if not scheme:
+    plain_url = plain(url)
+    if not re.match(r"[a-z][a-z0-9+.\-]*:", plain_url):
         return False  # a page of the site, an anchor
-    return not (plain.startswith(_SCHEMES) or _SAFE_DATA.match(plain))
+    return not (plain_url.startswith(_SCHEMES) or _SAFE_DATA.match(plain_url))
 
 
 def problems(markup: str) -> list[tuple[str, str]]:
@@ -100,6 +104,8 @@ def _attribute(tag: str, svg: bool, name: str, value: str, el) -> list[tuple[str
                          "or a web address")] if bad else []
     if svg:  # presentation attributes (fill, d, viewBox…); links were refused with <a> and <use>
         return [] if name not in ("href", "xlink:href") else [(name, f"<{tag} {name}> is not allowed: remove it")]
+    if name.startswith("data-md-"):  # the theme's own components (data-md-component="source" calls GitHub)
+        return [(name, f"the {name} attribute on <{tag}> is the theme's own: remove it")]
     if name.startswith(("data-", "aria-")) or name in _GLOBAL or name in ATTRIBUTES.get(tag, ()):
         if tag == "input" and name == "type" and value.lower() not in _INPUTS:
             return [(f"<input", f"<input type=\"{value}\"> is not allowed in a hand-written page: only the "
@@ -116,7 +122,9 @@ def title_problem(markup: str) -> str | None:
     first = next((el for el in body if isinstance(el.tag, str)), None) if body is not None else None
     if first is None or first.tag != f"{_HTML}h1":
         return None
-    text = "".join(first.itertext())
+    # the engine's title is the heading's text with each image as its alt text
+    text = "".join(first.itertext()) + "".join(v for el in first.iter() if isinstance(el.tag, str)
+                                               for v in el.attrib.values())
     return None if "<" not in text else (
         "the first heading holds '<', and the engine writes the heading into the page's <title> as markup: "
         "write it without '<', or give the page a title in its front matter (title: …)")

@@ -80,8 +80,8 @@ def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languag
 def _page(file: str, page: str, text: str, converter: _Converter, pages: set[str], team) -> list[Problem]:
     """A hand-written page's problems: its front matter, what the engine could not convert in
     reasonable time, its broken links, and what would run in a reader's browser."""
-    meta, body, _ = frontmatter.split(text)
-    out = frontmatter.problems(file, meta, text)
+    meta, body, _, wrong = frontmatter.split(text)
+    out = frontmatter.problems(file, meta, text) + ([Problem(file, 1, 1, "", wrong)] if wrong else [])
     slow = _too_slow(text)
     if slow:
         return out + [Problem(file, slow[0], 1, "", slow[1])]
@@ -97,21 +97,44 @@ def _page(file: str, page: str, text: str, converter: _Converter, pages: set[str
     return out + _placed(file, text, found)
 
 
-# Python-Markdown takes time that grows with the square of these in one paragraph (each unclosed
-# `[` is tried as the start of a link up to the paragraph's end; each unclosed `<` as a tag's):
-# 16 KB of `[` took a minute, 1 MB would take days, in validate, pre-commit, CI and the engine.
+# Python-Markdown takes time that grows with the square of some runs in one paragraph: each
+# unclosed `[` is tried as a link up to the paragraph's end, each unclosed `<` as a tag's, a run
+# of backslashes or of table cells is rescanned. 16 KB of `[` took a minute, 200 KB of `\` 16 s:
+# in validate, pre-commit, CI and the engine (twice: once per edition). Each bound below keeps a
+# page's conversion well under a second; real pages are far inside them.
+MAX_PAGE = 200_000  # characters of a hand-written page; the longest shipped one has 8,000
 MAX_BRACKETS = 300  # `[` in one paragraph: a page of links has one or two per line
+MAX_BRACKET_WORK = 2_000_000  # `[` times the length of its paragraph, summed over the page
+MAX_BACKSLASHES = 2_000  # in one paragraph
+MAX_CELLS = 100  # `|` on one line: a table's columns
 MAX_UNCLOSED = 50  # `<` starting a tag that no `>` closes before the next `<`, in one page
 
 
 def _too_slow(text: str) -> tuple[int, str] | None:
     """(line, why) for a page the engine's Markdown would take minutes to convert."""
-    line = 1
+    if len(text) > MAX_PAGE:
+        return 1, (f"has {len(text):,} characters: a hand-written page has at most {MAX_PAGE:,} (the Markdown "
+                   "engine's time grows faster than the page); split it into pages")
+    line, work, worst = 1, 0, (0, 1)
     for block in re.split(r"(\n[ \t]*\n)", text):
-        if block.count("[") > MAX_BRACKETS:
-            return line, (f"has {block.count('[')} '[' in one paragraph (at most {MAX_BRACKETS}): the Markdown "
+        brackets = block.count("[")
+        if brackets > MAX_BRACKETS:
+            return line, (f"has {brackets} '[' in one paragraph (at most {MAX_BRACKETS}): the Markdown "
                           "engine's time grows with their square; split the paragraph, or write \\[ for a bracket")
+        if block.count("\\") > MAX_BACKSLASHES:
+            return line, (f"has {block.count(chr(92))} backslashes in one paragraph (at most {MAX_BACKSLASHES}): "
+                          "the Markdown engine's time grows with their square; split the paragraph")
+        cells = max((row.count("|") for row in block.split("\n")), default=0)
+        if cells > MAX_CELLS:
+            return line, (f"has a line with {cells} '|' (at most {MAX_CELLS}): a table that wide takes the "
+                          "Markdown engine minutes and no reader can read it; split the table")
+        work += brackets * len(block)
+        if brackets * len(block) > worst[0]:
+            worst = (brackets * len(block), line)
         line += block.count("\n")
+    if work > MAX_BRACKET_WORK:
+        return worst[1], ("has too many '[' in long paragraphs (the costliest starts here): the Markdown engine "
+                          "tries each as a link up to its paragraph's end; split the paragraphs, or write \\[")
     starts = [m.start() for m in re.finditer(r"<[A-Za-z/!?]", text)]
     unclosed = [a for a, b in zip(starts, starts[1:] + [len(text)]) if ">" not in text[a:b]]
     if len(unclosed) > MAX_UNCLOSED:

@@ -63,6 +63,17 @@ _REFUSED = {
     "docs_dir": "crisisbook writes the Markdown under build/ itself; remove it",
     "site_dir": "crisisbook decides where the site goes (site/, or `crisisbook build -d`); remove it",
     "google_analytics": "it loads a script from outside the intranet into every page; remove it",
+    # the theme's repository widget calls GitHub's API from every page a reader opens (offline too)
+    "repo_url": "the theme then asks GitHub's API about the repository from every page a reader opens, "
+                "telling GitHub who reads the handbook; link to it from a page instead",
+}
+# Material's default, and any font it is given by name, loads from Google's servers
+_FONT = "write `font: false`: the theme otherwise loads its fonts from Google's servers into every page"
+# under `extra`: what loads scripts from outside into every page
+_EXTRA_REFUSED = {
+    "analytics": "it loads a script from outside the intranet into every page; remove it",
+    "polyfills": "it loads scripts into every page, from wherever it names; remove it (crisisbook's own "
+                 "script is templates/assets/crisisbook.js)",
 }
 _PATH_OPTIONS = ("custom_icons",)  # besides *_dir, *_file and *_path: folders of icons read into pages
 _LINKS = ("link", "url", "href", "edit_uri", "repo_url", "site_url")  # values the theme writes into href=
@@ -243,7 +254,7 @@ class _Check:
             value, last = node.value, str(path[-1])
             found = [why for _, why in inert.problems(value)] if "<" in value else []
             if inert.runs_script(value) and (last in _LINKS or last.endswith("_url") or
-                                             re.match(r"\s*(java|vb)script:", value, re.I)):
+                                             inert.plain(value).startswith(("javascript:", "vbscript:", "data:"))):
                 found.append("runs script or opens what is not a page: link to a page or a web address")
             if '"' in value and path[0] != "copyright":
                 found.append("holds '\"', which the theme writes into an HTML attribute as it is: "
@@ -272,18 +283,21 @@ class _Check:
                         self.path(item, (name, i))
             elif name == "extra" and isinstance(value, yaml.MappingNode):
                 for k, v in value.value:
-                    if _name(k) == "analytics":
-                        self.add(k, ("extra", "analytics"), "not allowed: it loads a script from outside the "
-                                 "intranet into every page; remove it")
+                    if _name(k) in _EXTRA_REFUSED:
+                        self.add(k, ("extra", _name(k)), f"not allowed: {_EXTRA_REFUSED[_name(k)]}")
 
     def theme(self, node: yaml.Node) -> None:
         if isinstance(node, yaml.ScalarNode):
             if node.value != "material":
                 self.add(node, ("theme",), f"the theme '{node.value}' is not the one crisisbook's pages are "
                          "written for: use material")
+            self.add(node, ("theme", "font"), _FONT)
             return
         if not isinstance(node, yaml.MappingNode):
             return
+        font = next((v for k, v in node.value if _name(k) == "font"), None)
+        if not (isinstance(font, yaml.ScalarNode) and font.value.lower() == "false"):
+            self.add(font or node, ("theme", "font"), _FONT)
         for key, value in node.value:
             name = _name(key)
             if name == "name" and isinstance(value, yaml.ScalarNode) and value.value != "material":

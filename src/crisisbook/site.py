@@ -81,7 +81,7 @@ def handwritten(docs: dict[str, bytes], edition: Edition, languages: list[str], 
         translated = name.removesuffix(".md") + f".{edition.lang}.md"
         untranslated = edition.prefix and translated not in docs
         source = docs[translated] if edition.prefix and not untranslated else data
-        meta, body, _ = frontmatter.split(source.decode("utf-8", "replace"))
+        meta, body, _, _ = frontmatter.split(source.decode("utf-8", "replace"))
         out[name] = frontmatter.for_engine(meta, body, f'!!! note ""\n    {note}\n\n' if untranslated else "").encode()
     return out
 
