@@ -98,7 +98,22 @@ def check_schema(doc: Document, schema: dict) -> list[Problem]:
     # normalised (numeric fields converted, defaults filled in) even when invalid: the checks
     # of the sound fields run on it
     doc.data = v.document
-    return [] if valid else [_problem(doc, v, e) for e in _leaves(v._errors)]
+    return [] if valid else _one_line_per_typo([_problem(doc, v, e) for e in _leaves(v._errors)])
+
+
+_DID_YOU_MEAN = re.compile(r"unknown field \(did you mean '([^']+)'\?\)")
+
+
+def _one_line_per_typo(problems: list[Problem]) -> list[Problem]:
+    """A misspelt field (`ownr`) is one mistake: its line says "did you mean 'owner'?", so the
+    "owner: required field is missing" the schema also finds is left out."""
+    meant = set()
+    for p in problems:
+        m = _DID_YOU_MEAN.fullmatch(p.message)
+        if m:
+            parent = re.sub(r"\.?[^.\[]+$", "", p.field)
+            meant.add(f"{parent}.{m.group(1)}" if parent else m.group(1))
+    return [p for p in problems if not (p.message == "required field is missing" and p.field in meant)]
 
 
 def _leaves(errors):
@@ -389,6 +404,8 @@ def _bad_fields(problems: list[Problem]) -> dict[str, int | None]:
         line = renamed.get(top, p.line) if p.message == "required field is missing" and top == p.field else p.line
         if top and (top not in bad or (line or 0) < (bad[top] or 0)):
             bad[top] = line
+    for meant, line in renamed.items():  # its "required field is missing" is not reported: one typo, one line
+        bad.setdefault(meant, line)
     return bad
 
 
