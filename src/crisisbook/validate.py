@@ -98,7 +98,7 @@ def check_schema(doc: Document, schema: dict) -> list[Problem]:
     # normalised (numeric fields converted, defaults filled in) even when invalid: the checks
     # of the sound fields run on it
     doc.data = v.document
-    return [] if valid else _one_line_per_typo([_problem(doc, v, e) for e in _leaves(v._errors)])
+    return [] if valid else [_problem(doc, v, e) for e in _leaves(v._errors)]
 
 
 _DID_YOU_MEAN = re.compile(r"unknown field \(did you mean '([^']+)'\?\)")
@@ -106,7 +106,8 @@ _DID_YOU_MEAN = re.compile(r"unknown field \(did you mean '([^']+)'\?\)")
 
 def _one_line_per_typo(problems: list[Problem]) -> list[Problem]:
     """A misspelt field (`ownr`) is one mistake: its line says "did you mean 'owner'?", so the
-    "owner: required field is missing" the schema also finds is left out."""
+    "owner: required field is missing" the schema also finds is not shown (the checks that need
+    the field still wait for it)."""
     meant = set()
     for p in problems:
         m = _DID_YOU_MEAN.fullmatch(p.message)
@@ -297,7 +298,8 @@ def check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[li
     bad = {}
     for stem, doc in docs.items():
         found = check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
-        problems += found + _todos(doc, "the handbook")  # `new handbook` leaves names and facts to fill in
+        # `new handbook` leaves names and facts to fill in
+        problems += _one_line_per_typo(found) + _todos(doc, "the handbook")
         bad[stem] = _bad_fields(found)
     pb = Playbook({stem: doc.data for stem, doc in docs.items()})
     failed_at = {p.file: p.line for p in failed}
@@ -338,8 +340,8 @@ def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tup
     found = check_schema(doc, S.SCENARIO)
     if not found:
         found = _too_much_text(doc)
-    problems += found + _todos(doc, "the scenario")
-    bad, items = _bad_fields(found), _bad_items(found)
+    problems += _one_line_per_typo(found) + _todos(doc, "the scenario")
+    bad, items = _bad_fields(found), _bad_items(found)  # the missing field too: its checks wait for the typo
     skips: list[Skip] = []
     for fields, needs, check in _SCENARIO_CHECKS:
         _run(doc, fields, needs, check, bad, pb, problems, skips, today, items)
@@ -404,8 +406,6 @@ def _bad_fields(problems: list[Problem]) -> dict[str, int | None]:
         line = renamed.get(top, p.line) if p.message == "required field is missing" and top == p.field else p.line
         if top and (top not in bad or (line or 0) < (bad[top] or 0)):
             bad[top] = line
-    for meant, line in renamed.items():  # its "required field is missing" is not reported: one typo, one line
-        bad.setdefault(meant, line)
     return bad
 
 
