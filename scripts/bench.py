@@ -145,6 +145,25 @@ def io_floor(root: Path, repeat: int) -> dict:
     return stats(timed(once, repeat))
 
 
+def parse_floor(root: Path, repeat: int) -> dict:
+    """libyaml's C parser alone on every scenario file, one core: the events PyYAML hands to
+    Python and nothing built from them. No loader on the chosen stack (PyYAML) can go below it,
+    and `load` is this plus one Python step per event."""
+    def once():
+        for path in sorted((root / "scenarios").glob("*.yaml")):
+            parser = yaml.CSafeLoader(path.read_bytes())
+            try:
+                while parser.check_event():
+                    parser.get_event()
+            finally:
+                parser.dispose()
+    return stats(timed(once, repeat))
+
+
+def floors(root: Path, repeat: int) -> dict:
+    return {"io_floor": io_floor(root, repeat), "parse_floor": parse_floor(root, repeat)}
+
+
 def sizes(site: Path, n: int) -> dict:
     pages = [p for p in site.rglob("*.html") if "/scenarios/scenario-" in p.as_posix()]
     index = [site / "search" / "search_index.json", site / "zh-Hant" / "search" / "search_index.json"]
@@ -158,7 +177,7 @@ def bench(n: int, repeat: int, work: Path) -> dict:
     root = generate(work / f"n{n}", n)
     py = [sys.executable, "-m", "crisisbook"]
     one = sorted((root / "scenarios").glob("*.yaml"))[0]
-    result = {"n": n, "io_floor": io_floor(root, repeat), "stages": stages(root, repeat)}
+    result = {"n": n, **floors(root, repeat), "stages": stages(root, repeat)}
     cold = []
     for _ in range(repeat):  # nothing remembered: every file parsed and checked
         shutil.rmtree(root / "build" / ".cache", ignore_errors=True)
@@ -393,7 +412,7 @@ def bench_compact(n: int, repeat: int, work: Path) -> dict:
     root = generate(work / f"compact{n}", n, compact=True)
     py = [sys.executable, "-m", "crisisbook"]
     size = sum(p.stat().st_size for p in (root / "scenarios").glob("*.yaml")) / n
-    result = {"n": n, "yaml_bytes": size, "io_floor": io_floor(root, repeat), "stages": stages(root, repeat)}
+    result = {"n": n, "yaml_bytes": size, **floors(root, repeat), "stages": stages(root, repeat)}
     cold = []
     for _ in range(repeat):
         shutil.rmtree(root / "build" / ".cache", ignore_errors=True)
@@ -537,6 +556,26 @@ def fmt(s: dict) -> str:
     return f"{s['median']:.3f} s ({s['min']:.3f}–{s['max']:.3f}, n={s['n']})"
 
 
+STAGE_HEADS = ("I/O floor | libyaml's parser alone | load | validate | model | render | write | sum, one core | "
+               "load + validate, 2 cores | render, 2 cores | build's own stages | ratio to floor | "
+               "parser alone / floor")
+
+
+def own_stages(r: dict) -> float:
+    """The build's own stages as a build runs them: load + validate and render on both cores."""
+    return sum(r["stages"][k]["median"] for k in ("load_validate_2cores", "model", "render_2cores", "write"))
+
+
+def _stage_cells(r: dict) -> list[str]:
+    st, floor = r["stages"], r["io_floor"]["median"]
+    parser = r.get("parse_floor", {}).get("median")  # (runs before it was measured lack it)
+    one_core = sum(st[k]["median"] for k in ("load", "validate", "model", "render", "write"))
+    return [f"{floor:.3f} s", f"{parser:.3f} s" if parser else "–",
+            *(f"{st[k]['median']:.3f} s" for k in ("load", "validate", "model", "render", "write")),
+            f"{one_core:.2f} s", f"{st['load_validate_2cores']['median']:.2f} s", f"{st['render_2cores']['median']:.2f} s",
+            f"{own_stages(r):.2f} s", f"{own_stages(r) / floor:.0f}×", f"{parser / floor:.0f}×" if parser else "–"]
+
+
 def report(results: list[dict], compact: dict | None = None, search: dict | None = None) -> str:
     by_n = {r["n"]: r for r in results}
     lines = ["# Benchmarks", "",
@@ -547,18 +586,11 @@ def report(results: list[dict], compact: dict | None = None, search: dict | None
              "of the runs shown (min–max, n). Machines here are shared: compare figures within one run.", ""]
     lines += ["## crisisbook's own stages (in one process)", "",
               "Each stage on one core, then load + validate and render as a build runs them (on both "
-              "cores). The floor reads every scenario file and writes as many files.", "",
-              "| scenarios | I/O floor | load | validate | model | render (2 languages) | write | "
-              "sum, one core | load + validate, 2 cores | render, 2 cores | build's own stages | ratio to floor |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in results:
-        st = r["stages"]
-        one_core = sum(st[k]["median"] for k in ("load", "validate", "model", "render", "write"))
-        as_built = sum(st[k]["median"] for k in ("load_validate_2cores", "model", "render_2cores", "write"))
-        lines.append(f"| {r['n']} | {r['io_floor']['median']:.3f} s | " + " | ".join(
-            f"{st[k]['median']:.3f} s" for k in ("load", "validate", "model", "render", "write"))
-            + f" | {one_core:.2f} s | {st['load_validate_2cores']['median']:.2f} s | "
-              f"{st['render_2cores']['median']:.2f} s | {as_built:.2f} s | {as_built / r['io_floor']['median']:.0f}× |")
+              "cores). The I/O floor reads every scenario file and writes as many files; libyaml's parser "
+              "alone is PyYAML's C parser reading the same files into events, nothing built from them (one "
+              "core): what loading them cannot go below on this stack.", "",
+              f"| scenarios | {STAGE_HEADS} |", "|---|" + "---|" * (STAGE_HEADS.count("|") + 1)]
+    lines += [f"| {r['n']} | " + " | ".join(_stage_cells(r)) + " |" for r in results]
     lines += ["", "## Commands, as whole processes", "",
               "The engine alone is `mkdocs build --strict` on the Markdown and configs crisisbook wrote: the two "
               "editions one after the other, and side by side as `crisisbook build` runs them.", "",
@@ -619,19 +651,10 @@ def report(results: list[dict], compact: dict | None = None, search: dict | None
         lines.append(f"| {r['n']} | {sz['pages']} | {sz['scenario_page_html_bytes'] / 1024:.1f} KB | "
                      f"{sz['search_index_bytes_per_page'] / 1024:.2f} KB |")
     if compact:
-        st = compact["stages"]
-        one_core = sum(st[k]["median"] for k in ("load", "validate", "model", "render", "write"))
-        as_built = sum(st[k]["median"] for k in ("load_validate_2cores", "model", "render_2cores", "write"))
         lines += ["", f"## Smaller documents: {compact['n']:,} scenarios in one language, without drills "
                   f"({compact['yaml_bytes'] / 1024:.0f} KB of YAML each)", "",
-                  "| I/O floor | load | validate | model | render | write | sum, one core | load + validate, 2 cores "
-                  "| render, 2 cores | build's own stages | ratio to floor | validate all, cold |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|",
-                  f"| {compact['io_floor']['median']:.3f} s | " + " | ".join(
-                      f"{st[k]['median']:.3f} s" for k in ("load", "validate", "model", "render", "write"))
-                  + f" | {one_core:.2f} s | {st['load_validate_2cores']['median']:.2f} s | "
-                    f"{st['render_2cores']['median']:.2f} s | {as_built:.2f} s | "
-                    f"{as_built / compact['io_floor']['median']:.0f}× | {fmt(compact['validate_all'])} |"]
+                  f"| {STAGE_HEADS} | validate all, cold |", "|" + "---|" * (STAGE_HEADS.count("|") + 2),
+                  "| " + " | ".join(_stage_cells(compact)) + f" | {fmt(compact['validate_all'])} |"]
     options = next((r for r in results if "engine_options" in r), None)
     if options:
         lines += ["", f"## The engine's options ({options['n']} scenarios, English edition, one run each)", "",
@@ -659,11 +682,14 @@ def report(results: list[dict], compact: dict | None = None, search: dict | None
 def targets(results: list[dict], compact: dict | None, search: dict | None = None) -> list[str]:
     """The issue's targets against this run, largest handbook."""
     r = max(results, key=lambda x: x["n"])
-    st = r["stages"]
-    own = sum(st[k]["median"] for k in ("load_validate_2cores", "model", "render_2cores", "write"))
+    own, floor = own_stages(r), r["io_floor"]["median"]
+    parser = r.get("parse_floor", {}).get("median")
+    # Beside each of the two targets below the parser's own speed, the figure that shows it.
+    below = f" (libyaml's parser alone: {parser / floor:.0f}×)" if parser else ""
+    both = f" (libyaml's parser alone, shared by both cores: {parser / 2:.2f} s)" if parser else ""
     rows = [
-        ("own stages within 20× the I/O floor", f"{own / r['io_floor']['median']:.0f}×", own <= 20 * r["io_floor"]["median"]),
-        ("`validate` of all, cold, under 1.5 s", f"{r['validate_all']['median']:.2f} s",
+        ("own stages within 20× the I/O floor", f"{own / floor:.0f}×{below}", own <= 20 * floor),
+        ("`validate` of all, cold, under 1.5 s", f"{r['validate_all']['median']:.2f} s{both}",
          r["validate_all"]["median"] < 1.5),
         ("`validate` of one file under 0.5 s", f"{r['validate_one']['median']:.2f} s", r["validate_one"]["median"] < 0.5),
         ("build adds at most 10% to the engine (side by side), cold: nothing remembered",
@@ -692,8 +718,11 @@ def targets(results: list[dict], compact: dict | None, search: dict | None = Non
     if search:
         rows += search_targets(search)
     if compact:
+        small = compact.get("parse_floor", {}).get("median")
         rows.insert(2, (f"… the same with {compact['yaml_bytes'] / 1024:.0f} KB documents",
-                        f"{compact['validate_all']['median']:.2f} s", compact["validate_all"]["median"] < 1.5))
+                        f"{compact['validate_all']['median']:.2f} s"
+                        + (f" (libyaml's parser alone, shared by both cores: {small / 2:.2f} s)" if small else ""),
+                        compact["validate_all"]["median"] < 1.5))
     out = ["", f"## Targets ({r['n']:,} scenarios, this run)", "", "| target | measured | met |", "|---|---|---|"]
     out += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in rows]
     return out
@@ -768,6 +797,19 @@ WHERE = [
 ]
 
 
+def _stages_into(saved: dict, sizes: list[int], repeat: int, work: Path) -> None:
+    """The stage tables measured again into a saved run: the other figures are kept, and the
+    ratios compare the floors and stages of this run only."""
+    for n in sizes:
+        print(f"benchmarking the stages at {n} scenarios…", file=sys.stderr, flush=True)
+        root = generate(work / f"n{n}", n)
+        row = next(r for r in saved["full"] if r["n"] == n)
+        row.update(floors(root, repeat), stages=stages(root, repeat))
+    print(f"benchmarking the stages at {max(sizes)} compact scenarios…", file=sys.stderr, flush=True)
+    root = generate(work / "compact", max(sizes), compact=True)
+    saved["compact"].update(floors(root, repeat), stages=stages(root, repeat))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
@@ -775,12 +817,19 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--search-only", action="store_true",
                         help="measure search only (quality, index size, load time) into the last run's report")
+    parser.add_argument("--stages-only", action="store_true",
+                        help="measure the floors and crisisbook's own stages only (at --sizes, and the compact "
+                             "handbook at the largest) into the last run's report")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the report from the .json of the last run, measuring nothing")
     args = parser.parse_args()
     SIZES[:] = args.sizes
-    if args.report_only or args.search_only:
+    if args.report_only or args.search_only or args.stages_only:
         saved = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
+        if args.stages_only:
+            with tempfile.TemporaryDirectory(prefix="crisisbook-bench-") as tmp:
+                _stages_into(saved, args.sizes, args.repeat, Path(tmp))
+            args.out.with_suffix(".json").write_text(json.dumps(saved, indent=1), encoding="utf-8")
         if args.search_only:
             with tempfile.TemporaryDirectory(prefix="crisisbook-bench-") as tmp:
                 saved["search"] = search_bench(args.sizes, Path(tmp))

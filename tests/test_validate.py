@@ -282,12 +282,14 @@ def test_one_checker_checks_only_what_changed(small, monkeypatch):
 def test_x_weighted_length_is_the_count_x_makes():
     """post_length asks twitter-text only where a link or an emoji may be; everywhere its count is
     twitter-text's own (CJK and emoji twice, an emoji sequence once, a link 23)."""
-    from hypothesis import given, strategies as st
+    from hypothesis import example, given, strategies as st
     from twitter_text import parse_tweet
 
     from crisisbook.model import post_length
 
     @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])))
+    @example("\u0958")  # X counts the composed form: one code point here, two once composed (NFC)
+    @example("Cafe\u0301 \u00e9")  # e + combining accent: one character to X
     def agrees(text):
         assert post_length(text, "x-weighted") == parse_tweet(text).weightedLength
 
@@ -711,7 +713,8 @@ def test_the_pages_live_count_is_validates_count(tmp_path):
 
     samples = sorted({t for path in (REPO / "scenarios").glob("*.yaml") for t in texts(load_file(path).data)})
     samples += ["Check your model: lh.hk/r1 Refunds: lh.hk/r2 Collection: https://lumorahome.hk/recall/af500",
-                "Repair ♻️ now 👍🏽", "停機 ok 🔥 見 www.lumorahome.com.hk", "See lumorahome.example/recall now"]
+                "Repair ♻️ now 👍🏽", "停機 ok 🔥 見 www.lumorahome.com.hk", "See lumorahome.example/recall now",
+                "Cafe\u0301", "\u0958"]  # counted composed (NFC), as X does: 4 and 2
     (tmp_path / "count.js").write_text(counting + f"\nvar texts = {json.dumps(samples)};\n"
                                        "console.log(JSON.stringify(texts.map(function (t) { return postLength(t, 'x-weighted'); })));\n",
                                        encoding="utf-8")

@@ -66,11 +66,14 @@ def runs_script(url: str) -> bool:
     return not (plain_url.startswith(_SCHEMES) or _SAFE_DATA.match(plain_url))
 
 
-def problems(markup: str) -> list[tuple[str, str]]:
+def problems(markup: str, heading_is_title: bool = False) -> list[tuple[str, str]]:
     """(what to look for in the source, why it is refused) for each thing in `markup` that
-    the handbook does not publish; nothing for plain page markup."""
+    the handbook does not publish; nothing for plain page markup. `heading_is_title`: a page
+    without a title of its own, which the engine titles with its first heading."""
     out: list[tuple[str, str]] = []
     tree = tinyhtml5.parse(f"<!DOCTYPE html><html><head></head><body>{markup}</body></html>")
+    if heading_is_title and (why := _title_problem(tree)):
+        out.append(("# ", why))
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue  # a comment: the browser shows and runs nothing of it
@@ -114,10 +117,9 @@ def _attribute(tag: str, svg: bool, name: str, value: str, el) -> list[tuple[str
     return [(name, f"the {name} attribute on <{tag}> is not one a hand-written page may carry: remove it")]
 
 
-def title_problem(markup: str) -> str | None:
+def _title_problem(tree) -> str | None:
     """The engine takes a page's title from its first heading when its front matter gives none,
     and writes it into <title> with its entities decoded: a `<` there would be live markup."""
-    tree = tinyhtml5.parse(f"<!DOCTYPE html><html><head></head><body>{markup}</body></html>")
     body = tree.find(f"{_HTML}body")
     first = next((el for el in body if isinstance(el.tag, str)), None) if body is not None else None
     if first is None or first.tag != f"{_HTML}h1":

@@ -91,9 +91,7 @@ def _page(file: str, page: str, text: str, converter: _Converter, pages: set[str
         return out + [Problem(file, None, None, "", "is nested too deeply for the Markdown engine (lists or "
                                                    "quotes inside each other, hundreds deep): flatten it")]
     out += _broken(file, page, text, links, pages, team)
-    found = inert.problems(markup)
-    if "title" not in meta and inert.title_problem(markup):
-        found.append(("# ", inert.title_problem(markup)))
+    found = inert.problems(markup, heading_is_title="title" not in meta)
     return out + _placed(file, text, found)
 
 

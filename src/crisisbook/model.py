@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
@@ -63,6 +64,8 @@ def post_length(text: str, count: str = "characters") -> int:
         return len(text)
     if _x_parses(text):
         return parse_tweet(text).weightedLength
+    if not text.isascii():  # X counts the text in its composed form (NFC), as twitter-text does:
+        text = unicodedata.normalize("NFC", text)  # U+0958 is two code points then, é typed as e+◌́ one
     return len(text) + len(_X_DOUBLE.findall(text))
 
 

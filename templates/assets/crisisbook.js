@@ -125,6 +125,7 @@
   function postLength(text, count) {
     if (count !== "x-weighted") return Array.from(text).length;
     var links = 0;
+    text = text.normalize("NFC");  // as X counts it (validate's count does the same)
     var rest = text.replace(X_LINK, function () { links += 1; return ""; }).replace(X_SILENT, "");
     return Array.from(rest).reduce(function (n, c) { return n + (X_SINGLE.test(c) ? 1 : 2); }, 23 * links);
   }
