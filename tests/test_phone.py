@@ -211,7 +211,7 @@ def test_counts_follow_what_was_typed_and_flag_an_overlong_text(phone, where, ex
 
 
 @pytest.mark.parametrize("edition, refused", [("", "Not copied. Still blank: {product}, {next_update_time}"),
-                                              ("zh-Hant/", "未有複製。尚未填寫： {product}, {next_update_time}")])
+                                              ("zh-Hant/", "未能複製。尚未填寫： {product}, {next_update_time}")])
 def test_copy_refuses_a_text_with_an_empty_blank(phone, where, edition, refused):
     form, url = where
     phone.goto(url(edition + SCENARIO))
@@ -241,7 +241,7 @@ def test_copy_refuses_a_text_with_an_empty_blank(phone, where, edition, refused)
 
 CLOCK = {"": {"start": "Start the clock", "due": "by 09:15", "overdue": "overdue", "done": "Done: 1 of",
               "next": "Next:", "started": "Clock started at 09:00 (T)"},
-         "zh-Hant/": {"start": "開始計時", "due": "限時 09:15", "overdue": "已逾時", "done": "已完成：1／",
+         "zh-Hant/": {"start": "開始計時", "due": "最遲 09:15", "overdue": "已逾時", "done": "已完成：1／",
                       "next": "下一步：", "started": "計時由 09:00（T）開始"}}
 
 
