@@ -145,3 +145,19 @@ def test_an_alias_bomb_or_deep_nesting_in_mkdocs_yml_is_one_line(small):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == "mkdocs.yml: nested more than 40 levels deep"
     assert "Traceback" not in result.stderr
+
+
+def test_text_aliased_out_of_markdown_extensions_is_still_checked_where_the_theme_writes_it(tmp_path):
+    """mkdocs.yml's nodes are walked once for tags and text together: a string first met under
+    markdown_extensions (where text is not checked) and aliased into copyright is checked there."""
+    from crisisbook import settings
+
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Handbook\n"
+        "markdown_extensions:\n"
+        "  - toc:\n"
+        "      title: &a '<img src=x onerror=alert(1)>'\n"
+        "copyright: *a\n", encoding="utf-8")
+    assert [str(p) for p in settings.problems(tmp_path)] == [
+        "mkdocs.yml:4:14: copyright: the onerror attribute on <img> would run script in every reader's browser: "
+        "remove it"]

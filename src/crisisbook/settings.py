@@ -160,13 +160,10 @@ def problems(root: Path) -> list[Problem]:
     if node is None:
         return []
     found = _Check()
-    found.tags(node, ())
+    found.walk(node, (), text=True)
     if isinstance(node, yaml.MappingNode):
         found.settings(node)
-        for key, value in node.value:
-            if _name(key) != "markdown_extensions":  # their options become escaped text and attributes
-                found.markup(value, (_name(key),), set())
-    return found.out
+    return list(dict.fromkeys(found.out))  # an alias walked twice (see walk) says a refused tag once
 
 
 def _yaml_message(e: BaseException) -> str:
@@ -178,17 +175,20 @@ def _yaml_message(e: BaseException) -> str:
 class _Check:
     def __init__(self):
         self.out: list[Problem] = []
-        self._seen: set[int] = set()  # an alias is the same node again: checked once
+        self._seen: set[tuple[int, bool]] = set()  # (node, whether its text is checked): see walk
 
     def add(self, node: yaml.Node, path: tuple, message: str) -> None:
         self.out.append(Problem(FILE, node.start_mark.line + 1, node.start_mark.column + 1, field_path(path), message))
 
-    # --- tags: where the engine's loader would run code or read the environment ----------------
+    # --- every node: its tag, and the text the theme writes into pages ------------------------
 
-    def tags(self, node: yaml.Node, path: tuple) -> None:
-        if id(node) in self._seen:
+    def walk(self, node: yaml.Node, path: tuple, text: bool) -> None:
+        """Tags everywhere; text (see `markup`) everywhere but under markdown_extensions, whose
+        options become escaped text and attributes. An alias is the same node again: checked
+        once, or once more when it is reached where text counts and was first seen where not."""
+        if (id(node), text) in self._seen:
             return
-        self._seen.add(id(node))
+        self._seen.add((id(node), text))
         if len(path) > _MAX_DEPTH:
             self.add(node, path, f"nested more than {_MAX_DEPTH} levels deep")
             return
@@ -199,11 +199,13 @@ class _Check:
                 return
         if isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
-                self.tags(item, path + (i,))
+                self.walk(item, path + (i,), text)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                self.tags(key, path + ("<key>",))
-                self.tags(value, path + (_name(key),))
+                self.walk(key, path + ("<key>",), False)
+                self.walk(value, path + (_name(key),), text and path + (_name(key),) != ("markdown_extensions",))
+        elif text and path and isinstance(node, yaml.ScalarNode) and node.tag == _YAML + "str":
+            self.markup(node, path)
 
     def _tag(self, node: yaml.Node) -> str | None:
         """Why the engine must not construct this tag, or None when it may."""
@@ -236,31 +238,21 @@ class _Check:
 
     # --- text: the theme writes mkdocs.yml's text into every page as it is --------------------
 
-    def markup(self, node: yaml.Node, path: tuple, seen: set) -> None:
+    def markup(self, node: yaml.ScalarNode, path: tuple) -> None:
         """Material's templates write the copyright line, names, descriptions and links from
         mkdocs.yml into every page without escaping them: `copyright: <img onerror=…>` or a social
         link to javascript: ran on every page. HTML is allowed where the theme's documentation
         shows it (the copyright line's links) and checked like a hand-written page's."""
-        if id(node) in seen or len(path) > _MAX_DEPTH:
-            return
-        seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self.markup(item, path + (i,), seen)
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                self.markup(value, path + (_name(key),), seen)
-        elif isinstance(node, yaml.ScalarNode) and node.tag == _YAML + "str":
-            value, last = node.value, str(path[-1])
-            found = [why for _, why in inert.problems(value)] if "<" in value else []
-            if inert.runs_script(value) and (last in _LINKS or last.endswith("_url") or
-                                             inert.plain(value).startswith(("javascript:", "vbscript:", "data:"))):
-                found.append("runs script or opens what is not a page: link to a page or a web address")
-            if '"' in value and path[0] != "copyright":
-                found.append("holds '\"', which the theme writes into an HTML attribute as it is: "
-                             "use “ ” or ' instead")
-            for why in found:
-                self.add(node, path, why)
+        value, last = node.value, str(path[-1])
+        found = [why for _, why in inert.problems(value)] if "<" in value else []
+        if inert.runs_script(value) and (last in _LINKS or last.endswith("_url") or
+                                         inert.plain(value).startswith(("javascript:", "vbscript:", "data:"))):
+            found.append("runs script or opens what is not a page: link to a page or a web address")
+        if '"' in value and path[0] != "copyright":
+            found.append("holds '\"', which the theme writes into an HTML attribute as it is: "
+                         "use “ ” or ' instead")
+        for why in found:
+            self.add(node, path, why)
 
     # --- settings: what would make the engine run, read or publish something from outside -----
 
