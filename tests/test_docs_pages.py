@@ -168,3 +168,51 @@ def test_mkdocs_yml_may_not_load_anything_from_outside_into_every_page(small):
         f"mkdocs.yml:{len(lines) + 1}:1: repo_url: not allowed: the theme then asks GitHub's API about the "
         "repository from every page a reader opens, telling GitHub who reads the handbook; link to it from a "
         "page instead"]
+
+
+def test_a_page_loads_no_image_from_another_server_and_the_build_fetches_none(small, tmp_path):
+    """An image on another server is fetched by every reader's browser as the page opens (a
+    tracking pixel, and a hole in the offline copy); with the privacy plugin the build machine
+    fetched it and published its answer, an intranet address's included. `\\\\host/x` is
+    `//host/x` to a browser. The build is refused and nothing is fetched."""
+    import functools
+    import http.server
+    import threading
+
+    fetched: list[str] = []
+
+    class Intranet(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            fetched.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "secret.png").write_text("INTRANET-SECRET-5f1c")
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Intranet, directory=tmp_path / "www"))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    secret = f"http://127.0.0.1:{httpd.server_address[1]}/secret.png"
+    config = small / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - search\n", "  - search\n  - privacy:\n      assets_exclude: ['unpkg.com/*']\n"), encoding="utf-8")
+    (small / "docs").mkdir()
+    (small / "docs" / "logo.png").write_bytes(b"\x89PNG\r\n")
+    (small / "docs" / "notes.md").write_text(
+        f"# Notes\n\n![our logo](logo.png) ![inline](data:image/png;base64,iVBOR)\n\n![pixel]({secret})\n\n"
+        "<img src=\"//evil.example/a.png\" alt=\"a\"> <img src=\"\\\\evil.example/b.png\" alt=\"b\">\n\n"
+        "<picture><source srcset=\"logo.png 1x, HTTPS://evil.example/c.png 2x\"><img src=\"logo.png\" alt=\"c\">"
+        "</picture>\n", encoding="utf-8")
+    try:
+        result = run("build", cwd=small)
+    finally:
+        httpd.shutdown()
+    why = "loads from another server in every reader's browser (and not at all offline): put the image in docs/ " \
+          "and name it by its path"
+    assert result.stderr.splitlines()[:4] == [
+        f"docs/notes.md:5:10: <img src=\"{secret}\"> {why}",
+        f"docs/notes.md:7:11: <img src=\"//evil.example/a.png\"> {why}",
+        f"docs/notes.md:7:52: <img src=\"\\\\evil.example/b.png\"> {why}",
+        f"docs/notes.md:9:39: <source srcset=\"HTTPS://evil.example/c.png\"> {why}"]
+    assert result.returncode == 1 and fetched == [] and not (small / "site").exists()

@@ -47,6 +47,7 @@ ATTRIBUTES = {
 }
 _INPUTS = {"checkbox", "radio"}  # task lists and content tabs
 _URLS = {"href", "src", "cite", "srcset"}
+_LOADED = {"src", "srcset"}  # fetched as the page opens, not followed when clicked
 _SCHEMES = ("http:", "https:", "mailto:", "tel:")
 _SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]")
 _STYLE_LOADS = re.compile(r"url\s*\(|expression\s*\(|@import|behavior\s*:|-moz-binding|image-set\s*\(", re.I)
@@ -64,6 +65,17 @@ def runs_script(url: str) -> bool:
     if not re.match(r"[a-z][a-z0-9+.\-]*:", plain_url):
         return False  # a page of the site, an anchor
     return not (plain_url.startswith(_SCHEMES) or _SAFE_DATA.match(plain_url))
+
+
+def loads_from_elsewhere(url: str) -> bool:
+    """An image address on another server (`https://…`, `//host/…`, `\\host/…`, which browsers
+    take for `//host/…`): every reader's browser fetches it as the page opens, telling that
+    server who reads the handbook and when (a tracking pixel), the offline copy shows a hole, and
+    the privacy plugin would fetch it on the build machine (an intranet address included) and
+    publish what it answers."""
+    plain_url = plain(url).replace("\\", "/")
+    return plain_url.startswith("//") or (bool(re.match(r"[a-z][a-z0-9+.\-]*:", plain_url))
+                                          and not _SAFE_DATA.match(plain_url))
 
 
 def problems(markup: str) -> list[tuple[str, str]]:
@@ -99,9 +111,12 @@ def _attribute(tag: str, svg: bool, name: str, value: str, el) -> list[tuple[str
     if name in _URLS:
         urls = [part.split()[0] for part in value.split(",") if part.strip()] if name == "srcset" else [value]
         bad = [url for url in urls if runs_script(url)]
-        # found in the page by what follows the scheme: entities hide the scheme, rarely the rest
-        return [(bad[0].partition(":")[2].strip() or bad[0], f"<{tag} {name}=\"{bad[0]}\"> runs script or opens what is not a page: link to a page "
-                         "or a web address")] if bad else []
+        if bad:  # found in the page by what follows the scheme: entities hide the scheme, rarely the rest
+            return [(bad[0].partition(":")[2].strip() or bad[0], f"<{tag} {name}=\"{bad[0]}\"> runs script or opens what "
+                     "is not a page: link to a page or a web address")]
+        remote = [url for url in urls if loads_from_elsewhere(url)] if name in _LOADED else []
+        return [(remote[0].strip(), f"<{tag} {name}=\"{remote[0]}\"> loads from another server in every reader's "
+                 "browser (and not at all offline): put the image in docs/ and name it by its path")] if remote else []
     if svg:  # presentation attributes (fill, d, viewBox…); links were refused with <a> and <use>
         return [] if name not in ("href", "xlink:href") else [(name, f"<{tag} {name}> is not allowed: remove it")]
     if name.startswith("data-md-"):  # the theme's own components (data-md-component="source" calls GitHub)
