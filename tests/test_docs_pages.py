@@ -216,3 +216,69 @@ def test_a_page_loads_no_image_from_another_server_and_the_build_fetches_none(sm
         f"docs/notes.md:7:52: <img src=\"\\\\evil.example/b.png\"> {why}",
         f"docs/notes.md:9:39: <source srcset=\"HTTPS://evil.example/c.png\"> {why}"]
     assert result.returncode == 1 and fetched == [] and not (small / "site").exists()
+
+
+def test_a_style_or_a_drawing_loads_nothing_from_elsewhere(small):
+    """The browser decodes CSS escapes (`\\75 rl(` and `u\\rl(` are `url(`), and an SVG shape's
+    fill, mask, clip-path, marker or cursor fetches the file its url() names."""
+    (small / "docs").mkdir()
+    (small / "docs" / "drawn.md").write_text(
+        "# Drawn\n\n<p style=\"background:\\75 rl(https://evil.example/a.png)\">a</p>\n\n"
+        "<p style=\"background:u\\rl(https://evil.example/b.png)\">b</p>\n\n"
+        "<svg><defs><linearGradient id=\"g\"><stop offset=\"0\"/></linearGradient></defs>"
+        "<rect width=\"9\" height=\"9\" fill=\"url(#g)\" stroke=\"url( '#g')\"/>"
+        "<rect width=\"9\" height=\"9\" mask=\"url(https://evil.example/m.svg#m)\"/>"
+        "<path d=\"M0 0L9 9\" marker-end=\"u\\72l(//evil.example/k.svg#k)\"/></svg>\n", encoding="utf-8")
+    style = "loads from elsewhere: keep styles in templates/assets/crisisbook.css"
+    drawing = "loads from elsewhere: refer to the drawing's own parts only, url(#id)"
+    assert docs_problems(small) == [
+        f"docs/drawn.md:3:11: a style on <p> {style}",
+        f"docs/drawn.md:5:11: a style on <p> {style}",
+        f"docs/drawn.md:7:173: the mask attribute on <rect> {drawing}",
+        f"docs/drawn.md:7:240: the marker-end attribute on <path> {drawing}"]
+
+
+# What a hand-written page might try; the allowlist must refuse each one a browser fetches with
+LOADING = [
+    '<img src="https://evil.example/1.png" alt="">', '<img src="//evil.example/2.png" alt="">',
+    '<img src="\\\\evil.example/3.png" alt="">', '<img src="/\\evil.example/4.png" alt="">',
+    '<picture><source srcset="x.png 1x, https://evil.example/5.png 2x"><img src="x.png" alt=""></picture>',
+    '<p style="background:\\75 rl(https://evil.example/6.png)">a</p>',
+    '<p style="background:u\\rl(https://evil.example/7.png)">a</p>',
+    '<p style="background-image:image\\-set(\'https://evil.example/8.png\' 1x)">a</p>',
+    '<p style="cursor:url(https://evil.example/9.png),auto">a</p>',
+    '<svg><rect width="9" height="9" fill="url(https://evil.example/10.svg#g)"/></svg>',
+    '<svg><rect width="9" height="9" mask="url(https://evil.example/11.svg#m)"/></svg>',
+    '<svg><rect width="9" height="9" clip-path="url(https://evil.example/12.svg#c)"/></svg>',
+    '<svg><path d="M0 0L9 9" marker-end="url(https://evil.example/13.svg#k)"/></svg>',
+    '<svg><rect width="9" height="9" cursor="url(https://evil.example/14.png), auto"/></svg>',
+    '<a href="https://evil.example/15" ping="https://evil.example/15p">a</a>',
+    '<svg><rect width="9" height="9" fill="url(#g)"/></svg> <img src="x.png" alt="ours">',
+]
+
+
+def test_what_the_allowlist_passes_fetches_nothing_in_a_browser(chromium, tmp_path):
+    """Each payload opened in the real browser: any that asks another server for something is one
+    the allowlist refuses (and the recording sees the requests of the ones it refuses)."""
+    from crisisbook import inert
+    fetching, asked = [], []
+
+    def answer(route):
+        asked.append(route.request.url)
+        route.fulfill(body="") if route.request.url.startswith("http://127.0.0.1/") else route.abort()
+
+    page = chromium.new_page()
+    page.route("**/*", answer)
+    try:
+        for i, markup in enumerate(LOADING):
+            page.goto("http://127.0.0.1/")
+            asked.clear()
+            page.set_content(f"<!DOCTYPE html><html><body>{markup}</body></html>")
+            page.mouse.move(3, 3)  # a cursor is fetched when the pointer is over it
+            page.wait_for_timeout(300)
+            if any("evil.example" in url for url in asked):
+                fetching.append(i)
+    finally:
+        page.close()
+    assert [i for i in fetching if not inert.problems(LOADING[i])] == []
+    assert len(fetching) >= 12  # the browser did fetch what the payloads name

@@ -51,6 +51,20 @@ _LOADED = {"src", "srcset"}  # fetched as the page opens, not followed when clic
 _SCHEMES = ("http:", "https:", "mailto:", "tel:")
 _SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]")
 _STYLE_LOADS = re.compile(r"url\s*\(|expression\s*\(|@import|behavior\s*:|-moz-binding|image-set\s*\(", re.I)
+# url() pointing elsewhere than into the page itself (`url(#gradient)`)
+_URL_OUT = re.compile(r"url\s*\((?!\s*[\"']?\s*#)", re.I)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)|/\*.*?(\*/|\Z)", re.S)
+
+
+def css(value: str) -> str:
+    """CSS text as the browser's CSS parser reads it: entities, escapes (`\\75 rl(` is `url(`)
+    and comments decoded, so a check sees the functions it names."""
+    def decoded(m: re.Match) -> str:
+        if m.group(1):
+            point = int(m.group(1), 16)
+            return chr(point) if 0 < point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else "\ufffd"
+        return m.group(2) if m.group(2) is not None else ""
+    return _CSS_ESCAPE.sub(decoded, html.unescape(value))
 
 
 def plain(url: str) -> str:
@@ -107,7 +121,7 @@ def _attribute(tag: str, svg: bool, name: str, value: str, el) -> list[tuple[str
         return [(name, f"the {name} attribute on <{tag}> would run script in every reader's browser: remove it")]
     if name == "style":
         return [(value, f"a style on <{tag}> loads from elsewhere: keep styles in templates/assets/crisisbook.css")] \
-            if _STYLE_LOADS.search(html.unescape(value)) else []
+            if _STYLE_LOADS.search(css(value)) else []
     if name in _URLS:
         urls = [part.split()[0] for part in value.split(",") if part.strip()] if name == "srcset" else [value]
         bad = [url for url in urls if runs_script(url)]
@@ -118,7 +132,11 @@ def _attribute(tag: str, svg: bool, name: str, value: str, el) -> list[tuple[str
         return [(remote[0].strip(), f"<{tag} {name}=\"{remote[0]}\"> loads from another server in every reader's "
                  "browser (and not at all offline): put the image in docs/ and name it by its path")] if remote else []
     if svg:  # presentation attributes (fill, d, viewBox…); links were refused with <a> and <use>
-        return [] if name not in ("href", "xlink:href") else [(name, f"<{tag} {name}> is not allowed: remove it")]
+        if name in ("href", "xlink:href"):
+            return [(name, f"<{tag} {name}> is not allowed: remove it")]
+        # fill, mask, clip-path, marker-end, cursor: url() fetches another file as the page opens
+        return [(value, f"the {name} attribute on <{tag}> loads from elsewhere: refer to the drawing's own "
+                        "parts only, url(#id)")] if _URL_OUT.search(css(value)) else []
     if name.startswith("data-md-"):  # the theme's own components (data-md-component="source" calls GitHub)
         return [(name, f"the {name} attribute on <{tag}> is the theme's own: remove it")]
     if name.startswith(("data-", "aria-")) or name in _GLOBAL or name in ATTRIBUTES.get(tag, ()):
