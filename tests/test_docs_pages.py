@@ -282,3 +282,23 @@ def test_what_the_allowlist_passes_fetches_nothing_in_a_browser(chromium, tmp_pa
         page.close()
     assert [i for i in fetching if not inert.problems(LOADING[i])] == []
     assert len(fetching) >= 12  # the browser did fetch what the payloads name
+
+
+def test_a_front_matter_python_cannot_build_is_one_line_not_a_crash(small):
+    """The front matter is read with PyYAML's C loader, as the engine reads it: its composer
+    recursed once per level, and 60,000 `[` or `- ` crashed validate with a segmentation fault;
+    a date that is no date and a number of 5,000 digits ended in 'internal error'."""
+    (small / "docs").mkdir()
+    pages = {"flow": "extra: " + "[" * 60_000 + "\n", "block": "extra:\n" + "- " * 60_000 + "x\n",
+             "date": "title: 2026-13-45\n", "number": "title: " + "9" * 5_000 + "\n"}
+    for name, front in pages.items():
+        (small / "docs" / f"{name}.md").write_text(f"---\n{front}---\n# {name}\n\ntext\n", encoding="utf-8")
+    result = run("validate", cwd=small)
+    deep = "the front matter is nested more than 32 levels deep (line {}): a page's front matter holds a few plain " \
+           "fields"
+    assert (result.returncode, [line for line in result.stdout.splitlines() if "front matter" in line]) == (1, [
+        "docs/block.md:1:1: " + deep.format(3),
+        "docs/date.md:1:1: the front matter holds a value YAML cannot read (month must be in 1..12): quote it",
+        "docs/flow.md:1:1: " + deep.format(2),
+        "docs/number.md:1:1: the front matter holds a value YAML cannot read (a number of more than 4,300 digits): "
+        "quote it"])
