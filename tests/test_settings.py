@@ -145,3 +145,19 @@ def test_an_alias_bomb_or_deep_nesting_in_mkdocs_yml_is_one_line(small):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == "mkdocs.yml: nested more than 40 levels deep"
     assert "Traceback" not in result.stderr
+
+
+def test_a_number_or_a_date_python_cannot_build_is_one_line_on_its_field(small):
+    """YAML's syntax takes a number of 5,000 digits and 2026-13-45 as a date; Python refuses to
+    build either (ValueError), and validate and build ended in 'internal error' without a line."""
+    config = small / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("extra:\n", "extra:\n  when: 2026-13-45\n  count: "
+                                                      + "9" * 5000 + "\n")
+    config.write_text(text, encoding="utf-8")
+    line = text[:text.index("when:")].count("\n") + 1
+    for command in ("validate", "build"):
+        result = run(command, cwd=small)
+        assert (result.returncode, (result.stdout + result.stderr).splitlines()[:2]) == (1, [
+            f"mkdocs.yml:{line}:9: extra.when: a value YAML cannot read (month must be in 1..12): quote it",
+            f"mkdocs.yml:{line + 1}:10: extra.count: a value YAML cannot read (a number of more than 4,300 "
+            "digits): quote it"])

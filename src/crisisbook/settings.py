@@ -135,7 +135,7 @@ def read(root: Path) -> dict:
     """mkdocs.yml as data, for a build (which has checked it: see `problems`)."""
     try:
         data = yaml.load(fsguard.read_text(root, root / FILE), Loader=_Loader)
-    except (yaml.YAMLError, RecursionError) as e:
+    except (yaml.YAMLError, RecursionError, ValueError) as e:  # ValueError: validate names its line
         raise BuildError(f"{FILE}: {_yaml_message(e)}") from None
     return data if isinstance(data, dict) else {}
 
@@ -197,6 +197,12 @@ class _Check:
             if refused:
                 self.add(node, path, refused)
                 return
+        if isinstance(node, yaml.ScalarNode) and node.tag in (_YAML + "int", _YAML + "timestamp"):
+            try:  # the value as the engine would build it: Python refuses some that YAML's syntax allows
+                _Loader("").construct_object(node)
+            except ValueError as e:
+                shown = "a number of more than 4,300 digits" if "integer string conversion" in str(e) else str(e)
+                self.add(node, path, f"a value YAML cannot read ({shown}): quote it")
         if isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self.tags(item, path + (i,))
