@@ -107,14 +107,14 @@ def test_what_a_material_handbook_uses_still_builds(small):
     with open(config, "a", encoding="utf-8") as f:
         f.write("copyright: !ENV [CRISISBOOK_COPYRIGHT, Kettleworks]\n")
     (small / "docs").mkdir()
-    (small / "docs" / "notes.md").write_text("# Notes\n\n```mermaid\ngraph LR\n  A --> B\n```\n\n:fire: Now\n")
+    (small / "docs" / "notes.md").write_text("# Notes\n\n```mermaid\ngraph LR\n  A --> B\n```\n\n:material-fire: Now\n")
     env = {**os.environ, **SOURCE_DATE, "CRISISBOOK_COPYRIGHT": "© Kettleworks comms team"}
     result = subprocess.run([sys.executable, "-m", "crisisbook", "build"], cwd=small, env=env,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     page = (small / "site" / "notes" / "index.html").read_text()
     assert '<pre class="mermaid"><code>graph LR' in page
-    assert 'class="twemoji"' in page  # :fire:, drawn by Material's own emoji index
+    assert 'class="twemoji"><svg' in page  # :material-fire:, drawn by Material's own emoji index, inline
     assert "© Kettleworks comms team" in page  # the variable, read by the engine
     assert 'id="notes"' in page  # the slugifier, lower case
 
@@ -161,3 +161,27 @@ def test_a_number_or_a_date_python_cannot_build_is_one_line_on_its_field(small):
             f"mkdocs.yml:{line}:9: extra.when: a value YAML cannot read (month must be in 1..12): quote it",
             f"mkdocs.yml:{line + 1}:10: extra.count: a value YAML cannot read (a number of more than 4,300 "
             "digits): quote it"])
+
+
+def test_a_file_of_docs_is_never_loaded_as_every_pages_script_or_style(small):
+    """docs/ may hold .txt and .csv files, held to no check as code: named in extra_javascript,
+    docs/notes.txt ran as a script on every page of both editions (Chromium runs a text/plain
+    script), opened from disk too."""
+    (small / "docs").mkdir()
+    (small / "docs" / "notes.txt").write_text("document.title = 'PWNED'\n", encoding="utf-8")
+    (small / "docs" / "table.csv").write_text("body{background:url(https://evil.example/x.png)}\n", encoding="utf-8")
+    config = small / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("  - assets/crisisbook.js", "  - assets/crisisbook.js\n"
+                                                      "  - path: notes.txt?.js\n    type: module").replace(
+        "  - assets/crisisbook.css", "  - assets/crisisbook.css\n  - table.csv")
+    config.write_text(text, encoding="utf-8")
+    at = lambda needle: text[:text.index(needle)].count("\n") + 1  # noqa: E731
+    why = "every page loads it as code, and a file of docs/ (.txt, .csv...) is not reviewed as code; put it in " \
+          "templates/assets/"
+    result = run("build", cwd=small)
+    assert (result.returncode, result.stderr.splitlines()[:2]) == (1, [
+        f"mkdocs.yml:{at('table.csv')}:5: extra_css[1]: 'table.csv' is not a .css file: {why}",
+        f"mkdocs.yml:{at('notes.txt')}:11: extra_javascript[1].path: 'notes.txt?.js' is not a .js or .mjs file: "
+        f"{why}"])
+    assert not (small / "site").exists()
+

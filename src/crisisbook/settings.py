@@ -78,6 +78,8 @@ _EXTRA_REFUSED = {
 _PATH_OPTIONS = ("custom_icons",)  # besides *_dir, *_file and *_path: folders of icons read into pages
 _LINKS = ("link", "url", "href", "edit_uri", "repo_url", "site_url")  # values the theme writes into href=
 _PATH_LISTS = ("extra_css", "extra_javascript", "extra_templates", "watch")
+# what every page loads as its code: a docs/ file (docs/notes.txt) there ran as a script on every page
+_CODE = {"extra_css": (".css",), "extra_javascript": (".js", ".mjs")}
 
 
 @dataclass(frozen=True)
@@ -284,9 +286,10 @@ class _Check:
             elif name in _PATH_LISTS and isinstance(value, yaml.SequenceNode):
                 for i, item in enumerate(value.value):
                     if isinstance(item, yaml.MappingNode):  # extra_javascript: {path: ..., type: module}
-                        self.path(next((v for k, v in item.value if _name(k) == "path"), None), (name, i, "path"))
+                        self.path(next((v for k, v in item.value if _name(k) == "path"), None), (name, i, "path"),
+                                  _CODE.get(name))
                     else:
-                        self.path(item, (name, i))
+                        self.path(item, (name, i), _CODE.get(name))
             elif name == "extra" and isinstance(value, yaml.MappingNode):
                 for k, v in value.value:
                     if _name(k) in _EXTRA_REFUSED:
@@ -351,11 +354,16 @@ class _Check:
             for i, item in enumerate(node.value):
                 self.paths(item, path + (i,))
 
-    def path(self, node: yaml.Node | None, path: tuple) -> None:
-        """A file the engine links or reads must be a relative path inside the project."""
+    def path(self, node: yaml.Node | None, path: tuple, kinds: tuple | None = None) -> None:
+        """A file the engine links or reads must be a relative path inside the project; a script
+        or a stylesheet, one of templates/assets/ (by its kind of name, which docs/ never holds)."""
         if not isinstance(node, yaml.ScalarNode) or node.tag != _YAML + "str":
             return
         value = node.value
+        if kinds and not urlsplit(value).path.lower().endswith(kinds):
+            self.add(node, path, f"'{value}' is not a {' or '.join(kinds)} file: every page loads it as code, and a "
+                     "file of docs/ (.txt, .csv...) is not reviewed as code; put it in templates/assets/")
+            return
         parts = urlsplit(value)
         if parts.scheme or parts.netloc or value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value):
             self.add(node, path, f"'{value}' is outside the project: name a path inside it (such as "
