@@ -185,3 +185,19 @@ def test_a_file_of_docs_is_never_loaded_as_every_pages_script_or_style(small):
         f"{why}"])
     assert not (small / "site").exists()
 
+
+def test_pages_are_checked_with_the_emoji_formatter_the_engine_uses(small):
+    """validate converts pages with mkdocs.yml's named formatters, as the engine does. With
+    Material's emoji setup an icon is drawn inline, but a Unicode emoji's shortcode (:fire:) is an
+    <img> from cdn.jsdelivr.net in every reader's browser; validate, converting with PyMdown's
+    default instead, saw a CDN's PNG and would have missed the difference between the two."""
+    edit(small / "mkdocs.yml", "  - admonition\n", "  - admonition\n  - pymdownx.emoji:\n"
+         "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+         "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n")
+    (small / "docs").mkdir()
+    (small / "docs" / "notes.md").write_text("# Notes\n\n:material-fire: is fine, :fire: is not\n", encoding="utf-8")
+    result = run("validate", cwd=small)
+    assert (result.returncode, [line for line in result.stdout.splitlines() if line.startswith("docs/")]) == (1, [
+        "docs/notes.md: <img src=\"https://cdn.jsdelivr.net/gh/jdecked/twemoji@16.0.1/assets/svg/1f525.svg\"> loads "
+        "from another server in every reader's browser (and not at all offline): put the image in docs/ and name it "
+        "by its path"])

@@ -273,8 +273,10 @@ def _converter(root: Path) -> _Converter:
         name, config = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, None)
         if isinstance(name, str) and settings.allowed_extension(name):
             names.append(name)
-            if isinstance(config, dict):  # without what only the engine resolves (!ENV, !!python/name)
-                configs[name] = {k: v for k, v in config.items() if not isinstance(v, settings.Tagged)}
+            if isinstance(config, dict):  # the allowed formatters resolved; without what only the engine reads (!ENV)
+                configs[name] = {k: settings.resolved(v) if isinstance(v, settings.Tagged) else v
+                                 for k, v in config.items()}
+                configs[name] = {k: v for k, v in configs[name].items() if v is not None}
     try:
         return _Converter(list(dict.fromkeys(names)), configs)
     except Exception:  # noqa: BLE001 - an extension refusing its settings: the build reports it

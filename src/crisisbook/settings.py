@@ -17,6 +17,7 @@ privacy, tags), and environment variables named CRISISBOOK_*.
 
 from __future__ import annotations
 
+import importlib
 import os
 import posixpath
 import re
@@ -121,6 +122,23 @@ def _represent(dumper: _Dumper, data: Tagged) -> yaml.Node:
 
 
 _Dumper.add_representer(Tagged, _represent)
+
+
+def resolved(value: Tagged):
+    """A named formatter of the allowed ones, as the engine resolves it (so that validate
+    converts pages as the engine does: without its emoji generator, PyMdown's default writes
+    <img> tags from a CDN); None for anything else, which only the engine reads."""
+    name = value.tag.removeprefix(_YAML + "python/name:")
+    call = value.tag.removeprefix(_YAML + "python/object/apply:")
+    target = name if name in _NAMES else call if call in _CALLS else None
+    if target is None:
+        return None
+    module, _, attribute = target.rpartition(".")
+    found = getattr(importlib.import_module(module), attribute)
+    if target == name:
+        return found
+    kwds = value.value.get("kwds", {}) if isinstance(value.value, dict) else {}
+    return found(**kwds) if isinstance(kwds, dict) else None
 
 
 def allowed_extension(name: str) -> bool:
