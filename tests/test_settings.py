@@ -201,3 +201,31 @@ def test_pages_are_checked_with_the_emoji_formatter_the_engine_uses(small):
         "docs/notes.md: <img src=\"https://cdn.jsdelivr.net/gh/jdecked/twemoji@16.0.1/assets/svg/1f525.svg\"> loads "
         "from another server in every reader's browser (and not at all offline): put the image in docs/ and name it "
         "by its path"])
+
+
+def test_a_custom_fence_cannot_write_markup_into_a_page(small):
+    """PyMdown's fence formatter writes a custom fence's class, and a fence's attributes, into the
+    page unescaped: `class: 'mermaid"><img onerror=…>'` in mkdocs.yml, or `{.mermaid data-x="1\\"
+    onclick=\\"…"}` on a page's fence, ran script on the page. validate dropped the `format:`
+    formatter nested in custom_fences, so it converted the page without superfences and saw
+    nothing; the build published both."""
+    edit(small / "mkdocs.yml", "  - admonition\n", "  - admonition\n  - pymdownx.superfences:\n      custom_fences:\n"
+         "        - name: mermaid\n          class: 'mermaid\"><img src=x onerror=alert(1)><b class=\"'\n"
+         "          format: !!python/name:pymdownx.superfences.fence_code_format\n")
+    (small / "docs").mkdir()
+    (small / "docs" / "chart.md").write_text(
+        "# Chart\n\n```mermaid\ngraph LR\n```\n\n```{.mermaid data-x=\"1\\\" onclick=\\\"alert(2)\"}\nx\n```\n",
+        encoding="utf-8")
+    line = (small / "mkdocs.yml").read_text(encoding="utf-8").split("\n").index(
+        "          class: 'mermaid\"><img src=x onerror=alert(1)><b class=\"'") + 1
+    result = run("build", cwd=small)
+    field = "markdown_extensions[5].pymdownx.superfences.custom_fences[0].class"
+    onerror = "the onerror attribute on <img> would run script in every reader's browser: remove it"
+    assert (result.returncode, result.stderr.splitlines()[:6]) == (1, [
+        "docs/chart.md: the alert(2)\"\" attribute on <b> is not one a hand-written page may carry: remove it",
+        f"docs/chart.md: {onerror}", f"docs/chart.md: {onerror}",
+        "docs/chart.md:7:26: the onclick attribute on <b> would run script in every reader's browser: remove it",
+        f"mkdocs.yml:{line}:18: {field}: holds '\"', which the theme writes into an HTML attribute as it is: use "
+        "“ ” or ' instead",
+        f"mkdocs.yml:{line}:18: {field}: {onerror}"])
+    assert not (small / "site").exists()

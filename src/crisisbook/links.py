@@ -270,6 +270,19 @@ class _Converter:
         return self.md.found_links, out
 
 
+def _as_engine_takes(value):
+    """An extension's options with the allowed formatters resolved at any depth (a custom fence's
+    `format`), so that pages are converted as the engine converts them; what only the engine reads
+    (!ENV) is left out."""
+    if isinstance(value, settings.Tagged):
+        return settings.resolved(value)
+    if isinstance(value, dict):
+        return {k: v for k, v in ((k, _as_engine_takes(v)) for k, v in value.items()) if v is not None}
+    if isinstance(value, list):
+        return [v for v in map(_as_engine_takes, value) if v is not None]
+    return value
+
+
 def _converter(root: Path) -> _Converter:
     """Python-Markdown set up as mkdocs.yml sets the engine's, but for extensions from elsewhere."""
     try:
@@ -282,10 +295,8 @@ def _converter(root: Path) -> _Converter:
         name, config = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, None)
         if isinstance(name, str) and settings.allowed_extension(name):
             names.append(name)
-            if isinstance(config, dict):  # the allowed formatters resolved; without what only the engine reads (!ENV)
-                configs[name] = {k: settings.resolved(v) if isinstance(v, settings.Tagged) else v
-                                 for k, v in config.items()}
-                configs[name] = {k: v for k, v in configs[name].items() if v is not None}
+            if isinstance(config, dict):
+                configs[name] = _as_engine_takes(config)
     try:
         return _Converter(list(dict.fromkeys(names)), configs)
     except Exception:  # noqa: BLE001 - an extension refusing its settings: the build reports it
