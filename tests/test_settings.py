@@ -229,3 +229,16 @@ def test_a_custom_fence_cannot_write_markup_into_a_page(small):
         "“ ” or ' instead",
         f"mkdocs.yml:{line}:18: {field}: {onerror}"])
     assert not (small / "site").exists()
+
+
+def test_the_search_separator_is_crisisbooks_own(small):
+    """The theme's highlighter splits every query, and a search result's link (?h=…), with the
+    separator in every reader's browser: with `(a+)+b`, a link ending ?h=aaaa… (40 letters) hung
+    the page in Chromium."""
+    edit(small / "mkdocs.yml", "  - search\n", "  - search:\n      separator: '(a+)+b'\n")
+    line = (small / "mkdocs.yml").read_text(encoding="utf-8").split("\n").index("      separator: '(a+)+b'") + 1
+    result = run("validate", cwd=small)
+    assert (result.returncode, [p for p in result.stdout.splitlines() if p.startswith("mkdocs.yml")]) == (1, [
+        f"mkdocs.yml:{line}:7: plugins[0].search.separator: not allowed: crisisbook's search sets the separator "
+        "its index is cut with, and every reader's browser splits the query with this pattern, where one such as "
+        "(a+)+b hangs the page; remove it"])

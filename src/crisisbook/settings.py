@@ -76,6 +76,10 @@ _EXTRA_REFUSED = {
     "polyfills": "it loads scripts into every page, from wherever it names; remove it (crisisbook's own "
                  "script is templates/assets/crisisbook.js)",
 }
+# every reader's browser splits the query with it (the theme's highlighter, also for a link's ?h=):
+# `(a+)+b` hung a tab on a 40-letter query
+_SEPARATOR = ("not allowed: crisisbook's search sets the separator its index is cut with, and every reader's "
+              "browser splits the query with this pattern, where one such as (a+)+b hangs the page; remove it")
 _PATH_OPTIONS = ("custom_icons",)  # besides *_dir, *_file and *_path: folders of icons read into pages
 _LINKS = ("link", "url", "href", "edit_uri", "repo_url", "site_url")  # values the theme writes into href=
 _PATH_LISTS = ("extra_css", "extra_javascript", "extra_templates", "watch")
@@ -344,6 +348,10 @@ class _Check:
                          f"{', '.join(PLUGINS[:-1])} or {PLUGINS[-1]} (any other runs code the checks never see)")
             else:
                 self.paths(config, path)  # the privacy plugin's cache_dir and assets_fetch_dir...
+                separator = next((k for k, _ in config.value if _name(k) == "separator"), None) \
+                    if plain == "search" and isinstance(config, yaml.MappingNode) else None
+                if separator is not None:
+                    self.add(separator, path + ("search", "separator"), _SEPARATOR)
 
     def extensions(self, node: yaml.Node) -> None:
         for path, key, config in _named_items(node, "markdown_extensions"):
