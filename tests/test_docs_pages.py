@@ -313,3 +313,20 @@ def test_a_page_of_thousands_of_headings_is_one_line(small):
     assert docs_problems(small) == [
         "docs/headings.md:601:1: has 10001 headings (at most 300; the one past the limit is here): the Markdown "
         "engine's time grows with the square of headings alike; split the page"]
+
+
+def test_a_page_cannot_hand_the_theme_its_settings(small):
+    """The theme reads its settings from the first element with id `__config`: a page's
+    `<div id="__config">{"base": "https://evil.example/", "version": {"provider": "mike"}}</div>`
+    came before the theme's own, and every reader's browser asked evil.example for versions.json
+    and sitemap.xml. The content tabs' own ids (`__tabbed_1_1`) stay fine."""
+    (small / "docs").mkdir()
+    (small / "docs" / "notes.md").write_text(
+        "# Notes\n\n<div id=\"__config\" hidden>{\"base\": \"https://evil.example/\", \"features\": [], "
+        "\"translations\": {}, \"version\": {\"provider\": \"mike\"}}</div>\n\n"
+        "## Fine {: #__search }\n\n<input type=\"radio\" id=\"__tabbed_1_1\" name=\"__tabbed_1\">\n",
+        encoding="utf-8")
+    why = "is one the theme gives its own elements (it reads its settings from #__config): choose an id that " \
+          "does not start with '__'"
+    assert docs_problems(small) == [f"docs/notes.md:3:10: the id '__config' on <div> {why}",
+                                    f"docs/notes.md:5:13: the id '__search' on <h2> {why}"]

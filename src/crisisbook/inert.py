@@ -47,6 +47,7 @@ ATTRIBUTES = {
 }
 _INPUTS = {"checkbox", "radio"}  # task lists and content tabs
 _URLS = {"href", "src", "cite", "srcset"}
+_TABBED = re.compile(r"__tabbed_\d+_\d+")  # the ids PyMdown's content tabs give their inputs
 _LOADED = {"src", "srcset"}  # fetched as the page opens, not followed when clicked
 _SCHEMES = ("http:", "https:", "mailto:", "tel:")
 _SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]")
@@ -137,6 +138,11 @@ def _attribute(tag: str, svg: bool, name: str, value: str, el) -> list[tuple[str
         # fill, mask, clip-path, marker-end, cursor: url() fetches another file as the page opens
         return [(value, f"the {name} attribute on <{tag}> loads from elsewhere: refer to the drawing's own "
                         "parts only, url(#id)")] if _URL_OUT.search(css(value)) else []
+    if name == "id" and value.startswith("__") and not _TABBED.fullmatch(value):
+        # the theme finds its elements by these ids, the first in the page: a <div id="__config">
+        # before its own gave every reader's browser settings (a base address elsewhere) from the page
+        return [(value, f"the id '{value}' on <{tag}> is one the theme gives its own elements (it reads its "
+                        "settings from #__config): choose an id that does not start with '__'")]
     if name.startswith("data-md-"):  # the theme's own components (data-md-component="source" calls GitHub)
         return [(name, f"the {name} attribute on <{tag}> is the theme's own: remove it")]
     if name.startswith(("data-", "aria-")) or name in _GLOBAL or name in ATTRIBUTES.get(tag, ()):
