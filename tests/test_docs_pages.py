@@ -168,3 +168,165 @@ def test_mkdocs_yml_may_not_load_anything_from_outside_into_every_page(small):
         f"mkdocs.yml:{len(lines) + 1}:1: repo_url: not allowed: the theme then asks GitHub's API about the "
         "repository from every page a reader opens, telling GitHub who reads the handbook; link to it from a "
         "page instead"]
+
+
+def test_a_page_loads_no_image_from_another_server_and_the_build_fetches_none(small, tmp_path):
+    """An image on another server is fetched by every reader's browser as the page opens (a
+    tracking pixel, and a hole in the offline copy); with the privacy plugin the build machine
+    fetched it and published its answer, an intranet address's included. `\\\\host/x` is
+    `//host/x` to a browser. The build is refused and nothing is fetched."""
+    import functools
+    import http.server
+    import threading
+
+    fetched: list[str] = []
+
+    class Intranet(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            fetched.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "secret.png").write_text("INTRANET-SECRET-5f1c")
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Intranet, directory=tmp_path / "www"))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    secret = f"http://127.0.0.1:{httpd.server_address[1]}/secret.png"
+    config = small / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - search\n", "  - search\n  - privacy:\n      assets_exclude: ['unpkg.com/*']\n"), encoding="utf-8")
+    (small / "docs").mkdir()
+    (small / "docs" / "logo.png").write_bytes(b"\x89PNG\r\n")
+    (small / "docs" / "notes.md").write_text(
+        f"# Notes\n\n![our logo](logo.png) ![inline](data:image/png;base64,iVBOR)\n\n![pixel]({secret})\n\n"
+        "<img src=\"//evil.example/a.png\" alt=\"a\"> <img src=\"\\\\evil.example/b.png\" alt=\"b\">\n\n"
+        "<picture><source srcset=\"logo.png 1x, HTTPS://evil.example/c.png 2x\"><img src=\"logo.png\" alt=\"c\">"
+        "</picture>\n", encoding="utf-8")
+    try:
+        result = run("build", cwd=small)
+    finally:
+        httpd.shutdown()
+    why = "loads from another server in every reader's browser (and not at all offline): put the image in docs/ " \
+          "and name it by its path"
+    assert result.stderr.splitlines()[:4] == [
+        f"docs/notes.md:5:10: <img src=\"{secret}\"> {why}",
+        f"docs/notes.md:7:11: <img src=\"//evil.example/a.png\"> {why}",
+        f"docs/notes.md:7:52: <img src=\"\\\\evil.example/b.png\"> {why}",
+        f"docs/notes.md:9:39: <source srcset=\"HTTPS://evil.example/c.png\"> {why}"]
+    assert result.returncode == 1 and fetched == [] and not (small / "site").exists()
+
+
+def test_a_style_or_a_drawing_loads_nothing_from_elsewhere(small):
+    """The browser decodes CSS escapes (`\\75 rl(` and `u\\rl(` are `url(`), and an SVG shape's
+    fill, mask, clip-path, marker or cursor fetches the file its url() names."""
+    (small / "docs").mkdir()
+    (small / "docs" / "drawn.md").write_text(
+        "# Drawn\n\n<p style=\"background:\\75 rl(https://evil.example/a.png)\">a</p>\n\n"
+        "<p style=\"background:u\\rl(https://evil.example/b.png)\">b</p>\n\n"
+        "<svg><defs><linearGradient id=\"g\"><stop offset=\"0\"/></linearGradient></defs>"
+        "<rect width=\"9\" height=\"9\" fill=\"url(#g)\" stroke=\"url( '#g')\"/>"
+        "<rect width=\"9\" height=\"9\" mask=\"url(https://evil.example/m.svg#m)\"/>"
+        "<path d=\"M0 0L9 9\" marker-end=\"u\\72l(//evil.example/k.svg#k)\"/></svg>\n", encoding="utf-8")
+    style = "loads from elsewhere: keep styles in templates/assets/crisisbook.css"
+    drawing = "loads from elsewhere: refer to the drawing's own parts only, url(#id)"
+    assert docs_problems(small) == [
+        f"docs/drawn.md:3:11: a style on <p> {style}",
+        f"docs/drawn.md:5:11: a style on <p> {style}",
+        f"docs/drawn.md:7:173: the mask attribute on <rect> {drawing}",
+        f"docs/drawn.md:7:240: the marker-end attribute on <path> {drawing}"]
+
+
+# What a hand-written page might try; the allowlist must refuse each one a browser fetches with
+LOADING = [
+    '<img src="https://evil.example/1.png" alt="">', '<img src="//evil.example/2.png" alt="">',
+    '<img src="\\\\evil.example/3.png" alt="">', '<img src="/\\evil.example/4.png" alt="">',
+    '<picture><source srcset="x.png 1x, https://evil.example/5.png 2x"><img src="x.png" alt=""></picture>',
+    '<p style="background:\\75 rl(https://evil.example/6.png)">a</p>',
+    '<p style="background:u\\rl(https://evil.example/7.png)">a</p>',
+    '<p style="background-image:image\\-set(\'https://evil.example/8.png\' 1x)">a</p>',
+    '<p style="cursor:url(https://evil.example/9.png),auto">a</p>',
+    '<svg><rect width="9" height="9" fill="url(https://evil.example/10.svg#g)"/></svg>',
+    '<svg><rect width="9" height="9" mask="url(https://evil.example/11.svg#m)"/></svg>',
+    '<svg><rect width="9" height="9" clip-path="url(https://evil.example/12.svg#c)"/></svg>',
+    '<svg><path d="M0 0L9 9" marker-end="url(https://evil.example/13.svg#k)"/></svg>',
+    '<svg><rect width="9" height="9" cursor="url(https://evil.example/14.png), auto"/></svg>',
+    '<a href="https://evil.example/15" ping="https://evil.example/15p">a</a>',
+    '<svg><rect width="9" height="9" fill="url(#g)"/></svg> <img src="x.png" alt="ours">',
+]
+
+
+def test_what_the_allowlist_passes_fetches_nothing_in_a_browser(chromium, tmp_path):
+    """Each payload opened in the real browser: any that asks another server for something is one
+    the allowlist refuses (and the recording sees the requests of the ones it refuses)."""
+    from crisisbook import inert
+    fetching, asked = [], []
+
+    def answer(route):
+        asked.append(route.request.url)
+        route.fulfill(body="") if route.request.url.startswith("http://127.0.0.1/") else route.abort()
+
+    page = chromium.new_page()
+    page.route("**/*", answer)
+    try:
+        for i, markup in enumerate(LOADING):
+            page.goto("http://127.0.0.1/")
+            asked.clear()
+            page.set_content(f"<!DOCTYPE html><html><body>{markup}</body></html>")
+            page.mouse.move(3, 3)  # a cursor is fetched when the pointer is over it
+            page.wait_for_timeout(300)
+            if any("evil.example" in url for url in asked):
+                fetching.append(i)
+    finally:
+        page.close()
+    assert [i for i in fetching if not inert.problems(LOADING[i])] == []
+    assert len(fetching) >= 12  # the browser did fetch what the payloads name
+
+
+def test_a_front_matter_python_cannot_build_is_one_line_not_a_crash(small):
+    """The front matter is read with PyYAML's C loader, as the engine reads it: its composer
+    recursed once per level, and 60,000 `[` or `- ` crashed validate with a segmentation fault;
+    a date that is no date and a number of 5,000 digits ended in 'internal error'."""
+    (small / "docs").mkdir()
+    pages = {"flow": "extra: " + "[" * 60_000 + "\n", "block": "extra:\n" + "- " * 60_000 + "x\n",
+             "date": "title: 2026-13-45\n", "number": "title: " + "9" * 5_000 + "\n"}
+    for name, front in pages.items():
+        (small / "docs" / f"{name}.md").write_text(f"---\n{front}---\n# {name}\n\ntext\n", encoding="utf-8")
+    result = run("validate", cwd=small)
+    deep = "the front matter is nested more than 32 levels deep (line {}): a page's front matter holds a few plain " \
+           "fields"
+    assert (result.returncode, [line for line in result.stdout.splitlines() if "front matter" in line]) == (1, [
+        "docs/block.md:1:1: " + deep.format(3),
+        "docs/date.md:1:1: the front matter holds a value YAML cannot read (month must be in 1..12): quote it",
+        "docs/flow.md:1:1: " + deep.format(2),
+        "docs/number.md:1:1: the front matter holds a value YAML cannot read (a number of more than 4,300 digits): "
+        "quote it"])
+
+
+def test_a_page_of_thousands_of_headings_is_one_line(small):
+    """The table of contents gives headings alike their own anchors (a, a_1, a_2...) by trying
+    each number in turn: 8,000 `# a` lines (32 KB) took the engine 11 s, 47,500 (a page within
+    the size limit) minutes, in validate and in each edition's build."""
+    (small / "docs").mkdir()
+    (small / "docs" / "headings.md").write_text("# Headings\n\n" + "## a\n\n" * 10_000, encoding="utf-8")
+    assert docs_problems(small) == [
+        "docs/headings.md:601:1: has 10001 headings (at most 300; the one past the limit is here): the Markdown "
+        "engine's time grows with the square of headings alike; split the page"]
+
+
+def test_a_page_cannot_hand_the_theme_its_settings(small):
+    """The theme reads its settings from the first element with id `__config`: a page's
+    `<div id="__config">{"base": "https://evil.example/", "version": {"provider": "mike"}}</div>`
+    came before the theme's own, and every reader's browser asked evil.example for versions.json
+    and sitemap.xml. The content tabs' own ids (`__tabbed_1_1`) stay fine."""
+    (small / "docs").mkdir()
+    (small / "docs" / "notes.md").write_text(
+        "# Notes\n\n<div id=\"__config\" hidden>{\"base\": \"https://evil.example/\", \"features\": [], "
+        "\"translations\": {}, \"version\": {\"provider\": \"mike\"}}</div>\n\n"
+        "## Fine {: #__search }\n\n<input type=\"radio\" id=\"__tabbed_1_1\" name=\"__tabbed_1\">\n",
+        encoding="utf-8")
+    why = "is one the theme gives its own elements (it reads its settings from #__config): choose an id that " \
+          "does not start with '__'"
+    assert docs_problems(small) == [f"docs/notes.md:3:10: the id '__config' on <div> {why}",
+                                    f"docs/notes.md:5:13: the id '__search' on <h2> {why}"]

@@ -107,14 +107,14 @@ def test_what_a_material_handbook_uses_still_builds(small):
     with open(config, "a", encoding="utf-8") as f:
         f.write("copyright: !ENV [CRISISBOOK_COPYRIGHT, Kettleworks]\n")
     (small / "docs").mkdir()
-    (small / "docs" / "notes.md").write_text("# Notes\n\n```mermaid\ngraph LR\n  A --> B\n```\n\n:fire: Now\n")
+    (small / "docs" / "notes.md").write_text("# Notes\n\n```mermaid\ngraph LR\n  A --> B\n```\n\n:material-fire: Now\n")
     env = {**os.environ, **SOURCE_DATE, "CRISISBOOK_COPYRIGHT": "© Kettleworks comms team"}
     result = subprocess.run([sys.executable, "-m", "crisisbook", "build"], cwd=small, env=env,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     page = (small / "site" / "notes" / "index.html").read_text()
     assert '<pre class="mermaid"><code>graph LR' in page
-    assert 'class="twemoji"' in page  # :fire:, drawn by Material's own emoji index
+    assert 'class="twemoji"><svg' in page  # :material-fire:, drawn by Material's own emoji index, inline
     assert "© Kettleworks comms team" in page  # the variable, read by the engine
     assert 'id="notes"' in page  # the slugifier, lower case
 
@@ -147,17 +147,112 @@ def test_an_alias_bomb_or_deep_nesting_in_mkdocs_yml_is_one_line(small):
     assert "Traceback" not in result.stderr
 
 
-def test_text_aliased_out_of_markdown_extensions_is_still_checked_where_the_theme_writes_it(tmp_path):
-    """mkdocs.yml's nodes are walked once for tags and text together: a string first met under
-    markdown_extensions (where text is not checked) and aliased into copyright is checked there."""
+def test_text_aliased_from_a_key_is_still_checked_where_the_theme_writes_it(tmp_path):
+    """mkdocs.yml's nodes are walked once for tags and text together, each node once: a string
+    first met as a key (whose text no page shows) and aliased into copyright is checked there."""
     from crisisbook import settings
 
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: Handbook\n"
-        "markdown_extensions:\n"
-        "  - toc:\n"
-        "      title: &a '<img src=x onerror=alert(1)>'\n"
+        "extra:\n"
+        "  ? &a '<img src=x onerror=alert(1)>'\n"
+        "  : 1\n"
         "copyright: *a\n", encoding="utf-8")
     assert [str(p) for p in settings.problems(tmp_path)] == [
-        "mkdocs.yml:4:14: copyright: the onerror attribute on <img> would run script in every reader's browser: "
+        "mkdocs.yml:3:5: copyright: the onerror attribute on <img> would run script in every reader's browser: "
         "remove it"]
+def test_a_number_or_a_date_python_cannot_build_is_one_line_on_its_field(small):
+    """YAML's syntax takes a number of 5,000 digits and 2026-13-45 as a date; Python refuses to
+    build either (ValueError), and validate and build ended in 'internal error' without a line."""
+    config = small / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("extra:\n", "extra:\n  when: 2026-13-45\n  count: "
+                                                      + "9" * 5000 + "\n")
+    config.write_text(text, encoding="utf-8")
+    line = text[:text.index("when:")].count("\n") + 1
+    for command in ("validate", "build"):
+        result = run(command, cwd=small)
+        assert (result.returncode, (result.stdout + result.stderr).splitlines()[:2]) == (1, [
+            f"mkdocs.yml:{line}:9: extra.when: a value YAML cannot read (month must be in 1..12): quote it",
+            f"mkdocs.yml:{line + 1}:10: extra.count: a value YAML cannot read (a number of more than 4,300 "
+            "digits): quote it"])
+
+
+def test_a_file_of_docs_is_never_loaded_as_every_pages_script_or_style(small):
+    """docs/ may hold .txt and .csv files, held to no check as code: named in extra_javascript,
+    docs/notes.txt ran as a script on every page of both editions (Chromium runs a text/plain
+    script), opened from disk too."""
+    (small / "docs").mkdir()
+    (small / "docs" / "notes.txt").write_text("document.title = 'PWNED'\n", encoding="utf-8")
+    (small / "docs" / "table.csv").write_text("body{background:url(https://evil.example/x.png)}\n", encoding="utf-8")
+    config = small / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("  - assets/crisisbook.js", "  - assets/crisisbook.js\n"
+                                                      "  - path: notes.txt?.js\n    type: module").replace(
+        "  - assets/crisisbook.css", "  - assets/crisisbook.css\n  - table.csv")
+    config.write_text(text, encoding="utf-8")
+    at = lambda needle: text[:text.index(needle)].count("\n") + 1  # noqa: E731
+    why = "every page loads it as code, and a file of docs/ (.txt, .csv...) is not reviewed as code; put it in " \
+          "templates/assets/"
+    result = run("build", cwd=small)
+    assert (result.returncode, result.stderr.splitlines()[:2]) == (1, [
+        f"mkdocs.yml:{at('table.csv')}:5: extra_css[1]: 'table.csv' is not a .css file: {why}",
+        f"mkdocs.yml:{at('notes.txt')}:11: extra_javascript[1].path: 'notes.txt?.js' is not a .js or .mjs file: "
+        f"{why}"])
+    assert not (small / "site").exists()
+
+
+def test_pages_are_checked_with_the_emoji_formatter_the_engine_uses(small):
+    """validate converts pages with mkdocs.yml's named formatters, as the engine does. With
+    Material's emoji setup an icon is drawn inline, but a Unicode emoji's shortcode (:fire:) is an
+    <img> from cdn.jsdelivr.net in every reader's browser; validate, converting with PyMdown's
+    default instead, saw a CDN's PNG and would have missed the difference between the two."""
+    edit(small / "mkdocs.yml", "  - admonition\n", "  - admonition\n  - pymdownx.emoji:\n"
+         "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+         "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n")
+    (small / "docs").mkdir()
+    (small / "docs" / "notes.md").write_text("# Notes\n\n:material-fire: is fine, :fire: is not\n", encoding="utf-8")
+    result = run("validate", cwd=small)
+    assert (result.returncode, [line for line in result.stdout.splitlines() if line.startswith("docs/")]) == (1, [
+        "docs/notes.md: <img src=\"https://cdn.jsdelivr.net/gh/jdecked/twemoji@16.0.1/assets/svg/1f525.svg\"> loads "
+        "from another server in every reader's browser (and not at all offline): put the image in docs/ and name it "
+        "by its path"])
+
+
+def test_a_custom_fence_cannot_write_markup_into_a_page(small):
+    """PyMdown's fence formatter writes a custom fence's class, and a fence's attributes, into the
+    page unescaped: `class: 'mermaid"><img onerror=…>'` in mkdocs.yml, or `{.mermaid data-x="1\\"
+    onclick=\\"…"}` on a page's fence, ran script on the page. validate dropped the `format:`
+    formatter nested in custom_fences, so it converted the page without superfences and saw
+    nothing; the build published both."""
+    edit(small / "mkdocs.yml", "  - admonition\n", "  - admonition\n  - pymdownx.superfences:\n      custom_fences:\n"
+         "        - name: mermaid\n          class: 'mermaid\"><img src=x onerror=alert(1)><b class=\"'\n"
+         "          format: !!python/name:pymdownx.superfences.fence_code_format\n")
+    (small / "docs").mkdir()
+    (small / "docs" / "chart.md").write_text(
+        "# Chart\n\n```mermaid\ngraph LR\n```\n\n```{.mermaid data-x=\"1\\\" onclick=\\\"alert(2)\"}\nx\n```\n",
+        encoding="utf-8")
+    line = (small / "mkdocs.yml").read_text(encoding="utf-8").split("\n").index(
+        "          class: 'mermaid\"><img src=x onerror=alert(1)><b class=\"'") + 1
+    result = run("build", cwd=small)
+    field = "markdown_extensions[5].pymdownx.superfences.custom_fences[0].class"
+    onerror = "the onerror attribute on <img> would run script in every reader's browser: remove it"
+    assert (result.returncode, result.stderr.splitlines()[:6]) == (1, [
+        "docs/chart.md: the alert(2)\"\" attribute on <b> is not one a hand-written page may carry: remove it",
+        f"docs/chart.md: {onerror}", f"docs/chart.md: {onerror}",
+        "docs/chart.md:7:26: the onclick attribute on <b> would run script in every reader's browser: remove it",
+        f"mkdocs.yml:{line}:18: {field}: holds '\"', which the theme writes into an HTML attribute as it is: use "
+        "“ ” or ' instead",
+        f"mkdocs.yml:{line}:18: {field}: {onerror}"])
+    assert not (small / "site").exists()
+
+
+def test_the_search_separator_is_crisisbooks_own(small):
+    """The theme's highlighter splits every query, and a search result's link (?h=…), with the
+    separator in every reader's browser: with `(a+)+b`, a link ending ?h=aaaa… (40 letters) hung
+    the page in Chromium."""
+    edit(small / "mkdocs.yml", "  - search\n", "  - search:\n      separator: '(a+)+b'\n")
+    line = (small / "mkdocs.yml").read_text(encoding="utf-8").split("\n").index("      separator: '(a+)+b'") + 1
+    result = run("validate", cwd=small)
+    assert (result.returncode, [p for p in result.stdout.splitlines() if p.startswith("mkdocs.yml")]) == (1, [
+        f"mkdocs.yml:{line}:7: plugins[0].search.separator: not allowed: crisisbook's search sets the separator "
+        "its index is cut with, and every reader's browser splits the query with this pattern, where one such as "
+        "(a+)+b hangs the page; remove it"])

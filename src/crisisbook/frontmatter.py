@@ -17,6 +17,7 @@ import re
 
 import yaml
 
+from .load import MAX_DEPTH
 from .report import Problem
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # as MkDocs loads it
@@ -39,9 +40,15 @@ def split(text: str) -> tuple[dict, str, int, str | None]:
         rest = text[m.end():]
         body = rest.lstrip("\n")
         try:  # the engine's own loader: PyYAML's C one takes a tab after `title:`, the Python one not
+            deep = _too_deep(m.group(1))
+            if deep:
+                return {}, body, _line(text, body), deep
             data = yaml.load(m.group(1), Loader=_LOADER)
         except yaml.YAMLError as e:
             return {}, body, _line(text, body), f"the front matter is not valid YAML: {getattr(e, 'problem', None) or e}"
+        except ValueError as e:  # a date that is no date (2026-13-45), a number of 5,000 digits
+            shown = "a number of more than 4,300 digits" if "integer string conversion" in str(e) else str(e)
+            return {}, body, _line(text, body), f"the front matter holds a value YAML cannot read ({shown}): quote it"
         if not isinstance(data, dict):
             return {}, body, _line(text, body), "the front matter between the --- lines must be fields (key: value)"
         return data, body, _line(text, body), None
@@ -65,6 +72,22 @@ def split(text: str) -> tuple[dict, str, int, str | None]:
     rest = "\n".join(lines[taken:])
     body = rest.lstrip("\n")
     return data, body, _line(text, body), None
+
+
+def _too_deep(block: str) -> str | None:
+    """Why the block is refused for its nesting, before it is built: PyYAML's C composer recurses
+    once per level and crashed validate (a segmentation fault) at 60,000 `[` or `- `. libyaml's
+    parser hands over events one at a time, without recursion."""
+    depth = 0
+    for event in yaml.parse(block, Loader=_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return (f"the front matter is nested more than {MAX_DEPTH} levels deep (line "
+                        f"{event.start_mark.line + 2}): a page's front matter holds a few plain fields")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 def _line(text: str, body: str) -> int:

@@ -47,9 +47,25 @@ ATTRIBUTES = {
 }
 _INPUTS = {"checkbox", "radio"}  # task lists and content tabs
 _URLS = {"href", "src", "cite", "srcset"}
+_TABBED = re.compile(r"__tabbed_\d+_\d+")  # the ids PyMdown's content tabs give their inputs
+_LOADED = {"src", "srcset"}  # fetched as the page opens, not followed when clicked
 _SCHEMES = ("http:", "https:", "mailto:", "tel:")
 _SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]")
 _STYLE_LOADS = re.compile(r"url\s*\(|expression\s*\(|@import|behavior\s*:|-moz-binding|image-set\s*\(", re.I)
+# url() pointing elsewhere than into the page itself (`url(#gradient)`)
+_URL_OUT = re.compile(r"url\s*\((?!\s*[\"']?\s*#)", re.I)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)|/\*.*?(\*/|\Z)", re.S)
+
+
+def css(value: str) -> str:
+    """CSS text as the browser's CSS parser reads it: entities, escapes (`\\75 rl(` is `url(`)
+    and comments decoded, so a check sees the functions it names."""
+    def decoded(m: re.Match) -> str:
+        if m.group(1):
+            point = int(m.group(1), 16)
+            return chr(point) if 0 < point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else "\ufffd"
+        return m.group(2) if m.group(2) is not None else ""
+    return _CSS_ESCAPE.sub(decoded, html.unescape(value))
 
 
 def plain(url: str) -> str:
@@ -64,6 +80,17 @@ def runs_script(url: str) -> bool:
     if not re.match(r"[a-z][a-z0-9+.\-]*:", plain_url):
         return False  # a page of the site, an anchor
     return not (plain_url.startswith(_SCHEMES) or _SAFE_DATA.match(plain_url))
+
+
+def loads_from_elsewhere(url: str) -> bool:
+    """An image address on another server (`https://…`, `//host/…`, `\\host/…`, which browsers
+    take for `//host/…`): every reader's browser fetches it as the page opens, telling that
+    server who reads the handbook and when (a tracking pixel), the offline copy shows a hole, and
+    the privacy plugin would fetch it on the build machine (an intranet address included) and
+    publish what it answers."""
+    plain_url = plain(url).replace("\\", "/")
+    return plain_url.startswith("//") or (bool(re.match(r"[a-z][a-z0-9+.\-]*:", plain_url))
+                                          and not _SAFE_DATA.match(plain_url))
 
 
 def problems(markup: str, heading_is_title: bool = False) -> list[tuple[str, str]]:
@@ -98,15 +125,27 @@ def _attribute(tag: str, svg: bool, name: str, value: str, el) -> list[tuple[str
         return [(name, f"the {name} attribute on <{tag}> would run script in every reader's browser: remove it")]
     if name == "style":
         return [(value, f"a style on <{tag}> loads from elsewhere: keep styles in templates/assets/crisisbook.css")] \
-            if _STYLE_LOADS.search(html.unescape(value)) else []
+            if _STYLE_LOADS.search(css(value)) else []
     if name in _URLS:
         urls = [part.split()[0] for part in value.split(",") if part.strip()] if name == "srcset" else [value]
         bad = [url for url in urls if runs_script(url)]
-        # found in the page by what follows the scheme: entities hide the scheme, rarely the rest
-        return [(bad[0].partition(":")[2].strip() or bad[0], f"<{tag} {name}=\"{bad[0]}\"> runs script or opens what is not a page: link to a page "
-                         "or a web address")] if bad else []
+        if bad:  # found in the page by what follows the scheme: entities hide the scheme, rarely the rest
+            return [(bad[0].partition(":")[2].strip() or bad[0], f"<{tag} {name}=\"{bad[0]}\"> runs script or opens what "
+                     "is not a page: link to a page or a web address")]
+        remote = [url for url in urls if loads_from_elsewhere(url)] if name in _LOADED else []
+        return [(remote[0].strip(), f"<{tag} {name}=\"{remote[0]}\"> loads from another server in every reader's "
+                 "browser (and not at all offline): put the image in docs/ and name it by its path")] if remote else []
     if svg:  # presentation attributes (fill, d, viewBox…); links were refused with <a> and <use>
-        return [] if name not in ("href", "xlink:href") else [(name, f"<{tag} {name}> is not allowed: remove it")]
+        if name in ("href", "xlink:href"):
+            return [(name, f"<{tag} {name}> is not allowed: remove it")]
+        # fill, mask, clip-path, marker-end, cursor: url() fetches another file as the page opens
+        return [(value, f"the {name} attribute on <{tag}> loads from elsewhere: refer to the drawing's own "
+                        "parts only, url(#id)")] if _URL_OUT.search(css(value)) else []
+    if name == "id" and value.startswith("__") and not _TABBED.fullmatch(value):
+        # the theme finds its elements by these ids, the first in the page: a <div id="__config">
+        # before its own gave every reader's browser settings (a base address elsewhere) from the page
+        return [(value, f"the id '{value}' on <{tag}> is one the theme gives its own elements (it reads its "
+                        "settings from #__config): choose an id that does not start with '__'")]
     if name.startswith("data-md-"):  # the theme's own components (data-md-component="source" calls GitHub)
         return [(name, f"the {name} attribute on <{tag}> is the theme's own: remove it")]
     if name.startswith(("data-", "aria-")) or name in _GLOBAL or name in ATTRIBUTES.get(tag, ()):

@@ -106,6 +106,10 @@ MAX_BRACKET_WORK = 2_000_000  # `[` times the length of its paragraph, summed ov
 MAX_BACKSLASHES = 2_000  # in one paragraph
 MAX_CELLS = 100  # `|` on one line: a table's columns
 MAX_UNCLOSED = 50  # `<` starting a tag that no `>` closes before the next `<`, in one page
+# the table of contents numbers headings alike (a, a_1, a_2...) by trying each number in turn:
+# 8,000 `# a` lines (32 KB) took 11 s, 47,500 minutes; the longest shipped page has 8 headings
+MAX_HEADINGS = 300
+_HEADING = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)|<h[1-6]", re.M | re.I)
 
 
 def _too_slow(text: str) -> tuple[int, str] | None:
@@ -133,6 +137,11 @@ def _too_slow(text: str) -> tuple[int, str] | None:
     if work > MAX_BRACKET_WORK:
         return worst[1], ("has too many '[' in long paragraphs (the costliest starts here): the Markdown engine "
                           "tries each as a link up to its paragraph's end; split the paragraphs, or write \\[")
+    headings = [m.start() for m in _HEADING.finditer(text)]
+    if len(headings) > MAX_HEADINGS:
+        return text.count("\n", 0, headings[MAX_HEADINGS]) + 1, (
+            f"has {len(headings)} headings (at most {MAX_HEADINGS}; the one past the limit is here): the Markdown "
+            "engine's time grows with the square of headings alike; split the page")
     starts = [m.start() for m in re.finditer(r"<[A-Za-z/!?]", text)]
     unclosed = [a for a, b in zip(starts, starts[1:] + [len(text)]) if ">" not in text[a:b]]
     if len(unclosed) > MAX_UNCLOSED:
@@ -259,6 +268,19 @@ class _Converter:
         return self.md.found_links, out
 
 
+def _as_engine_takes(value):
+    """An extension's options with the allowed formatters resolved at any depth (a custom fence's
+    `format`), so that pages are converted as the engine converts them; what only the engine reads
+    (!ENV) is left out."""
+    if isinstance(value, settings.Tagged):
+        return settings.resolved(value)
+    if isinstance(value, dict):
+        return {k: v for k, v in ((k, _as_engine_takes(v)) for k, v in value.items()) if v is not None}
+    if isinstance(value, list):
+        return [v for v in map(_as_engine_takes, value) if v is not None]
+    return value
+
+
 def _converter(root: Path) -> _Converter:
     """Python-Markdown set up as mkdocs.yml sets the engine's, but for extensions from elsewhere."""
     try:
@@ -271,8 +293,8 @@ def _converter(root: Path) -> _Converter:
         name, config = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, None)
         if isinstance(name, str) and settings.allowed_extension(name):
             names.append(name)
-            if isinstance(config, dict):  # without what only the engine resolves (!ENV, !!python/name)
-                configs[name] = {k: v for k, v in config.items() if not isinstance(v, settings.Tagged)}
+            if isinstance(config, dict):
+                configs[name] = _as_engine_takes(config)
     try:
         return _Converter(list(dict.fromkeys(names)), configs)
     except Exception:  # noqa: BLE001 - an extension refusing its settings: the build reports it

@@ -95,8 +95,8 @@ LUNR = "assets/javascripts/lunr"
 
 
 def plugin_config(conf: dict) -> dict:
-    """The theme's search plugin settings: our separator (the highlighter uses it) unless the
-    project's mkdocs.yml sets one."""
+    """The theme's search plugin settings, with our separator (the highlighter uses it; validate
+    refuses one in mkdocs.yml)."""
     conf = dict(conf or {})
     conf.setdefault("separator", SEPARATOR)
     return conf

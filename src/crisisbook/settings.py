@@ -17,6 +17,7 @@ privacy, tags), and environment variables named CRISISBOOK_*.
 
 from __future__ import annotations
 
+import importlib
 import os
 import posixpath
 import re
@@ -75,9 +76,15 @@ _EXTRA_REFUSED = {
     "polyfills": "it loads scripts into every page, from wherever it names; remove it (crisisbook's own "
                  "script is templates/assets/crisisbook.js)",
 }
+# every reader's browser splits the query with it (the theme's highlighter, also for a link's ?h=):
+# `(a+)+b` hung a tab on a 40-letter query
+_SEPARATOR = ("not allowed: crisisbook's search sets the separator its index is cut with, and every reader's "
+              "browser splits the query with this pattern, where one such as (a+)+b hangs the page; remove it")
 _PATH_OPTIONS = ("custom_icons",)  # besides *_dir, *_file and *_path: folders of icons read into pages
 _LINKS = ("link", "url", "href", "edit_uri", "repo_url", "site_url")  # values the theme writes into href=
 _PATH_LISTS = ("extra_css", "extra_javascript", "extra_templates", "watch")
+# what every page loads as its code: a docs/ file (docs/notes.txt) there ran as a script on every page
+_CODE = {"extra_css": (".css",), "extra_javascript": (".js", ".mjs")}
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,23 @@ def _represent(dumper: _Dumper, data: Tagged) -> yaml.Node:
 _Dumper.add_representer(Tagged, _represent)
 
 
+def resolved(value: Tagged):
+    """A named formatter of the allowed ones, as the engine resolves it (so that validate
+    converts pages as the engine does: without its emoji generator, PyMdown's default writes
+    <img> tags from a CDN); None for anything else, which only the engine reads."""
+    name = value.tag.removeprefix(_YAML + "python/name:")
+    call = value.tag.removeprefix(_YAML + "python/object/apply:")
+    target = name if name in _NAMES else call if call in _CALLS else None
+    if target is None:
+        return None
+    module, _, attribute = target.rpartition(".")
+    found = getattr(importlib.import_module(module), attribute)
+    if target == name:
+        return found
+    kwds = value.value.get("kwds", {}) if isinstance(value.value, dict) else {}
+    return found(**kwds) if isinstance(kwds, dict) else None
+
+
 def allowed_extension(name: str) -> bool:
     """A Markdown extension the engine (and `validate`'s link check) may load."""
     return name not in _READ_FILES and (name in SHORT_EXTENSIONS or name.startswith(TRUSTED_EXTENSIONS))
@@ -135,7 +159,7 @@ def read(root: Path) -> dict:
     """mkdocs.yml as data, for a build (which has checked it: see `problems`)."""
     try:
         data = yaml.load(fsguard.read_text(root, root / FILE), Loader=_Loader)
-    except (yaml.YAMLError, RecursionError) as e:
+    except (yaml.YAMLError, RecursionError, ValueError) as e:  # ValueError: validate names its line
         raise BuildError(f"{FILE}: {_yaml_message(e)}") from None
     return data if isinstance(data, dict) else {}
 
@@ -163,7 +187,7 @@ def problems(root: Path) -> list[Problem]:
     found.walk(node, (), text=True)
     if isinstance(node, yaml.MappingNode):
         found.settings(node)
-    return list(dict.fromkeys(found.out))  # an alias walked twice (see walk) says a refused tag once
+    return list(dict.fromkeys(found.out))  # a node walked twice (see walk) says its problem once
 
 
 def _yaml_message(e: BaseException) -> str:
@@ -183,9 +207,9 @@ class _Check:
     # --- every node: its tag, and the text the theme writes into pages ------------------------
 
     def walk(self, node: yaml.Node, path: tuple, text: bool) -> None:
-        """Tags everywhere; text (see `markup`) everywhere but under markdown_extensions, whose
-        options become escaped text and attributes. An alias is the same node again: checked
-        once, or once more when it is reached where text counts and was first seen where not."""
+        """Tags everywhere; the text of every value (see `markup`), the extensions' options too:
+        a custom fence's class is written unescaped. An alias is the same node again: checked once
+        (once more if it is also a key, whose text is not written into pages)."""
         if (id(node), text) in self._seen:
             return
         self._seen.add((id(node), text))
@@ -197,13 +221,19 @@ class _Check:
             if refused:
                 self.add(node, path, refused)
                 return
+        if isinstance(node, yaml.ScalarNode) and node.tag in (_YAML + "int", _YAML + "timestamp"):
+            try:  # the value as the engine would build it: Python refuses some that YAML's syntax allows
+                _Loader("").construct_object(node)
+            except ValueError as e:
+                shown = "a number of more than 4,300 digits" if "integer string conversion" in str(e) else str(e)
+                self.add(node, path, f"a value YAML cannot read ({shown}): quote it")
         if isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self.walk(item, path + (i,), text)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 self.walk(key, path + ("<key>",), False)
-                self.walk(value, path + (_name(key),), text and path + (_name(key),) != ("markdown_extensions",))
+                self.walk(value, path + (_name(key),), text)
         elif text and path and isinstance(node, yaml.ScalarNode) and node.tag == _YAML + "str":
             self.markup(node, path)
 
@@ -270,9 +300,10 @@ class _Check:
             elif name in _PATH_LISTS and isinstance(value, yaml.SequenceNode):
                 for i, item in enumerate(value.value):
                     if isinstance(item, yaml.MappingNode):  # extra_javascript: {path: ..., type: module}
-                        self.path(next((v for k, v in item.value if _name(k) == "path"), None), (name, i, "path"))
+                        self.path(next((v for k, v in item.value if _name(k) == "path"), None), (name, i, "path"),
+                                  _CODE.get(name))
                     else:
-                        self.path(item, (name, i))
+                        self.path(item, (name, i), _CODE.get(name))
             elif name == "extra" and isinstance(value, yaml.MappingNode):
                 for k, v in value.value:
                     if _name(k) in _EXTRA_REFUSED:
@@ -310,6 +341,10 @@ class _Check:
                          f"{', '.join(PLUGINS[:-1])} or {PLUGINS[-1]} (any other runs code the checks never see)")
             else:
                 self.paths(config, path)  # the privacy plugin's cache_dir and assets_fetch_dir...
+                separator = next((k for k, _ in config.value if _name(k) == "separator"), None) \
+                    if plain == "search" and isinstance(config, yaml.MappingNode) else None
+                if separator is not None:
+                    self.add(separator, path + ("search", "separator"), _SEPARATOR)
 
     def extensions(self, node: yaml.Node) -> None:
         for path, key, config in _named_items(node, "markdown_extensions"):
@@ -337,11 +372,16 @@ class _Check:
             for i, item in enumerate(node.value):
                 self.paths(item, path + (i,))
 
-    def path(self, node: yaml.Node | None, path: tuple) -> None:
-        """A file the engine links or reads must be a relative path inside the project."""
+    def path(self, node: yaml.Node | None, path: tuple, kinds: tuple | None = None) -> None:
+        """A file the engine links or reads must be a relative path inside the project; a script
+        or a stylesheet, one of templates/assets/ (by its kind of name, which docs/ never holds)."""
         if not isinstance(node, yaml.ScalarNode) or node.tag != _YAML + "str":
             return
         value = node.value
+        if kinds and not urlsplit(value).path.lower().endswith(kinds):
+            self.add(node, path, f"'{value}' is not a {' or '.join(kinds)} file: every page loads it as code, and a "
+                     "file of docs/ (.txt, .csv...) is not reviewed as code; put it in templates/assets/")
+            return
         parts = urlsplit(value)
         if parts.scheme or parts.netloc or value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value):
             self.add(node, path, f"'{value}' is outside the project: name a path inside it (such as "
