@@ -632,6 +632,16 @@ def test_a_misspelt_field_is_where_its_skipped_checks_wait(small):
         "1 check skipped in scenarios/site-down.yaml until line 4 is fixed"]
 
 
+def test_a_misspelt_field_in_a_step_is_where_its_skipped_checks_wait(small):
+    """`ower` for a step's `owner`, on its own line: the note names that line, not the step's
+    first line (`- do:`), where a PR lead finds nothing wrong."""
+    edit(small / SITE, "    - {do: Judge the severity., owner: crisis-lead, by: 30m}",
+         "    - do: Judge the severity.\n      ower: crisis-lead\n      by: 30m")
+    assert [str(p) for p in check(small)[1] if p.file == SITE and p.severity != "warning"] == [
+        "scenarios/site-down.yaml:18:7: steps.assess[0].ower: unknown field (did you mean 'owner'?)",
+        "2 checks skipped in scenarios/site-down.yaml until line 18 is fixed"]
+
+
 def test_a_hand_written_page_may_not_run_script_in_readers_browsers(example):
     """docs/ arrives in pull requests too, and the engine publishes its HTML as written. What is
     checked is the page as the engine converts it, read as a browser reads HTML: attributes that
