@@ -228,8 +228,13 @@ def _indent_hint(lines: list[str], at: int) -> str | None:
                 "indentation, and whether it needs a '- ' (a list item) or a 'key:'")
     best = min(open_at, key=lambda n: (abs(n - own), -n))  # a tie: a space lost, not added
     spaces = "1 space" if own == 1 else f"{own} spaces"
+    key = _KEY.match(lines[open_at[best]][best:])  # `- do:` holds two places: `-` and `do:`
+    like = f"'{key.group()}' on line" if key else "line"
     return (f"this line is indented {spaces}, which lines up with no key above it: indent it "
-            f"{best} spaces, like line {open_at[best] + 1}")
+            f"{best} spaces, like {like} {open_at[best] + 1}")
+
+
+_KEY = re.compile(r"(?:- )?[^\s:#'\"][^:#]{0,40}?:(?=\s|$)")
 
 
 def _continued_hint(lines: list[str], at: int) -> str | None:
