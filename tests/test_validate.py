@@ -27,6 +27,10 @@ CASES = [
     ("wrong type", SITE, "review_interval: 180d", "review_interval: 180", [
         "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
         "found '180'"]),
+    # the hint says how to write what a PR lead means, not the same rule a second time
+    ("repeat written in words", KETTLE, "      every: 30m\n", "      every: daily\n", [
+        "scenarios/kettle-leak.yaml:39:14: steps.respond[2].every: must be a duration such as 15m, 2h, 3d or "
+        "2w, found 'daily'; daily is 1d, every four hours 4h"]),
     ("duration too large for a date", SITE, "review_interval: 180d", "review_interval: 99999999999d", [
         "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
         "found '99999999999d'"]),
