@@ -40,6 +40,9 @@ BAD = [
      b"steps:\n  detect:\n    - do:\n        en: >-\n          Alert the lead.\n     owner: a\n",
      "x.yaml:6:6: this line is indented 5 spaces, which lines up with no key above it: indent it "
      "6 spaces, like 'do:' on line 3"),
+    ("flow item indented short", b"steps:\n  detect:\n    - {do: x, owner: a, by: 1h}\n   - {do: y}\n",
+     "x.yaml:4:4: this line is indented 3 spaces, which lines up with no key above it: indent it "
+     "4 spaces, like line 3"),
     ("key indented too far", b"steps:\n  detect:\n    - do: x\n      owner: a\n        by: 1h\n",
      "x.yaml:5:11: this line is indented more than line 4, so it reads as more of that line's "
      "value: indent it 6 spaces like line 4, or quote a value that contains ': '"),

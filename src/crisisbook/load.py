@@ -234,7 +234,7 @@ def _indent_hint(lines: list[str], at: int) -> str | None:
             f"{best} spaces, like {like} {open_at[best] + 1}")
 
 
-_KEY = re.compile(r"(?:- )?[^\s:#'\"][^:#]{0,40}?:(?=\s|$)")
+_KEY = re.compile(r"(?:- (?![{\[]))?[^\s:#'\"{\[-][^:#]{0,40}?:(?=\s|$)")  # no flow mapping: `- {do: x}`
 
 
 def _continued_hint(lines: list[str], at: int) -> str | None:
