@@ -23,6 +23,29 @@ BAD = [
     ("top-level scalar", b"hello\n", "x.yaml:1:1: the top level must be a mapping of fields, found a single value"),
     ("not utf-8", b"title: ok\nsummary: caf\xe9\n", "x.yaml:2:13: not UTF-8 text (byte 0xe9); save the file as UTF-8"),
     ("tab indentation", b"kol:\n\twho: a\n", "x.yaml:2:1: a tab character is not allowed here: indent with spaces"),
+    # a PR lead's space too many or too few: where the line belongs, not libyaml's words
+    ("indented one space short", b"steps:\n  detect:\n    - do: x\n      owner: a\n     by: 1h\n",
+     "x.yaml:5:6: this line is indented 5 spaces, which lines up with no key above it: indent it "
+     "6 spaces, like 'owner:' on line 4"),
+    ("list item indented short", b"steps:\n  detect:\n    - do: x\n      owner: a\n   - do: y\n",
+     "x.yaml:5:4: this line is indented 3 spaces, which lines up with no key above it: indent it "
+     "4 spaces, like '- do:' on line 3"),
+    ("key dedented one space", b"severity:\n  sev1: a\n sev2: b\n",
+     "x.yaml:3:2: this line is indented 1 space, which lines up with no key above it: indent it "
+     "2 spaces, like 'sev1:' on line 2"),
+    ("key after a list", b"team:\n  - a\n  b: c\n",
+     "x.yaml:3:3: this line does not fit the block started on line 2: check its indentation, and "
+     "whether it needs a '- ' (a list item) or a 'key:'"),
+    ("key indented short after a text block",
+     b"steps:\n  detect:\n    - do:\n        en: >-\n          Alert the lead.\n     owner: a\n",
+     "x.yaml:6:6: this line is indented 5 spaces, which lines up with no key above it: indent it "
+     "6 spaces, like 'do:' on line 3"),
+    ("flow item indented short", b"steps:\n  detect:\n    - {do: x, owner: a, by: 1h}\n   - {do: y}\n",
+     "x.yaml:4:4: this line is indented 3 spaces, which lines up with no key above it: indent it "
+     "4 spaces, like line 3"),
+    ("key indented too far", b"steps:\n  detect:\n    - do: x\n      owner: a\n        by: 1h\n",
+     "x.yaml:5:11: this line is indented more than line 4, so it reads as more of that line's "
+     "value: indent it 6 spaces like line 4, or quote a value that contains ': '"),
     ("python tag", b"title: !!python/object/apply:os.system ['touch /tmp/pwned']\n",
      "x.yaml:1:8: tag '!!python/object/apply:os.system' is not allowed: crisisbook reads plain data only"),
     ("unknown tag", b"title: !secret x\n", "x.yaml:1:8: tag '!secret' is not allowed: crisisbook reads plain data only"),

@@ -496,3 +496,16 @@ def test_a_statement_longer_than_a_page_still_breaks(example, tmp_path):
     content = text(path)
     assert all(f"{n}. Next update by" in content for n in range(100))
     assert split_statements(path, sc, "en") == []
+
+
+def test_a_role_title_in_the_chinese_timeline_is_printed_on_one_line(printed):
+    """The full scenario's owner column is wide enough for a seven-character title (輿情監測分析員):
+    the data breach's long steps squeezed it until 法律顧問 broke after its third character."""
+    from crisisbook.build import handbook_of
+    hb, _ = handbook_of(REPO)
+    broken = {}
+    for sc in hb.scenarios:
+        lines = text(printed / "zh-Hant" / sc.id / "scenario.pdf").splitlines()
+        titles = {t for step in sc.steps if len(t := step.owner.title.get("zh-Hant")) <= 7}
+        broken |= {sc.id: t for t in titles if not any(line.endswith(t) for line in lines)}
+    assert broken == {}  # longer ones (產品品質及安全主管) may wrap, as a name would

@@ -142,6 +142,19 @@ def test_timeline_is_sorted_by_deadline(pages):
     assert [h.split()[1] for h in headings] == ["T+15m", "T+30m", "T+1h", "T+3d", "T+14d"]
 
 
+def test_chinese_pages_use_chinese_punctuation_between_labels_and_lists(golden_pages):
+    """A Hong Kong reader sees 對象：用戶 and X、Facebook, as the interface strings write them, not
+    the English page's ': ' and ', ' (the front matter's YAML list keeps its commas)."""
+    pages = golden_pages["all-staff"]
+    zh, en = pages["zh-Hant/scenarios/kettle-leak.md"], pages["scenarios/kettle-leak.md"]
+    assert "**發布渠道：** X <span" in zh and "</span>、Facebook\n" in zh
+    assert "    - 發布：[臨時聲明](#statement-holding) — X、Facebook\n" in zh
+    assert "[可即時發布：臨時聲明](#statement-holding)" in zh
+    assert 'tags: ["leak", "safety"]' in zh
+    assert not [line for line in zh.splitlines() if ":**" in line]
+    assert "**Channels:** X <span" in en and "</span>, Facebook\n" in en
+
+
 def test_overdue_banner_only_on_overdue_scenario(pages):
     assert "overdue for review" in pages["scenarios/kettle-leak.md"]
     assert "overdue for review" not in pages["scenarios/site-down.md"]

@@ -27,6 +27,10 @@ CASES = [
     ("wrong type", SITE, "review_interval: 180d", "review_interval: 180", [
         "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
         "found '180'"]),
+    # the hint says how to write what a PR lead means, not the same rule a second time
+    ("repeat written in words", KETTLE, "      every: 30m\n", "      every: daily\n", [
+        "scenarios/kettle-leak.yaml:39:14: steps.respond[2].every: must be a duration such as 15m, 2h, 3d or "
+        "2w, found 'daily'; daily is 1d, every four hours 4h"]),
     ("duration too large for a date", SITE, "review_interval: 180d", "review_interval: 99999999999d", [
         "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
         "found '99999999999d'"]),
@@ -632,6 +636,16 @@ def test_a_misspelt_field_is_where_its_skipped_checks_wait(small):
     assert [str(p) for p in check(small)[1] if p.file == SITE and p.severity != "warning"] == [
         "scenarios/site-down.yaml:4:1: ownr: unknown field (did you mean 'owner'?)",
         "1 check skipped in scenarios/site-down.yaml until line 4 is fixed"]
+
+
+def test_a_misspelt_field_in_a_step_is_where_its_skipped_checks_wait(small):
+    """`ower` for a step's `owner`, on its own line: the note names that line, not the step's
+    first line (`- do:`), where a PR lead finds nothing wrong."""
+    edit(small / SITE, "    - {do: Judge the severity., owner: crisis-lead, by: 30m}",
+         "    - do: Judge the severity.\n      ower: crisis-lead\n      by: 30m")
+    assert [str(p) for p in check(small)[1] if p.file == SITE and p.severity != "warning"] == [
+        "scenarios/site-down.yaml:18:7: steps.assess[0].ower: unknown field (did you mean 'owner'?)",
+        "2 checks skipped in scenarios/site-down.yaml until line 18 is fixed"]
 
 
 def test_a_hand_written_page_may_not_run_script_in_readers_browsers(example):

@@ -176,7 +176,7 @@ def _parse_error(e: yaml.MarkedYAMLError, name: str, text: str) -> LoadError:
     line = (lines[mark.line:] or [""])[0]
     if "\t" in line[: mark.column + 1]:  # libyaml's message does not name the character
         message = _TAB_HINT
-    elif "expected key" in problem or "expected <block end>" in problem:
+    elif any(key in problem for key in _BLOCK_ENDS):
         # `zh-Hant: {product}產品…` unquoted: YAML reads {product} as a mapping, then stumbles on
         # the text after it, and reports the line after
         for at in (mark.line, mark.line - 1):
@@ -184,7 +184,73 @@ def _parse_error(e: yaml.MarkedYAMLError, name: str, text: str) -> LoadError:
             if found:
                 return LoadError(name, "a value that starts with { or [ is read as a mapping or a list: put the "
                                        "whole value in quotes, e.g. '{brand} …'", at + 1, found.start(1) + 1)
+        message = _indent_hint(lines, mark.line) or message
+    elif "mapping values are not allowed" in problem:
+        message = _continued_hint(lines, mark.line) or message
     return LoadError(name, message, mark.line + 1, mark.column + 1)
+
+
+# libyaml's words for a line that ends no block and starts none: nearly always its indentation
+_BLOCK_ENDS = ("expected key", "expected <block end>", "expected '-' indicator")
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _above(lines: list[str], at: int):
+    """The lines before line `at` (0-based) that hold data, nearest first, as (index, indent)."""
+    for i in range(min(at, len(lines)) - 1, -1, -1):
+        stripped = lines[i].strip()
+        if stripped and not stripped.startswith("#"):
+            yield i, _indent(lines[i])
+
+
+def _indent_hint(lines: list[str], at: int) -> str | None:
+    """libyaml says "did not find expected key" or "expected '-' indicator" where a PR lead
+    typed one space too many or too few: name the indentation the line could have, from the
+    keys and list items still open above it."""
+    if not 0 <= at < len(lines):
+        return None
+    own = _indent(lines[at])
+    open_at: dict[int, int] = {}  # indentation -> the nearest line above that has it
+    deepest = None
+    for i, n in _above(lines, at):
+        if deepest is None or n < deepest:
+            open_at.setdefault(n, i)
+            if lines[i][n:].startswith("- "):  # an item's own keys line up after its '- '
+                open_at.setdefault(n + 2, i)
+            deepest = n
+    if not open_at:
+        return None
+    if own in open_at:
+        return (f"this line does not fit the block started on line {open_at[own] + 1}: check its "
+                "indentation, and whether it needs a '- ' (a list item) or a 'key:'")
+    best = min(open_at, key=lambda n: (abs(n - own), -n))  # a tie: a space lost, not added
+    spaces = "1 space" if own == 1 else f"{own} spaces"
+    key = _KEY.match(lines[open_at[best]][best:])  # `- do:` holds two places: `-` and `do:`
+    like = f"'{key.group()}' on line" if key else "line"
+    return (f"this line is indented {spaces}, which lines up with no key above it: indent it "
+            f"{best} spaces, like {like} {open_at[best] + 1}")
+
+
+_KEY = re.compile(r"(?:- (?![{\[]))?[^\s:#'\"{\[-][^:#]{0,40}?:(?=\s|$)")  # no flow mapping: `- {do: x}`
+
+
+def _continued_hint(lines: list[str], at: int) -> str | None:
+    """`owner: a` then `  by: 1h` indented further: YAML reads the second line as more of the
+    first one's value and stumbles on its ':'. Say that, not only "quote the value"."""
+    if not 0 <= at < len(lines):
+        return None
+    above = next(_above(lines, at), None)
+    if above is None or _indent(lines[at]) <= above[1] or not _INLINE_VALUE.match(lines[above[0]]):
+        return None
+    return (f"this line is indented more than line {above[0] + 1}, so it reads as more of that "
+            f"line's value: indent it {above[1]} spaces like line {above[0] + 1}, or quote a "
+            "value that contains ': '")
+
+
+_INLINE_VALUE = re.compile(r"\s*(?:- )?[^\s:#][^:#]*:\s+[^\s#|>]")
 
 
 _FLOW_THEN_TEXT = re.compile(r"""(?:^|:)\s+([{\[][^'"\n]*?[}\]])\s*[^\s#,:}\]]""")

@@ -363,7 +363,7 @@ STEP = {
                  required=True),
     "by": doc({"type": "duration", "required": True},
               "Deadline after detection: minutes, hours, days or weeks.", "15m", "1h", "3d"),
-    "every": doc({"type": "duration", "meta": hint("a duration such as 30m or 4h")},
+    "every": doc({"type": "duration", "meta": hint("daily is 1d, every four hours 4h")},
                  "Repeat the step this often after its deadline, until the recover phase starts.",
                  "4h"),
     "with": _id_list("Contacts the owner calls or notifies (contact ids from playbook/contacts.yaml).",

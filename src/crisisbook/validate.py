@@ -398,15 +398,21 @@ def _bad_fields(problems: list[Problem]) -> dict[str, int | None]:
     """Top-level field -> the first line of a schema problem inside it. A missing field that an
     unknown one is a misspelling of (`ownr`, "did you mean 'owner'?") is fixed on that one's line."""
     bad: dict = {}
-    renamed = {m.group(1): p.line for p in problems
-               if re.fullmatch(r"[^.\[]+", p.field)
-               and (m := re.search(r"unknown field \(did you mean '([^']+)'\?\)", p.message))}
+    # the missing field's path -> the misspelling's line, at any depth (`steps.detect[1].ower`)
+    renamed = {_sibling(p.field, m.group(1)): p.line for p in problems
+               if (m := re.search(r"unknown field \(did you mean '([^']+)'\?\)", p.message))}
     for p in problems:
         top = re.match(r"[^.\[]*", p.field).group()
-        line = renamed.get(top, p.line) if p.message == "required field is missing" and top == p.field else p.line
+        line = renamed.get(p.field, p.line) if p.message == "required field is missing" else p.line
         if top and (top not in bad or (line or 0) < (bad[top] or 0)):
             bad[top] = line
     return bad
+
+
+def _sibling(field: str, name: str) -> str:
+    """`steps.detect[1].ower`, `owner` -> `steps.detect[1].owner`."""
+    parent = re.match(r"(.*[.\]])?", field).group()
+    return f"{parent}{'.' if parent.endswith(']') else ''}{name}"
 
 
 def _run(doc: Document, fields, needs, check, bad: dict, pb: Playbook, out: list, skips: list, extra,
