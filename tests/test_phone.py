@@ -211,7 +211,7 @@ def test_counts_follow_what_was_typed_and_flag_an_overlong_text(phone, where, ex
 
 
 @pytest.mark.parametrize("edition, refused", [("", "Not copied. Still blank: {product}, {next_update_time}"),
-                                              ("zh-Hant/", "未能複製。尚未填寫： {product}, {next_update_time}")])
+                                              ("zh-Hant/", "未能複製。尚未填寫：{product}、{next_update_time}")])
 def test_copy_refuses_a_text_with_an_empty_blank(phone, where, edition, refused):
     form, url = where
     phone.goto(url(edition + SCENARIO))

@@ -153,6 +153,11 @@ def test_chinese_pages_use_chinese_punctuation_between_labels_and_lists(golden_p
     assert 'tags: ["leak", "safety"]' in zh
     assert not [line for line in zh.splitlines() if ":**" in line]
     assert "**Channels:** X <span" in en and "</span>, Facebook\n" in en
+    # an aside after a name in full-width brackets, its parts apart by a full-width comma
+    assert " — **危機統籌**（Ann Lee，[<span class=\"cb-tel\">+852 1111 0001</span>](tel:+85211110001)）\n" in zh
+    assert "（*每30分鐘一次*）" in zh
+    assert " — **Crisis lead** (Ann Lee, [<span class=\"cb-tel\">+852 1111 0001</span>](tel:+85211110001))\n" in en
+    assert " (*every 30m*) — " in en
 
 
 def test_overdue_banner_only_on_overdue_scenario(pages):

@@ -274,7 +274,7 @@
     var self = this;
     var empty = this.missing(text);
     if (empty.length) {  // refuse: a {blank} posted as it is would be the next crisis
-      text.status.textContent = S.fill.missing + " " + empty.map(function (n) { return "{" + n + "}"; }).join(", ");
+      text.status.textContent = S.fill.missing + empty.map(function (n) { return "{" + n + "}"; }).join(S.list_sep);
       text.status.className = "cb-copy-status cb-warn";
       return;
     }
@@ -424,7 +424,7 @@
       this.next.textContent = S.clock.all_done;
       return;
     }
-    this.next.appendChild(make("strong", null, S.clock.next + ": " + this.time(this.deadline(next))));
+    this.next.appendChild(make("strong", null, S.clock.next + S.label_sep + this.time(this.deadline(next))));
     this.next.appendChild(document.createTextNode(" — " + this.stepText(next)));
   };
 
