@@ -147,7 +147,7 @@ def test_chinese_pages_use_chinese_punctuation_between_labels_and_lists(golden_p
     the English page's ': ' and ', ' (the front matter's YAML list keeps its commas)."""
     pages = golden_pages["all-staff"]
     zh, en = pages["zh-Hant/scenarios/kettle-leak.md"], pages["scenarios/kettle-leak.md"]
-    assert "**發布渠道：** X <span" in zh and "</span>、Facebook\n" in zh
+    assert "**發布渠道：**X <span" in zh and "</span>、Facebook\n" in zh
     assert "    - 發布：[臨時聲明](#statement-holding) — X、Facebook\n" in zh
     assert "[可即時發布：臨時聲明](#statement-holding)" in zh
     assert 'tags: ["leak", "safety"]' in zh
