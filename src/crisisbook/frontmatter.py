@@ -17,7 +17,7 @@ import re
 
 import yaml
 
-from .load import MAX_DEPTH
+from .load import MAX_DEPTH, unreadable_value
 from .report import Problem
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # as MkDocs loads it
@@ -47,8 +47,8 @@ def split(text: str) -> tuple[dict, str, int, str | None]:
         except yaml.YAMLError as e:
             return {}, body, _line(text, body), f"the front matter is not valid YAML: {getattr(e, 'problem', None) or e}"
         except ValueError as e:  # a date that is no date (2026-13-45), a number of 5,000 digits
-            shown = "a number of more than 4,300 digits" if "integer string conversion" in str(e) else str(e)
-            return {}, body, _line(text, body), f"the front matter holds a value YAML cannot read ({shown}): quote it"
+            return {}, body, _line(text, body), (f"the front matter holds a value YAML cannot read "
+                                                 f"({unreadable_value(e)}): quote it")
         if not isinstance(data, dict):
             return {}, body, _line(text, body), "the front matter between the --- lines must be fields (key: value)"
         return data, body, _line(text, body), None

@@ -50,6 +50,7 @@ _URLS = {"href", "src", "cite", "srcset"}
 _TABBED = re.compile(r"__tabbed_\d+_\d+")  # the ids PyMdown's content tabs give their inputs
 _LOADED = {"src", "srcset"}  # fetched as the page opens, not followed when clicked
 _SCHEMES = ("http:", "https:", "mailto:", "tel:")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:")  # a URL that names one; without, a page of the site
 _SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]")
 _STYLE_LOADS = re.compile(r"url\s*\(|expression\s*\(|@import|behavior\s*:|-moz-binding|image-set\s*\(", re.I)
 # url() pointing elsewhere than into the page itself (`url(#gradient)`)
@@ -77,7 +78,7 @@ def runs_script(url: str) -> bool:
     """A link that is not to a page, a web address, a mail address or a phone number: a
     javascript:, vbscript: or data: (other than a plain image) link, however it is spelt."""
     plain_url = plain(url)
-    if not re.match(r"[a-z][a-z0-9+.\-]*:", plain_url):
+    if not _SCHEME.match(plain_url):
         return False  # a page of the site, an anchor
     return not (plain_url.startswith(_SCHEMES) or _SAFE_DATA.match(plain_url))
 
@@ -89,8 +90,7 @@ def loads_from_elsewhere(url: str) -> bool:
     the privacy plugin would fetch it on the build machine (an intranet address included) and
     publish what it answers."""
     plain_url = plain(url).replace("\\", "/")
-    return plain_url.startswith("//") or (bool(re.match(r"[a-z][a-z0-9+.\-]*:", plain_url))
-                                          and not _SAFE_DATA.match(plain_url))
+    return plain_url.startswith("//") or (bool(_SCHEME.match(plain_url)) and not _SAFE_DATA.match(plain_url))
 
 
 def problems(markup: str, heading_is_title: bool = False) -> list[tuple[str, str]]:

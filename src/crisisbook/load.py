@@ -166,6 +166,12 @@ _HINTS = (
 )
 
 
+def unreadable_value(e: ValueError) -> str:
+    """Why YAML cannot build a value its syntax allows, for a one-line message: Python refuses a
+    date that is no date (2026-13-45) and an integer of more than 4,300 digits."""
+    return "a number of more than 4,300 digits" if "integer string conversion" in str(e) else str(e)
+
+
 def _parse_error(e: yaml.MarkedYAMLError, name: str, text: str) -> LoadError:
     mark = e.problem_mark or e.context_mark
     problem = f"{e.context + ', ' if e.context else ''}{e.problem or ''}".strip(", ")

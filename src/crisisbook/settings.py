@@ -29,6 +29,7 @@ import yaml
 
 from . import fsguard, inert
 from .errors import BuildError, LoadError
+from .load import unreadable_value
 from .report import Problem, field_path
 
 FILE = "mkdocs.yml"
@@ -225,8 +226,7 @@ class _Check:
             try:  # the value as the engine would build it: Python refuses some that YAML's syntax allows
                 _Loader("").construct_object(node)
             except ValueError as e:
-                shown = "a number of more than 4,300 digits" if "integer string conversion" in str(e) else str(e)
-                self.add(node, path, f"a value YAML cannot read ({shown}): quote it")
+                self.add(node, path, f"a value YAML cannot read ({unreadable_value(e)}): quote it")
         if isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self.walk(item, path + (i,), text)

@@ -104,16 +104,17 @@ def check_schema(doc: Document, schema: dict) -> list[Problem]:
 _DID_YOU_MEAN = re.compile(r"unknown field \(did you mean '([^']+)'\?\)")
 
 
+def _misspelt(problems: list[Problem]) -> dict[str, int | None]:
+    """The path of each field a misspelling stands for (`steps.detect[1].ower` -> `….owner`), at
+    any depth, and the misspelling's line."""
+    return {_sibling(p.field, m.group(1)): p.line for p in problems if (m := _DID_YOU_MEAN.search(p.message))}
+
+
 def _one_line_per_typo(problems: list[Problem]) -> list[Problem]:
     """A misspelt field (`ownr`) is one mistake: its line says "did you mean 'owner'?", so the
     "owner: required field is missing" the schema also finds is not shown (the checks that need
     the field still wait for it)."""
-    meant = set()
-    for p in problems:
-        m = _DID_YOU_MEAN.fullmatch(p.message)
-        if m:
-            parent = re.sub(r"\.?[^.\[]+$", "", p.field)
-            meant.add(f"{parent}.{m.group(1)}" if parent else m.group(1))
+    meant = _misspelt(problems)
     return [p for p in problems if not (p.message == "required field is missing" and p.field in meant)]
 
 
@@ -398,9 +399,7 @@ def _bad_fields(problems: list[Problem]) -> dict[str, int | None]:
     """Top-level field -> the first line of a schema problem inside it. A missing field that an
     unknown one is a misspelling of (`ownr`, "did you mean 'owner'?") is fixed on that one's line."""
     bad: dict = {}
-    # the missing field's path -> the misspelling's line, at any depth (`steps.detect[1].ower`)
-    renamed = {_sibling(p.field, m.group(1)): p.line for p in problems
-               if (m := re.search(r"unknown field \(did you mean '([^']+)'\?\)", p.message))}
+    renamed = _misspelt(problems)
     for p in problems:
         top = re.match(r"[^.\[]*", p.field).group()
         line = renamed.get(p.field, p.line) if p.message == "required field is missing" else p.line
