@@ -71,9 +71,17 @@ def test_tags_are_shown_listed_and_searchable(built):
     index = json.loads((built / "search" / "search_index.json").read_text())
     from crisisbook.search import read_docs
     recall = next(doc for doc in read_docs(index) if doc["location"] == "scenarios/product-recall/")
-    assert "recall" in recall["tags"] and "product-safety" in recall["tags"]
+    assert "recall" in recall["tags"] and "product safety" in recall["tags"]
     chinese = (built / "zh-Hant" / "scenarios" / "tags" / "index.html").read_text()
     assert "按標籤查閱情境" in chinese
+    # the Chinese edition's tags are Chinese words (playbook/tags.yaml), on the page, in the
+    # listing and in the index search reads
+    page = (built / "zh-Hant" / "scenarios" / "product-recall" / "index.html").read_text()
+    assert '<a href="../tags/#tag:產品回收" class="md-tag">' in page
+    assert re.search(r'id="tag:產品回收".*?href="\.\./product-recall/"', chinese, re.S)
+    index = json.loads((built / "zh-Hant" / "search" / "search_index.json").read_text())
+    recall = next(doc for doc in read_docs(index) if doc["location"] == "scenarios/product-recall/")
+    assert "產品回收" in recall["tags"] and "recall" not in recall["tags"]
 
 
 def test_statement_is_a_copyable_code_block_with_marked_blanks(built):

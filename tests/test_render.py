@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import GOLDEN_EDITIONS, REPO, SMALL, TODAY, render_golden
+from conftest import GOLDEN_EDITIONS, REPO, SMALL, TODAY, edit, render_golden
 from crisisbook.build import handbook_of
 from crisisbook.errors import RenderError
 from crisisbook.render import Fallback, Renderer, cut, email, md, statement
@@ -150,7 +150,7 @@ def test_chinese_pages_use_chinese_punctuation_between_labels_and_lists(golden_p
     assert "**發布渠道：**X <span" in zh and "</span>、Facebook\n" in zh
     assert "    - 發布：[臨時聲明](#statement-holding) — X、Facebook\n" in zh
     assert "[可即時發布：臨時聲明](#statement-holding)" in zh
-    assert 'tags: ["leak", "safety"]' in zh
+    assert 'tags: ["漏水", "產品安全"]' in zh  # each edition's words for the tags (playbook/tags.yaml)
     assert not [line for line in zh.splitlines() if ":**" in line]
     assert "**Channels:** X <span" in en and "</span>, Facebook\n" in en
     # an aside after a name in full-width brackets, its parts apart by a full-width comma
@@ -225,3 +225,17 @@ def test_a_field_written_without_a_filter_is_escaped_all_the_same(tmp_path):
     (tmp_path / "pages" / "u.md.j2").write_text("{{ x|safe }}\n")
     with pytest.raises(RenderError, match="(?i)no filter named .safe."):
         renderer.page("u.md.j2", x="<b>")
+
+
+def test_each_edition_shows_a_tags_own_words_and_a_tag_without_them_as_written(small):
+    """playbook/tags.yaml gives a tag the words each edition shows; a tag it does not list keeps
+    its slug on every page, not marked as untranslated (validate warns for it instead)."""
+    edit(small / "playbook" / "tags.yaml", "  leak: {en: leak, zh-Hant: 漏水}\n", "")
+    hb, _ = handbook_of(small, TODAY)
+    renderer = Renderer(small / "templates")
+    en, zh = (renderer.render(hb, TODAY, lang).pages for lang in ("en", "zh-Hant"))
+    assert 'tags: ["leak", "產品安全"]' in zh["scenarios/kettle-leak.md"]
+    assert 'tags: ["leak", "product safety"]' in en["scenarios/kettle-leak.md"]
+    assert "**標籤：**<code>leak</code>、<code>產品安全</code>\n" in zh["scenarios/kettle-leak.md"]
+    assert "**Tags:** <code>leak</code>, <code>product safety</code>\n" in en["scenarios/kettle-leak.md"]
+    assert "| <code>leak</code> <code>產品安全</code> |" in zh["scenarios/index.md"]

@@ -750,3 +750,51 @@ def test_a_reference_to_a_statement_left_out_for_its_own_mistake_gets_the_right_
         "'holding'?); see statements in this file",
         "scenarios/service-outage.yaml:362:23: statements[0].approval.state: 'legal-aproved' is not allowed (did "
         "you mean 'legal-approved'?)"]
+
+
+TAGS = "playbook/tags.yaml"
+
+
+def test_a_tag_without_a_label_is_a_warning_in_a_handbook_of_two_languages(small):
+    """A Chinese page would show the English slug; the warning says where to give its words."""
+    edit(small / KETTLE, "tags: [leak, safety]", "tags: [leak, safety, recall]")
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if "tags" in p.field] == [
+        "scenarios/kettle-leak.yaml:9:22: warning: tags[2]: tag 'recall' has no label in playbook/tags.yaml, "
+        "so the zh-Hant edition shows 'recall': add `recall: {en: …, zh-Hant: …}` under tags:"]
+    # in one language the slug is the word every page shows: nothing to warn about
+    edit(small / "playbook" / "organisation.yaml", "languages: [en, zh-Hant]", "languages: [en]")
+    for name in (SITE, BOARD):  # their own `languages: [en]` would now be the only one: drop it
+        path = small / name
+        path.write_text("\n".join(line for line in path.read_text().splitlines()
+                                  if not line.startswith("languages:")) + "\n")
+    (small / TAGS).unlink()
+    _, problems = check(small, on=TODAY)
+    assert not [p for p in problems if "tags" in p.field]
+
+
+def test_without_tags_yaml_every_tag_of_a_two_language_handbook_is_warned_at_its_line(small):
+    (small / TAGS).unlink()
+    _, problems = check(small, on=TODAY)
+    assert [f"{p.line}:{p.col} {p.field}" for p in problems if p.file == KETTLE and "tags" in p.field] == [
+        "9:8 tags[0]", "9:14 tags[1]"]
+
+
+def test_a_tags_label_is_a_word_or_two_a_page_can_carry(small):
+    edit(small / TAGS, "leak: {en: leak, zh-Hant: 漏水}", 'leak: {en: "leak\\"><b>", zh-Hant: 漏水}')
+    edit(small / TAGS, "safety: {en: product safety, zh-Hant: 產品安全}",
+         f"safety: {{en: product safety, zh-Hant: {'安全' * 21}}}")
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if p.file == TAGS] == [
+        "playbook/tags.yaml:2:14: tags.leak.en: a tag's label is a word or two, without < > & \" ' ` or line "
+        "breaks: the page writes it into links and its front matter",
+        "playbook/tags.yaml:3:41: tags.safety.zh-Hant: 42 characters is over the 40 a tag's label may have: "
+        "it is a chip on the page, a word or two"]
+
+
+def test_a_tags_label_without_its_translation_is_the_usual_translation_warning(small):
+    edit(small / TAGS, "leak: {en: leak, zh-Hant: 漏水}", "leak: leak")
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if p.file == TAGS] == [
+        "playbook/tags.yaml:2:9: warning: tags.leak: no zh-Hant translation: the page shows the en text, "
+        "marked as untranslated"]

@@ -360,8 +360,9 @@ def _short(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
 
-PLAYBOOK_FILES = ("organisation", "roles", "roster", "severity", "channels", "contacts")
-OPTIONAL_FILES = ("contacts",)  # a project without outside contacts may leave these out
+PLAYBOOK_FILES = ("organisation", "roles", "roster", "severity", "channels", "contacts", "tags")
+# a project without outside contacts may leave contacts out; one in a single language, tags
+OPTIONAL_FILES = ("contacts", "tags")
 
 
 def scenario_files(root: Path) -> list[Path]:

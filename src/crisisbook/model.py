@@ -302,7 +302,7 @@ class Scenario:
     last_reviewed: dt.date
     review_interval: str
     next_review: dt.date
-    tags: tuple[str, ...]
+    tags: tuple[Text, ...]  # as each edition shows them (playbook/tags.yaml), else the slug
     severity: tuple[tuple[Level, Text], ...]  # in the playbook's order
     keywords: tuple[Text, ...]
     hashtags: tuple[str, ...]
@@ -391,7 +391,9 @@ def build_handbook(playbook: dict, scenarios: dict, memo: dict | None = None,
     # each language's statements are filled with that language's facts (a zh-Hant statement
     # gives the opening hours in Chinese), plain strings with the default language's
     facts_in = {None: facts} | {other: organisation_facts(org, other) for other in org.get("languages", [])}
-    ctx = _Context(T, roles, levels, channels, facts_in, contacts, audience, lang)
+    tags = {tag: T(label) for tag, label in (playbook.get("tags") or {}).get("tags", {}).items()}
+    ctx = _Context(T, roles, levels, channels, facts_in, contacts, audience, lang, tags,
+                   tuple(org.get("languages", [lang])))
     if memo is not None:
         previous = memo.get("playbook", [])
         if len(previous) != len(playbook) or any(a is not b for a, b in zip(previous, playbook.values())) \
@@ -442,6 +444,13 @@ class _Context:
     contacts: dict
     audience: str
     lang: str  # the handbook's default language
+    tags: dict  # tag -> its label, for the tags playbook/tags.yaml names
+    languages: tuple  # the handbook's
+
+    def tag(self, slug: str) -> Text:
+        """A tag as each edition shows it: its label, else the slug itself in every language
+        (the same word on every page, not marked as untranslated: validate warns instead)."""
+        return self.tags.get(slug) or Text(MappingProxyType(dict.fromkeys(self.languages, slug)), self.lang)
 
 
 def repeats(by: int, every: int | None, until: int, most: int = 100) -> tuple[int, ...]:
@@ -481,7 +490,7 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         id=sid, file=file, title=T(d["title"]), category=d["category"], summary=T(d["summary"]),
         owner=roles[d["owner"]], last_reviewed=reviewed, review_interval=d["review_interval"],
         next_review=reviewed + dt.timedelta(minutes=parse_duration(d["review_interval"])),
-        tags=tuple(d.get("tags", [])),
+        tags=tuple(map(c.tag, d.get("tags", []))),
         severity=tuple((lvl, T(d["severity"][lid])) for lid, lvl in c.levels.items()),
         keywords=tuple(map(T, d["monitoring"]["keywords"])),
         hashtags=tuple(d["monitoring"].get("hashtags", [])),

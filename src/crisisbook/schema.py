@@ -244,7 +244,8 @@ ORGANISATION = {
     "privacy_email": _email("The data protection officer's address ({privacy_email}); used in "
                             "data-breach statements.", "privacy@lumora.example"),
     "social": doc({"type": "dict", "keysrules": {"type": "slug"},
-                   "valuesrules": {"type": "string", "empty": False}},
+                   "valuesrules": doc({"type": "string", "empty": False},
+                                      "The brand's account on this platform.", "@LumoraHome")},
                   "The brand's account on each platform, by platform id; statements write "
                   "{social.x}, {social.facebook} and so on.", {"x": "@LumoraHome"}),
     "languages": doc({"type": "list", "minlength": 1, "schema": {"type": "string", "regex": LANGUAGE}},
@@ -355,6 +356,14 @@ CONTACTS = {"contacts": _mapping_of(CONTACT, "Outside parties by contact id: reg
                                     "suppliers, laboratories, agencies, media, unions, influencers; "
                                     "steps name them in with:, statements in to:.", "One contact.",
                                     "contact ids are slugs such as food-safety-centre", required=True)}
+
+TAG_LABEL_CHARS = 40  # a tag is a chip on the page and a heading on the tags page: a word or two
+TAGS = {"tags": doc({"type": "dict", "required": True, "minlength": 1,
+                     "keysrules": {"type": "slug", "meta": hint("tags are the slugs scenarios "
+                                                                "list under tags:, such as recall")},
+                     "valuesrules": _text("The tag as each edition shows it.", "recall")},
+                    "The words each edition shows for the scenarios' tags, by tag: "
+                    "{en: recall, zh-Hant: 產品回收}. A tag not listed here is shown as it is written.")}
 
 STEP = {
     "do": _text("One action, in the imperative.", "Post the holding statement on X and Facebook.",
@@ -476,7 +485,7 @@ SCENARIO = {
                      "The languages this scenario is written in, when fewer than the handbook's: "
                      "no missing-translation warnings, and the other editions link to it.", ("en",)),
     "severity": doc({"type": "dict", "required": True, "maxlength": MAX_ITEMS, "keysrules": {"type": "slug"},
-                     "valuesrules": {"type": "text", "maxchars": MAX_CHARS}},
+                     "valuesrules": _text("What this level looks like in this scenario.")},
                     "How each level of playbook/severity.yaml looks in this scenario, by level id."),
     "monitoring": doc({"type": "dict", "required": True, "schema": {
         "keywords": _text_list("Search terms for social listening.", 1,
@@ -492,7 +501,8 @@ SCENARIO = {
     "blanks": doc({"type": "dict", "maxlength": MAX_ITEMS,
                    "keysrules": {"type": "string", "regex": r"[a-z][a-z0-9_]*",
                                  "meta": hint("blank names are lower_snake_case")},
-                   "valuesrules": {"type": "text", "maxchars": MAX_CHARS}},
+                   "valuesrules": _text("What the reader fills in, as the fill-in panel asks for it.",
+                                        "Product name and model")},
                   "Fill-in fields the statements use as {name}: each name with what the reader "
                   "fills in before posting.", {"product": "Product name and model number"}),
     "steps": doc({"type": "dict", "required": True, "schema": {
@@ -527,5 +537,7 @@ PLAYBOOK = {  # file name in playbook/ -> schema
     "severity.yaml": SEVERITY,
     "channels.yaml": CHANNELS,
     "contacts.yaml": CONTACTS,
+    "tags.yaml": TAGS,
 }
-OPTIONAL_PLAYBOOK = ("contacts.yaml",)  # a project without outside contacts may leave it out
+# a project without outside contacts, or in one language, may leave these out
+OPTIONAL_PLAYBOOK = ("contacts.yaml", "tags.yaml")

@@ -279,6 +279,7 @@ _PARTS = {
     "organisation": ("organisation", None, True),
     "severity": ("severity", "levels", True),  # first-response times, not only the level ids
     "contacts": ("contacts", "contacts", False),  # optional file: no contacts when it is absent
+    "tags": ("tags", "tags", False),  # optional file: every tag shown as written when it is absent
 }
 
 
@@ -587,6 +588,23 @@ def _check_contacts(c: _Checker, d: dict, parts: dict, _) -> None:
                 c.at(("contacts", cid), f"an influencer needs '{name}': {why}")
 
 
+# What a tag's label may not hold: the engine writes it into the page's front matter and the
+# theme into HTML and links (the same characters a hand-written page's tags may not use).
+_LABEL_REFUSED = re.compile(r"[<>&\"'`\n\r\t]")
+
+
+def _check_tag_labels(c: _Checker, d: dict, parts: dict, _) -> None:
+    for tag, label in d["tags"].items():
+        for lang, text in text_variants(label):
+            path = ("tags", tag) + ((lang,) if lang else ())
+            if _LABEL_REFUSED.search(text):
+                c.at(path, "a tag's label is a word or two, without < > & \" ' ` or line breaks: "
+                           "the page writes it into links and its front matter")
+            elif len(text) > S.TAG_LABEL_CHARS:
+                c.at(path, f"{len(text)} characters is over the {S.TAG_LABEL_CHARS} a tag's label may "
+                           f"have: it is a chip on the page, a word or two")
+
+
 # (file, fields of its own it reads, playbook parts it reads, check)
 _PLAYBOOK_CHECKS = (
     ("organisation", ("default_language", "languages"), (), _check_languages),
@@ -595,6 +613,7 @@ _PLAYBOOK_CHECKS = (
     ("roster", ("people", "assignments"), ("roles",), _check_roster),
     ("severity", ("levels",), ("roles",), _check_levels),
     ("contacts", ("contacts",), (), _check_contacts),
+    ("tags", ("tags",), (), _check_tag_labels),
 )
 
 
@@ -847,6 +866,21 @@ def _check_length(c: _Checker, path, raw, channel: str, spec: dict, facts_in: di
                                    f"{COUNTED[spec.get('count', 'characters')]})")
 
 
+def _check_tags(c: _Checker, d: dict, parts: dict, _) -> None:
+    """A tag with no label shows its slug in every edition: words of the default language on a
+    page in another. Only a handbook in more than one language needs labels."""
+    org = parts["organisation"]
+    others = [lang for lang in d.get("languages") or org.languages if lang != org.default]
+    if not others:
+        return
+    labels = parts["tags"]
+    for i, tag in enumerate(d.get("tags", [])):
+        if tag not in labels:
+            c.at(("tags", i), f"tag '{tag}' has no label in playbook/tags.yaml, so the {others[0]} "
+                              f"edition shows '{tag}': add `{tag}: {{{org.default}: …, {others[0]}: …}}` "
+                              f"under tags:", WARNING)
+
+
 # (fields of the scenario it reads, playbook parts it reads, check); translations run last
 _SCENARIO_CHECKS = (
     (("owner", "team"), ("roles",), _check_team),
@@ -862,4 +896,5 @@ _SCENARIO_CHECKS = (
     (("comment_replies",), ("roles",), _check_replies),
     (("drill",), ("roles", "channel_ids"), _check_drill),
     (("last_reviewed", "review_interval"), (), _check_review),
+    (("tags", "languages"), ("tags", "organisation"), _check_tags),
 )
