@@ -147,12 +147,12 @@ def test_chinese_pages_use_chinese_punctuation_between_labels_and_lists(golden_p
     the English page's ': ' and ', ' (the front matter's YAML list keeps its commas)."""
     pages = golden_pages["all-staff"]
     zh, en = pages["zh-Hant/scenarios/kettle-leak.md"], pages["scenarios/kettle-leak.md"]
-    assert "**發布渠道：**X <span" in zh and "</span>、Facebook\n" in zh
+    assert "**發布渠道：**X（<span" in zh and "</span>）、Facebook\n" in zh  # the count in full-width brackets
     assert "    - 發布：[臨時聲明](#statement-holding) — X、Facebook\n" in zh
     assert "[可即時發布：臨時聲明](#statement-holding)" in zh
     assert 'tags: ["漏水", "產品安全"]' in zh  # each edition's words for the tags (playbook/tags.yaml)
     assert not [line for line in zh.splitlines() if ":**" in line]
-    assert "**Channels:** X <span" in en and "</span>, Facebook\n" in en
+    assert "**Channels:** X (<span" in en and "</span>), Facebook\n" in en
     # an aside after a name in full-width brackets, its parts apart by a full-width comma
     assert " — **危機統籌**（Ann Lee，[<span class=\"cb-tel\">+852 1111 0001</span>](tel:+85211110001)）\n" in zh
     assert "（*每30分鐘一次*）" in zh

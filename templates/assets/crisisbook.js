@@ -261,7 +261,7 @@
       text.counts.forEach(function (count) {
         var limit = Number(count.dataset.limit);
         var n = self.postedLength(text, count.dataset.count);
-        count.textContent = "(" + n + "/" + limit + ")";
+        count.textContent = n + "/" + limit;  // the brackets around it are the page's own: （…） on a Chinese page
         count.classList.toggle("cb-over", n > limit);
         count.title = n > limit ? format(S.fill.over_short, { n: n - limit }) : "";
       });
