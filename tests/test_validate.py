@@ -24,6 +24,17 @@ CASES = [
     # one typo, one line: no "summary: required field is missing" beside it
     ("unknown field", SITE, "summary: The online", "summmary: The online", [
         "scenarios/site-down.yaml:3:1: summmary: unknown field (did you mean 'summary'?)"]),
+    # a text given per language: the slip is named on the translation's own line
+    ("empty translation", KETTLE, "  zh-Hant: 某型號水煲會漏出熱水。", "  zh-Hant: ''\n  fr: x\n  x: 某", [
+        "scenarios/kettle-leak.yaml:5:12: summary.zh-Hant: is empty: write it (a translation not written yet "
+        "is left out)"]),
+    ("translation not text", KETTLE, "title: {en: Kettle leaks when full, zh-Hant: 水煲注滿時漏水}",
+     "title: {en: Kettle leaks when full, zh-Hant: [水煲注滿時漏水]}", [
+         "scenarios/kettle-leak.yaml:1:46: title.zh-Hant: must be text, found a list"]),
+    ("language key", KETTLE, "title: {en: Kettle leaks when full, zh-Hant: 水煲注滿時漏水}",
+     "title: {en: Kettle leaks when full, zh_Hant: 水煲注滿時漏水}", [
+         "scenarios/kettle-leak.yaml:1:8: title: 'zh_Hant' is not a language: a text's keys are languages "
+         "such as en or zh-Hant"]),
     ("wrong type", SITE, "review_interval: 180d", "review_interval: 180", [
         "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
         "found '180'"]),

@@ -142,6 +142,11 @@ def _problem(doc: Document, v: Validator, e) -> Problem:
         return Problem(doc.file, line, col, field_path(path),
                        f"unknown field{suggest(str(path[-1]), known)}")
     rules = _rules_at(v.schema, e.schema_path[:-1])
+    if e.rule == "type" and e.constraint == "text" and isinstance(e.value, dict):
+        lang, message = _translated_text(e.value)
+        path = path + (lang,) if lang else path  # on the translation's own line
+        line, col = doc.mark(path)
+        return Problem(doc.file, line, col, field_path(path), message)
     line, col = doc.mark(path, key=e.rule == "keysrules")
     message = _message(e, rules)
     hint = (rules.get("meta") or {}).get("hint")
@@ -183,6 +188,21 @@ def _message(e, rules) -> str:
     if e.rule == "empty":
         return "is empty; give it a value"
     return f"breaks the rule '{e.rule}'"  # pragma: no cover - every rule in schema.py is above
+
+
+def _translated_text(value: dict) -> tuple[str | None, str]:
+    """The language at fault in a text given per language, and what is wrong with it: "must be
+    text, found a mapping" said nothing to a PR lead whose only slip was an empty translation."""
+    if not value:
+        return None, "is an empty mapping: write the text, or one per language such as {en: …, zh-Hant: …}"
+    for lang, text in value.items():
+        if not (isinstance(lang, str) and re.fullmatch(S.LANGUAGE, lang)):
+            return None, f"'{lang}' is not a language: a text's keys are languages such as en or zh-Hant"
+        if text is None or isinstance(text, str) and not text.strip():
+            return lang, "is empty: write it (a translation not written yet is left out)"
+        if not isinstance(text, str):
+            return lang, f"must be text, found {_describe(text)}"
+    return None, "must be text"  # pragma: no cover - is_text accepts every other mapping
 
 
 def _describe(value) -> str:
