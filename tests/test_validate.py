@@ -35,6 +35,19 @@ CASES = [
      "title: {en: Kettle leaks when full, zh_Hant: 水煲注滿時漏水}", [
          "scenarios/kettle-leak.yaml:1:8: title: 'zh_Hant' is not a language: a text's keys are languages "
          "such as en or zh-Hant"]),
+    # a value written the way people say it: the form the field takes, as the hint
+    ("duration in words", SITE, "review_interval: 180d", "review_interval: 6 months", [
+        "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
+        "found '6 months' (did you mean '180d'?)"]),
+    ("fractional duration", SITE, "owner: crisis-lead, by: 30m}", "owner: crisis-lead, by: 1.5h}", [
+        "scenarios/site-down.yaml:17:57: steps.assess[0].by: must be a duration such as 15m, 2h, 3d or 2w, "
+        "found '1.5h' (did you mean '90m'?)"]),
+    ("slashed date", SITE, "last_reviewed: 2026-11-01", "last_reviewed: 2026/11/1", [
+        "scenarios/site-down.yaml:5:16: last_reviewed: must be a date written YYYY-MM-DD, found '2026/11/1' "
+        "(did you mean '2026-11-01'?)"]),
+    ("role title for an id", SITE, "{do: Confirm the outage., owner: crisis-lead", "{do: Confirm the outage., owner: Crisis Lead", [
+        "scenarios/site-down.yaml:15:40: steps.detect[0].owner: must be an id (lowercase letters, digits and "
+        "hyphens, e.g. crisis-lead), found 'Crisis Lead' (did you mean 'crisis-lead'?)"]),
     ("wrong type", SITE, "review_interval: 180d", "review_interval: 180", [
         "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
         "found '180'"]),

@@ -21,7 +21,7 @@ from .fastcheck import compile_schema, full_match, is_duration, is_isodate, is_s
 from .i18n import check_translations, text_fields
 from .load import OPTIONAL_FILES, Document
 from .pages import reserved
-from .model import base_language, fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
+from .model import MINUTES, base_language, fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
 from .report import ERROR, NOTE, WARNING, Problem, field_path
 
 _SLUG = re.compile(S.SLUG)
@@ -170,7 +170,8 @@ def _message(e, rules) -> str:
     if e.rule == "type":
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in
                              (e.constraint if isinstance(e.constraint, list) else [e.constraint]))
-        return f"must be {wanted}, found {_describe(value)}"
+        meant = _meant(e.constraint, value)
+        return f"must be {wanted}, found {_describe(value)}" + (f" (did you mean '{meant}'?)" if meant else "")
     if e.rule == "allowed":
         return f"'{value}' is not allowed{suggest(str(value), e.constraint, always=True)}"
     if e.rule == "regex":
@@ -188,6 +189,36 @@ def _message(e, rules) -> str:
     if e.rule == "empty":
         return "is empty; give it a value"
     return f"breaks the rule '{e.rule}'"  # pragma: no cover - every rule in schema.py is above
+
+
+# How people write a duration in words: the unit's minutes, by the spellings they use
+_UNIT_WORDS = {**dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 1),
+               **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 60),
+               **dict.fromkeys(("d", "day", "days"), 24 * 60),
+               **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), 7 * 24 * 60),
+               **dict.fromkeys(("month", "months"), 30 * 24 * 60)}
+_WORDY_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
+_SLASHED_DATE = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
+
+
+def _meant(kind, value) -> str | None:
+    """The value a PR lead most likely meant, in the form the field takes: '1 hour' -> '1h',
+    '1.5h' -> '90m', '2026/11/1' -> '2026-11-01', 'Crisis Lead' -> 'crisis-lead'. None when
+    there is no one obvious reading (a bare 180 is minutes to one field and days to another)."""
+    text = str(value).strip().lower() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if kind == "duration" and (m := _WORDY_DURATION.fullmatch(text)) and m.group(2) in _UNIT_WORDS:
+        minutes = float(m.group(1)) * _UNIT_WORDS[m.group(2)]
+        for unit in ("w", "d", "h", "m"):  # the largest unit that gives a whole number
+            count = minutes / MINUTES[unit]
+            if count == int(count) and 0 < count <= 9999:
+                return f"{int(count)}{unit}"
+    if kind == "isodate" and (m := _SLASHED_DATE.fullmatch(text)):
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    if kind == "slug" and text:
+        slug = re.sub(r"[\s_]+", "-", text)
+        if _SLUG.fullmatch(slug) and slug != value:
+            return slug
+    return None
 
 
 def _translated_text(value: dict) -> tuple[str | None, str]:
