@@ -104,6 +104,29 @@ def test_the_preview_shows_the_page_build_publishes(small, monkeypatch):
         assert page == (small / "site" / path / "index.html").read_text(encoding="utf-8"), path
 
 
+def test_after_a_tag_edit_the_preview_lists_by_tag_as_build_publishes(small, monkeypatch):
+    """A save that changes a scenario's tags, or a tag's words, changes "Scenarios by tag", a
+    page crisisbook did not rewrite: the engine fills it from every page's tags."""
+    from crisisbook.build import build
+    from crisisbook.live import undecorated
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")
+    serving = Serving(small)
+    listing = serving.url("scenarios/tags/")
+    try:
+        assert wait_for(lambda: 'id="tag:leak"' in fetch(listing)), "preview did not start"
+        edit(small / "scenarios" / "kettle-leak.yaml", "tags: [leak, safety]", "tags: [drip, safety]")
+        edit(small / "playbook" / "tags.yaml", "leak: {en: leak,", "drip: {en: dripping,")
+        assert wait_for(lambda: 'id="tag:dripping"' in fetch(listing)), "the listing kept the old tags"
+        served = undecorated(fetch(listing))
+    finally:
+        output = serving.stop()
+    assert "Traceback" not in output
+    assert 'id="tag:leak"' not in served
+    build(small)
+    assert served == (small / "site" / "scenarios" / "tags" / "index.html").read_text(encoding="utf-8")
+
+
 def test_serve_on_an_invalid_project_prints_every_problem_as_validate_does(small, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")  # the fixture's "today", 2026-06-01, for both runs
     edit(small / "scenarios" / "site-down.yaml", "category: outage", "category: outtage")

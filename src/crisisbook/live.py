@@ -98,10 +98,13 @@ class Engine:
     def build_pages(self, names: list[str], done=None) -> list[str]:
         """Read and build again the pages at these docs paths (copy other files); `done` is
         called after the first, the page the author is looking at. A page whose title changed
-        also rebuilds its neighbours in the navigation, which show that title."""
+        also rebuilds its neighbours in the navigation, which show that title; a page whose
+        tags changed, the pages that list pages by tag."""
         config, files, nav, env = self.state
         a, built = self.api, []
         doc_files = files.documentation_pages()
+        tags = _Tags.of(config)
+        retagged, listings = False, []
         for i, name in enumerate(names):
             file = files.get_file_from_path(name)
             if file is None:
@@ -109,18 +112,34 @@ class Engine:
             if file.page is None:
                 file.copy_file()
                 continue
-            title = file.page.title
+            if tags and tags.lists(file.page):
+                listings.append(file.page)  # last: after every page's tags are read again
+                continue
+            title, before = file.page.title, tags.forget(file.page) if tags else None
             a.build._populate_page(file.page, config, files)
+            retagged |= bool(tags) and file.page.meta.get("tags") != before
             pages = [file.page]
             if file.page.title != title:
                 pages += _neighbours(file.page)
             for page in pages:
-                with _indexed_in_place(self._search_entries(), page.url):
-                    a.build._build_page(page, config, doc_files, nav, env)
+                self._build_one(page, doc_files, nav, env)
                 built.append(page.file.src_uri)
             if i == 0 and done:
                 done()
+        if tags and retagged:
+            listings += [page for page in tags.listing_pages() if page not in listings]
+        for page in listings:
+            tags.forget_listings(page)
+            a.build._populate_page(page, config, files)  # the tags plugin marks where its listing goes
+            tags.populate(page, env, config)
+            self._build_one(page, doc_files, nav, env)
+            built.append(page.file.src_uri)
         return built
+
+    def _build_one(self, page, doc_files, nav, env) -> None:
+        config = self.state[0]
+        with _indexed_in_place(self._search_entries(), page.url):
+            self.api.build._build_page(page, config, doc_files, nav, env)
 
     def search_sections(self) -> dict | None:
         """The theme's search index of the pages as they are now, as its plugin would write it
@@ -161,6 +180,42 @@ def _indexed_in_place(entries: list | None, url: str):
     del entries[before:]
     entries[at:at] = fresh
 
+
+
+class _Tags:
+    """The theme's tags plugin, for a partial build. A full build has it read every page's tags
+    (on_page_markdown) and then fill the listing pages (on_env); a partial one must do the same
+    for what changed, or "Scenarios by tag" keeps the tags of the first build."""
+
+    def __init__(self, plugin):
+        self.plugin = plugin
+
+    @classmethod
+    def of(cls, config) -> "_Tags | None":
+        plugin = next((p for p in config.plugins.values() if hasattr(p, "listings") and hasattr(p, "mappings")), None)
+        return cls(plugin) if plugin is not None and getattr(plugin.config, "enabled", True) else None
+
+    def lists(self, page) -> bool:
+        return any(listing.page is page for listing in self.plugin.listings.data)
+
+    def listing_pages(self) -> list:
+        return list({id(listing.page): listing.page for listing in self.plugin.listings.data}.values())
+
+    def forget(self, page):
+        """Drop the page's tags before it is read again (a page left with no tags adds none,
+        so its old ones would stay listed); returns the tags it had."""
+        self.plugin.mappings.data.pop(page.url, None)
+        return (page.meta or {}).get("tags")
+
+    def forget_listings(self, page) -> None:
+        self.plugin.listings.data = {listing for listing in self.plugin.listings.data if listing.page is not page}
+
+    def populate(self, page, env, config) -> None:
+        from material.plugins.tags.renderer import Renderer  # the plugin's own, as its on_env uses
+
+        renderer = Renderer(env, config)
+        for listing in [listing for listing in self.plugin.listings.data if listing.page is page]:
+            self.plugin.listings.populate(listing, self.plugin.mappings, renderer)
 
 
 def _neighbours(page) -> list:
