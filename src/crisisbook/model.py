@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
-from twitter_text import parse_tweet
-from twitter_text.regexp.valid_cctld import valid_cctld
-from twitter_text.regexp.valid_gtld import valid_gtld
+from ._twitter import parse_tweet, valid_cctld, valid_gtld
 
 from .schema import COMMENT_CATEGORIES, PHASES
 
