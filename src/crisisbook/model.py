@@ -73,6 +73,8 @@ def placeholders(text: str) -> list[str]:
 
 def fill(text: str, facts: Mapping[str, str]) -> str:
     """Replace known {facts}; any other {name} (a blank) stays for the reader to fill in."""
+    if "{" not in text:  # most text has none: no substitution to set up (each statement, each check)
+        return text
     return PLACEHOLDER.sub(lambda m: facts.get(m.group(1), m.group(0)), text)
 
 
