@@ -59,7 +59,10 @@ _FLOW_TOKENS = re.compile(r"""
 """, re.MULTILINE | re.VERBOSE | re.DOTALL)
 _MAPPING_END, _SEQUENCE_END, _SCALAR = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.ScalarEvent
 _MERGE = _TAG + "merge"
-_PAIR = re.compile(r"""\{[^\[\]{}"'#]*\}|\[[^\[\]{}"'#]*\]""")  # brackets with no token inside
+# brackets with no token inside, {…} and […]: two patterns, each found by a fast search for its
+# first character (one alternation of both is tried at every position, 3x slower); their matches
+# cannot overlap, as neither holds a bracket
+_PAIRS = (re.compile(r"""\{[^\[\]{}"'#]*\}"""), re.compile(r"""\[[^\[\]{}"'#]*\]"""))
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
@@ -147,7 +150,7 @@ def _most_depth(text: str) -> int:
     a pair such as `{brand}` (a statement's blanks: dozens a scenario) counted as one level at
     most, all of them together. Nothing the scan sees as a token fits between such a pair's
     brackets (no bracket, quote or #), so the scan goes up one level there and straight back."""
-    pairs = len(_PAIR.findall(text))
+    pairs = sum(len(pair.findall(text)) for pair in _PAIRS)
     return text.count("[") + text.count("{") - pairs + (1 if pairs else 0)
 
 
