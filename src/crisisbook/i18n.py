@@ -59,16 +59,19 @@ def _compile(schema: dict):
 
 
 def check_translations(doc: Document, schema: dict, languages: list[str], default: str,
-                       skip: tuple[str, ...] = ()) -> list[Problem]:
+                       skip: tuple[str, ...] = (), fields: list | None = None) -> list[Problem]:
     """Translation problems of every text field, except those under the top-level fields in
-    `skip` (their schema problems come first)."""
+    `skip` (their schema problems come first). `fields`: text_fields of the document, if the
+    caller has them already."""
     out: list[Problem] = []
 
     def report(path, message, severity):
         line, col = doc.mark(path)
         out.append(Problem(doc.file, line, col, field_path(path), message, severity))
 
-    for path, value in text_fields({"type": "dict", "schema": schema}, doc.data):
+    if fields is None:
+        fields = text_fields({"type": "dict", "schema": schema}, doc.data)
+    for path, value in fields:
         if path[0] in skip:
             continue
         given = value if isinstance(value, dict) else {default: value}
