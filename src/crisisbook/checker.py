@@ -249,7 +249,10 @@ def _check_many(pb: Playbook, jobs: list, on: dt.date, keep: bool, store: tuple 
     # a pipe (the files' bytes are 24-67 MB at 1,000 scenarios; pickling them to the workers took
     # this process's CPU while both workers needed the two cores). Each dies with this process.
     with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(pb, store, os.getpid(), jobs)) as pool:
-        return list(pool.map(_check_nth, range(len(jobs)), chunksize=32))
+        # chunks of 8: a worker that runs out of chunks waits at most for one of the other's
+        # (30-50 ms of files, where 32 could leave one core idle for 0.1-0.2 s); each chunk
+        # costs a message each way (indexes out; outcomes back, whose size does not change)
+        return list(pool.map(_check_nth, range(len(jobs)), chunksize=8))
 
 
 # in a worker (or this process): [the Playbook checked against, the data store, the jobs]
