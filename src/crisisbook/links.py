@@ -26,9 +26,8 @@ import markdown
 
 from . import frontmatter, fsguard, inert, settings
 from .errors import CrisisbookError, LoadError
-from .pages import FIXED, page_of
+from .pages import FIXED, page_of, translated_from
 from .report import Problem
-from .site import translated_from
 
 BUILTIN = ["toc", "tables", "fenced_code"]  # what MkDocs always adds to mkdocs.yml's list
 

@@ -39,3 +39,11 @@ def reserved(kind: str) -> dict[str, str]:
         return {}
     folder = dirname(PER_ID[kind][0])
     return {splitext(page.rsplit("/", 1)[-1])[0]: page for page in FIXED if dirname(page) == folder}
+
+
+# Here, not in site.py, which lays the pages out for the engine: links.py (run by every
+# `validate`) needs only this, and importing site.py imports the renderer, Jinja2 and search.
+def translated_from(name: str, languages: list[str]) -> str | None:
+    """The hand-written page a translation stands in for (using.zh-Hant.md -> using.md); None
+    for a page that is not a translation. Only a translation whose original exists is published."""
+    return next((name.removesuffix(f".{lang}.md") + ".md" for lang in languages if name.endswith(f".{lang}.md")), None)

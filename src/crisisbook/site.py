@@ -16,6 +16,7 @@ from pathlib import Path
 from . import frontmatter, fsguard, settings
 from .errors import BuildError
 from .model import Handbook, organisation_facts
+from .pages import translated_from
 from .render import Rendered
 from .search import plugin_config
 
@@ -59,12 +60,6 @@ def alternates(page: str, current: Edition, all_editions: list[Edition], offline
     up = "../" * current.url(page, offline).count("/")  # from the page's folder to the site root
     return [{"lang": e.lang, "label": e.label, "href": up + e.url(target or page, offline)}
             for e in all_editions if e.lang != current.lang]
-
-
-def translated_from(name: str, languages: list[str]) -> str | None:
-    """The page a translation stands in for (using.zh-Hant.md -> using.md); None for a page
-    that is not a translation. Only a translation whose original exists is published."""
-    return next((name.removesuffix(f".{lang}.md") + ".md" for lang in languages if name.endswith(f".{lang}.md")), None)
 
 
 def handwritten(docs: dict[str, bytes], edition: Edition, languages: list[str], note: str) -> dict[str, bytes]:

@@ -391,14 +391,16 @@ def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tup
     if sid in reserved("scenario"):
         problems.append(Problem(doc.file, None, None, "", reserved_message("file name", sid, "scenario")))
     found = check_schema(doc, S.SCENARIO)
+    # its text fields, walked once for its size and its translations (no check changes the data)
+    texts = text_fields({"type": "dict", "schema": S.SCENARIO}, doc.data)
     if not found:
-        found = _too_much_text(doc)
+        found = _too_much_text(doc, texts)
     problems += _one_line_per_typo(found) + _todos(doc, "the scenario")
     bad, items = _bad_fields(found), _bad_items(found)  # the missing field too: its checks wait for the typo
     skips: list[Skip] = []
     for fields, needs, check in _SCENARIO_CHECKS:
         _run(doc, fields, needs, check, bad, pb, problems, skips, today, items)
-    _translations(doc, S.SCENARIO, bad, pb, problems, skips)
+    _translations(doc, S.SCENARIO, bad, pb, problems, skips, texts)
     return problems, skips
 
 
@@ -528,8 +530,10 @@ def skip_notes(skips: list[Skip]) -> list[Problem]:
     return notes
 
 
-def _translations(doc: Document, schema: dict, bad: dict, pb: Playbook, out: list, skips: list) -> None:
-    """Missing and mismatched translations, in every text field that is itself sound."""
+def _translations(doc: Document, schema: dict, bad: dict, pb: Playbook, out: list, skips: list,
+                  fields: list | None = None) -> None:
+    """Missing and mismatched translations, in every text field that is itself sound (`fields`:
+    the document's text fields, if already found)."""
     if "organisation" in pb.blocked:
         skips.append((doc.file, *pb.blocked["organisation"]))
         return
@@ -539,14 +543,14 @@ def _translations(doc: Document, schema: dict, bad: dict, pb: Playbook, out: lis
         # a scenario written in fewer languages is checked in those only (model.base_language)
         languages = [lang for lang in doc.data["languages"] if lang in languages] or languages
         default = base_language(languages, default)
-    out += check_translations(doc, schema, languages, default, skip=tuple(bad))
+    out += check_translations(doc, schema, languages, default, skip=tuple(bad), fields=fields)
 
 
-def _too_much_text(doc: Document) -> list[Problem]:
-    """A scenario's text, per language, within MAX_SCENARIO_CHARS (a plain string is shown in
-    every language, so it counts in each)."""
+def _too_much_text(doc: Document, fields: list) -> list[Problem]:
+    """A scenario's text (its text fields), per language, within MAX_SCENARIO_CHARS (a plain
+    string is shown in every language, so it counts in each)."""
     per_lang: dict = {}
-    for _, value in text_fields({"type": "dict", "schema": S.SCENARIO}, doc.data):
+    for _, value in fields:
         for lang, length in text_lengths(value):
             per_lang[lang] = per_lang.get(lang, 0) + length
     plain = per_lang.pop(None, 0)
