@@ -158,6 +158,22 @@ def test_a_page_of_dense_markup_or_deep_html_is_one_line_and_long_pages_still_pa
                                     f"docs/stars.md:5:1: {why}", f"docs/tags.md:3:1: {why}"]
 
 
+def test_what_a_page_spells_with_character_references_is_refused_on_its_line(small):
+    """A problem is found in the converted page, where the browser has decoded `&#104;` to `h`;
+    it was printed without a line, since the page as written does not hold the decoded text.
+    It is looked for in the page with its references decoded, and placed where they are."""
+    (small / "docs").mkdir()
+    (small / "docs" / "spelt.md").write_text(
+        "# Spelt\n\nText.\n\n![](&#104;ttps://evil.example/x.png)\n\n"
+        "<b style=\"u&#114;l(https://evil.example/)\">a</b>\n\n<div id=\"&#95;_config\">x</div>\n", encoding="utf-8")
+    assert docs_problems(small) == [
+        "docs/spelt.md:5:5: <img src=\"https://evil.example/x.png\"> loads from another server in every reader's "
+        "browser (and not at all offline): put the image in docs/ and name it by its path",
+        "docs/spelt.md:7:11: a style on <b> loads from elsewhere: keep styles in templates/assets/crisisbook.css",
+        "docs/spelt.md:9:10: the id '__config' on <div> is one the theme gives its own elements (it reads its "
+        "settings from #__config): choose an id that does not start with '__'"]
+
+
 def test_mkdocs_yml_text_the_theme_writes_into_every_page_is_checked(small):
     """Material writes the copyright line as HTML and social links as href into every page."""
     config = small / "mkdocs.yml"

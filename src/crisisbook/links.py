@@ -17,6 +17,7 @@ requests, and naming a module there must not make `validate` import it.
 from __future__ import annotations
 
 import difflib
+import html
 import posixpath
 import re
 from pathlib import Path
@@ -226,15 +227,39 @@ def _foreign(still_open: dict[str, int]) -> bool:
 
 def _placed(file: str, text: str, found: list[tuple[str, str]]) -> list[Problem]:
     """Each (what to look for, why) as a problem on the line that has it, when the page shows it.
-    The findings come in the page's order, so each is looked for from where the last one was."""
+    The findings come in the page's order, so each is looked for from where the last one was.
+    What the page spells with character references (`h&#116;tps://…`, `&#95;_config`) is found
+    where they are, as the browser decodes them."""
     out, lower, at = [], text.lower(), 0
+    decoded = None
     for needle, message in found:
         here = lower.find(needle.lower(), at)
         at = here if here >= 0 else lower.find(needle.lower())
+        if at < 0:
+            decoded = decoded or _decoded(text)
+            spelt = re.search(re.escape(needle), decoded[0], re.I)
+            at = decoded[1][spelt.start()] if spelt else -1
         line, col = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (None, None)
         out.append(Problem(file, line, col, "", message))
         at = max(at, 0)
     return out
+
+
+_CHARREF = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # html.unescape's
+
+
+def _decoded(text: str) -> tuple[str, list[int]]:
+    """The text with its character references decoded, and where in `text` each of its
+    characters comes from."""
+    out, where, pos = [], [], 0
+    for m in _CHARREF.finditer(text):
+        piece = html.unescape(m.group(0))
+        out += [text[pos:m.start()], piece]
+        where += [*range(pos, m.start()), *[m.start()] * len(piece)]
+        pos = m.end()
+    out.append(text[pos:])
+    where += range(pos, len(text))
+    return "".join(out), where
 
 
 # What docs/ may hold beside pages: the engine publishes every file as it is, and a browser
