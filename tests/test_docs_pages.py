@@ -128,6 +128,52 @@ def test_a_page_the_markdown_engine_would_take_minutes_over_is_one_line(small):
         "minutes and no reader can read it; split the table"]
 
 
+def test_a_page_of_dense_markup_or_deep_html_is_one_line_and_long_pages_still_pass(small):
+    """Each tag, emphasis, code span or entity the engine finds copies its paragraph's text once
+    more: 190 KB of `<a>` in one paragraph took validate 17 s, `*a` repeated 11 s. Raw HTML
+    nested deep makes the HTML parser look through every open element at each new one: 20,000
+    `<div>` took 33 s, `a<b>` repeated 100 s. Each is refused at once on its line; long pages as
+    people write them (a table of 1,000 rows, a list of 2,000 items, long prose, many drawings)
+    are not."""
+    docs = small / "docs"
+    docs.mkdir()
+    (docs / "tags.md").write_text("# Tags\n\n" + "<a>" * 63_000 + "\n", encoding="utf-8")
+    (docs / "stars.md").write_text("# Stars\n\nFine *text*.\n\n" + "*a" * 95_000 + "\n", encoding="utf-8")
+    (docs / "divs.md").write_text("# Divs\n\n" + "<div>\n\n<div/>\n\n" * 10_000, encoding="utf-8")  # <div/> is open
+    (docs / "bold.md").write_text("# Bold\n\n" + "a<b></x>\n\n" * 15_000, encoding="utf-8")  # a stray end tag closes nothing
+    (docs / "table.md").write_text("# Table\n\n| Who | What | Where |\n|---|---|---|\n" + (
+        "| **Duty manager** | `call` the *desk* &amp; log | <br> [roster](index.md) |\n" * 1000), encoding="utf-8")
+    (docs / "list.md").write_text("# List\n\n" + "- **a** `b` _c_ &amp; an item\n" * 2000, encoding="utf-8")
+    (docs / "prose.md").write_text("# Prose\n\n" + (
+        "Call the *duty manager* first, then `log` it &amp; tell the **desk**. " * 60 + "\n\n") * 40, encoding="utf-8")
+    (docs / "drawings.md").write_text("# Drawings\n\n" + (
+        "<div><svg viewBox='0 0 1 1'><g><path d='M0 0'/><circle r='1'/></g></svg><p>text</div>\n\n") * 2000,
+        encoding="utf-8")
+    why = ("has too much markup (tags, *, _, `, &) in too long paragraphs (the costliest starts here): the Markdown "
+           "engine copies a paragraph's text once for each; split the paragraphs")
+    deep = ("nests HTML elements more than 100 deep (the one past the limit is here; an element is open until its "
+            "end tag): reading such HTML takes time that grows with the square of its depth; close each element, "
+            "or write &lt; for a '<' that is text")
+    assert docs_problems(small) == [f"docs/bold.md:203:1: {deep}", f"docs/divs.md:203:1: {deep}",
+                                    f"docs/stars.md:5:1: {why}", f"docs/tags.md:3:1: {why}"]
+
+
+def test_what_a_page_spells_with_character_references_is_refused_on_its_line(small):
+    """A problem is found in the converted page, where the browser has decoded `&#104;` to `h`;
+    it was printed without a line, since the page as written does not hold the decoded text.
+    It is looked for in the page with its references decoded, and placed where they are."""
+    (small / "docs").mkdir()
+    (small / "docs" / "spelt.md").write_text(
+        "# Spelt\n\nText.\n\n![](&#104;ttps://evil.example/x.png)\n\n"
+        "<b style=\"u&#114;l(https://evil.example/)\">a</b>\n\n<div id=\"&#95;_config\">x</div>\n", encoding="utf-8")
+    assert docs_problems(small) == [
+        "docs/spelt.md:5:5: <img src=\"https://evil.example/x.png\"> loads from another server in every reader's "
+        "browser (and not at all offline): put the image in docs/ and name it by its path",
+        "docs/spelt.md:7:11: a style on <b> loads from elsewhere: keep styles in templates/assets/crisisbook.css",
+        "docs/spelt.md:9:10: the id '__config' on <div> is one the theme gives its own elements (it reads its "
+        "settings from #__config): choose an id that does not start with '__'"]
+
+
 def test_mkdocs_yml_text_the_theme_writes_into_every_page_is_checked(small):
     """Material writes the copyright line as HTML and social links as href into every page."""
     config = small / "mkdocs.yml"

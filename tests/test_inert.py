@@ -52,7 +52,7 @@ PATTERNED = {
 }
 # A URL may hold no quote, angle bracket, backtick or backslash (schema.URL): it cannot leave the
 # HTML attribute or JavaScript string the engine writes site_url into.
-PROVEN_BY_PATTERN = {S.LANGUAGE, r"[A-Za-z0-9](-?[A-Za-z0-9])*", S.URL}
+PROVEN_BY_PATTERN = {S.LANGUAGE, r"[A-Za-z0-9](-?[A-Za-z0-9])*", S.URL, S.PHONE}
 
 
 # where a reader fills in no blanks (a statement's title and audience: validate refuses one

@@ -125,6 +125,21 @@ CASES = [
      '    email: cy@kettleworks.example\n    github: "cy-ho\\n"\n', [
         "playbook/roster.yaml:18:13: people.cy-ho.github: 'cy-ho\\n' is not in the expected form; "
         "the GitHub user name, without @"]),
+    # a bidi override shows +852 1111 0001 on the page while its tel: link dials 1000 1111; a
+    # zero-width space or words hide in a number too
+    ("phone number with a bidi override", ROSTER, 'phone: "+852 1111 0001"', 'phone: "+852 \u202e1000 1111"', [
+        "playbook/roster.yaml:5:12: people.ann-lee.phone: '+852 \\u202e1000 1111' is not in the expected form; "
+        'quote phone numbers, written in digits, spaces and + ( ) - only: "+852 9123 4567"',
+        "playbook/roster.yaml:5:12: people.ann-lee.phone: holds the Unicode direction control \\u202e, which "
+        "reorders the text after it on the page (a phone number beside a name shows backwards): remove it"]),
+    # seen in Chromium: the home page showed "Crisis lead: Ann Lee1000 1111 258+ ," for +852 1111 0001
+    ("name with a bidi override", ROSTER, "name: Ann Lee", 'name: "Ann Lee\u202e"', [
+        "playbook/roster.yaml:3:11: people.ann-lee.name: holds the Unicode direction control \\u202e, which "
+        "reorders the text after it on the page (a phone number beside a name shows backwards): remove it"]),
+    ("phone number with words", "playbook/contacts.yaml", 'phone: "+852 2000 1000"',
+     'phone: "+852 2000 1000 or call +1 900 555"', [
+        "playbook/contacts.yaml:7:12: contacts.safety-office.phone: '+852 2000 1000 or call +1 900 555' is not in the "
+        'expected form; quote phone numbers, written in digits, spaces and + ( ) - only: "+852 2879 2222"']),
     ("blank name with a trailing newline", KETTLE, "  model: {en: Model number on the base",
      '  "model\\n": {en: Model number on the base', [
         "scenarios/kettle-leak.yaml:20:14: blanks.model\\n: 'model\\n' is not in the expected form; "

@@ -17,12 +17,17 @@ requests, and naming a module there must not make `validate` import it.
 from __future__ import annotations
 
 import difflib
+import html
 import posixpath
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 from urllib.parse import unquote, urlsplit
 
 import markdown
+from markdown.blockprocessors import OListProcessor, UListProcessor
+from markdown.extensions.md_in_html import MarkdownInHtmlProcessor
+from markdown.extensions.tables import TableProcessor
 
 from . import frontmatter, fsguard, inert, settings
 from .errors import CrisisbookError, LoadError
@@ -81,7 +86,7 @@ def _page(file: str, page: str, text: str, converter: _Converter, pages: set[str
     reasonable time, its broken links, and what would run in a reader's browser."""
     meta, body, _, wrong = frontmatter.split(text)
     out = frontmatter.problems(file, meta, text) + ([Problem(file, 1, 1, "", wrong)] if wrong else [])
-    slow = _too_slow(text)
+    slow = _too_slow(text, converter.texts)
     if slow:
         return out + [Problem(file, slow[0], 1, "", slow[1])]
     try:
@@ -105,34 +110,58 @@ MAX_BRACKET_WORK = 2_000_000  # `[` times the length of its paragraph, summed ov
 MAX_BACKSLASHES = 2_000  # in one paragraph
 MAX_CELLS = 100  # `|` on one line: a table's columns
 MAX_UNCLOSED = 50  # `<` starting a tag that no `>` closes before the next `<`, in one page
+# Each piece of inline markup the engine finds (a tag, an emphasis, a code span, an entity) copies
+# the text it is in once more: 190 KB of `<a>` in one paragraph took 9 s, `*a` repeated 4 s, in
+# validate and in each edition's build. Bounded by the sum, over the paragraphs (a table's rows and
+# a list's items are each their own text), of the markup characters times the text's length:
+# 500 million is about half a second; a 5 KB paragraph of prose with fifty of them is 250,000.
+MAX_MARKUP_WORK = 500_000_000
+_MARKUP = re.compile(r"[<`*_&]")
+_ITEM = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+")
+# Raw HTML nested deep: the browser's parser (and validate's, tinyhtml5, the same algorithm) looks
+# through every element still open at each new one, so 20,000 `<div>` (100 KB) took validate 31 s
+# and `a<b>` repeated 9. Counted in the page as written, an element open until its end tag; a
+# hand-written page nests a few deep.
+MAX_NESTING = 100
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+_VOID = set("area base br col embed hr img input link meta param source track wbr".split())
+# elements the parser closes by itself when the next of their kind (or a block) starts
+_SELF_ENDING = set("p li dt dd tr td th option optgroup rt rp rb rtc thead tbody tfoot colgroup caption "
+                   "html head body".split())
 # the table of contents numbers headings alike (a, a_1, a_2...) by trying each number in turn:
 # 8,000 `# a` lines (32 KB) took 11 s, 47,500 minutes; the longest shipped page has 8 headings
 MAX_HEADINGS = 300
 _HEADING = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)|<h[1-6]", re.M | re.I)
 
 
-def _too_slow(text: str) -> tuple[int, str] | None:
-    """(line, why) for a page the engine's Markdown would take minutes to convert."""
+def _too_slow(text: str, split=lambda block: [block]) -> tuple[int, str] | None:
+    """(line, why) for a page the engine's Markdown would take minutes to convert. `split`: a
+    paragraph in the texts the engine converts one by one (_Converter.texts)."""
     if len(text) > MAX_PAGE:
         return 1, (f"has {len(text):,} characters: a hand-written page has at most {MAX_PAGE:,} (the Markdown "
                    "engine's time grows faster than the page); split it into pages")
     line, work, worst = 1, 0, (0, 1)
-    for block in re.split(r"(\n[ \t]*\n)", text):
-        brackets = block.count("[")
+    markup, costliest = 0, (0, 1)
+    for part in _texts(text, split):  # a paragraph, or a table's row, or a list's item
+        brackets = part.count("[")
         if brackets > MAX_BRACKETS:
             return line, (f"has {brackets} '[' in one paragraph (at most {MAX_BRACKETS}): the Markdown "
                           "engine's time grows with their square; split the paragraph, or write \\[ for a bracket")
-        if block.count("\\") > MAX_BACKSLASHES:
-            return line, (f"has {block.count(chr(92))} backslashes in one paragraph (at most {MAX_BACKSLASHES}): "
+        if part.count("\\") > MAX_BACKSLASHES:
+            return line, (f"has {part.count(chr(92))} backslashes in one paragraph (at most {MAX_BACKSLASHES}): "
                           "the Markdown engine's time grows with their square; split the paragraph")
-        cells = max((row.count("|") for row in block.split("\n")), default=0)
+        cells = max((row.count("|") for row in part.split("\n")), default=0)
         if cells > MAX_CELLS:
             return line, (f"has a line with {cells} '|' (at most {MAX_CELLS}): a table that wide takes the "
                           "Markdown engine minutes and no reader can read it; split the table")
-        work += brackets * len(block)
-        if brackets * len(block) > worst[0]:
-            worst = (brackets * len(block), line)
-        line += block.count("\n")
+        work += brackets * len(part)
+        if brackets * len(part) > worst[0]:
+            worst = (brackets * len(part), line)
+        cost = len(_MARKUP.findall(part)) * len(part)
+        markup += cost
+        if cost > costliest[0]:
+            costliest = (cost, line)
+        line += part.count("\n")
     if work > MAX_BRACKET_WORK:
         return worst[1], ("has too many '[' in long paragraphs (the costliest starts here): the Markdown engine "
                           "tries each as a link up to its paragraph's end; split the paragraphs, or write \\[")
@@ -147,20 +176,89 @@ def _too_slow(text: str) -> tuple[int, str] | None:
         return text.count("\n", 0, unclosed[0]) + 1, (
             f"has {len(unclosed)} '<' that start an HTML tag no '>' closes (at most {MAX_UNCLOSED}; the first is "
             "here): the Markdown engine's time grows with their square; write &lt; for a '<' that is text")
+    if markup > MAX_MARKUP_WORK:
+        return costliest[1], ("has too much markup (tags, *, _, `, &) in too long paragraphs (the costliest starts "
+                              "here): the Markdown engine copies a paragraph's text once for each; split the "
+                              "paragraphs")
+    deep = _too_deep(text)
+    if deep is not None:
+        return text.count("\n", 0, deep) + 1, (
+            f"nests HTML elements more than {MAX_NESTING} deep (the one past the limit is here; an element is open "
+            "until its end tag): reading such HTML takes time that grows with the square of its depth; close each "
+            "element, or write &lt; for a '<' that is text")
     return None
+
+
+def _texts(text: str, split):
+    """The page in the pieces of text the engine's inline Markdown works on one at a time (with
+    what lies between them, so that their newlines count the lines): a paragraph, or each row of
+    a table and each item of a list, as `split(paragraph)` cuts them."""
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        parts = split(block) if "\n" in block.strip() or _ITEM.match(block) else [block]
+        yield from (part + "\n" for part in parts[:-1])  # the newline each cut took
+        yield parts[-1]
+
+
+def _too_deep(text: str) -> int | None:
+    """Where the page's raw HTML first opens an element more than MAX_NESTING deep, or None."""
+    stack: list[str] = []
+    still_open: dict[str, int] = {}
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if m.group(1):  # an end tag closes its element and all opened inside it; a stray one nothing
+            while still_open.get(name):
+                still_open[stack[-1]] -= 1
+                if stack.pop() == name:
+                    break
+        elif name not in _VOID and name not in _SELF_ENDING and not (m.group(3) and _foreign(still_open)):
+            stack.append(name)
+            still_open[name] = still_open.get(name, 0) + 1
+            if len(stack) > MAX_NESTING:
+                return m.start()
+    return None
+
+
+def _foreign(still_open: dict[str, int]) -> bool:
+    """Inside a drawing or a formula, where `<path/>` is closed as written; in HTML `<div/>` is
+    an open <div>."""
+    return bool(still_open.get("svg") or still_open.get("math"))
 
 
 def _placed(file: str, text: str, found: list[tuple[str, str]]) -> list[Problem]:
     """Each (what to look for, why) as a problem on the line that has it, when the page shows it.
-    The findings come in the page's order, so each is looked for from where the last one was."""
+    The findings come in the page's order, so each is looked for from where the last one was.
+    What the page spells with character references (`h&#116;tps://…`, `&#95;_config`) is found
+    where they are, as the browser decodes them."""
     out, lower, at = [], text.lower(), 0
+    decoded = None
     for needle, message in found:
         here = lower.find(needle.lower(), at)
         at = here if here >= 0 else lower.find(needle.lower())
+        if at < 0:
+            decoded = decoded or _decoded(text)
+            spelt = re.search(re.escape(needle), decoded[0], re.I)
+            at = decoded[1][spelt.start()] if spelt else -1
         line, col = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (None, None)
         out.append(Problem(file, line, col, "", message))
         at = max(at, 0)
     return out
+
+
+_CHARREF = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # html.unescape's
+
+
+def _decoded(text: str) -> tuple[str, list[int]]:
+    """The text with its character references decoded, and where in `text` each of its
+    characters comes from."""
+    out, where, pos = [], [], 0
+    for m in _CHARREF.finditer(text):
+        piece = html.unescape(m.group(0))
+        out += [text[pos:m.start()], piece]
+        where += [*range(pos, m.start()), *[m.start()] * len(piece)]
+        pos = m.end()
+    out.append(text[pos:])
+    where += range(pos, len(text))
+    return "".join(out), where
 
 
 # What docs/ may hold beside pages: the engine publishes every file as it is, and a browser
@@ -258,6 +356,25 @@ class _Links(markdown.Extension):
 class _Converter:
     def __init__(self, extensions: list, configs: dict):
         self.md = markdown.Markdown(extensions=[*extensions, _Links()], extension_configs=configs)
+
+    def texts(self, block: str) -> list[str]:
+        """A paragraph as the engine's inline Markdown takes it: a table row by row, a list item
+        by item (as its own processors cut them), anything else whole. The engine's block
+        processors are asked in its own order, so a paragraph with a rule in it is not a list;
+        md_in_html's takes only its own placeholders (a paragraph of the page never is one), and
+        a paragraph with an element of its in it is taken whole."""
+        if "markdown" in block.lower():
+            return [block]
+        try:
+            first = next((bp for bp in self.md.parser.blockprocessors if not isinstance(bp, MarkdownInHtmlProcessor)
+                          and bp.test(ElementTree.Element("div"), block)), None)
+            if isinstance(first, TableProcessor):
+                return block.split("\n")
+            if type(first) in (OListProcessor, UListProcessor):
+                return first.get_items(block)
+        except Exception:  # noqa: BLE001 - a processor that needs more than a paragraph: take it whole
+            pass
+        return [block]
 
     def read(self, text: str) -> tuple[list[str], str]:
         """The page's links and its HTML, as the engine converts it."""

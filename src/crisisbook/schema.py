@@ -20,6 +20,9 @@ LANGUAGE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"  # BCP 47, e.g. en, zh-Hant
 WHOLE_NUMBER = r"[0-9]+"  # digits as written; a numeric field may be quoted ("280") or not
 EMAIL = r"[^@\s]+@[^@\s]+"
 URL = r"""https?://[^\s"'<>`\\]+"""  # no quote, bracket or backslash: the engine writes site_url into HTML as it is
+# digits and what people write between them: a bidi override (+852 \u202e1000 1111 shows as
+# +852 1111 0001 while its tel: link dials 1000 1111), a zero-width space or words cannot hide in it
+PHONE = r"\+?\(?[0-9]([0-9 ()-]*[0-9])?"
 
 PHASES = ("detect", "assess", "respond", "recover", "review")
 CATEGORIES = (
@@ -199,6 +202,12 @@ def _email(description: str, *examples, **extra) -> dict:
     return doc({"type": "string", "regex": EMAIL, **extra}, description, *examples)
 
 
+def _phone(description: str, example: str, **extra) -> dict:
+    return doc({"type": "string", "regex": PHONE, "maxlength": MAX_NAME_CHARS,
+                "meta": hint(f'quote phone numbers, written in digits, spaces and + ( ) - only: "{example}"'),
+                **extra}, description, example)
+
+
 def _url(description: str, *examples, **extra) -> dict:
     return doc({"type": "string", "regex": URL, **extra}, description, *examples)
 
@@ -232,10 +241,8 @@ ORGANISATION = {
                     required=True),
     "status_page": _url("Where service status is published during an outage ({status_page}).",
                         "https://status.lumora.example", required=True),
-    "support_hotline": doc({"type": "string", "required": True,
-                            "meta": hint('quote phone numbers: "+852 3001 8800"')},
-                           "Customer support phone number ({support_hotline}); quote it so the + "
-                           "and leading zeros are kept.", "+852 3001 8800"),
+    "support_hotline": _phone("Customer support phone number ({support_hotline}); quote it so the + "
+                              "and leading zeros are kept.", "+852 3001 8800", required=True),
     "support_hours": _text("When the hotline answers ({support_hours}).",
                            "Monday to Saturday, 9 am to 9 pm"),
     "support_email": _email("Customer support e-mail address ({support_email}).",
@@ -274,10 +281,8 @@ PERSON = {
                 "Full name.", "Mei Chan"),
     "job_title": _text("Job title in the organisation (not the crisis role).",
                        "Head of Corporate Communications", required=True),
-    "phone": doc({"type": "string", "required": True,
-                  "meta": hint('quote phone numbers: "+852 9123 4567"')},
-                 "Mobile number for urgent calls, with country code; quote it.",
-                 "+852 9123 4567"),
+    "phone": _phone("Mobile number for urgent calls, with country code; quote it.", "+852 9123 4567",
+                    required=True),
     "email": _email("Work e-mail address.", "mei.chan@lumora.example", required=True),
     "chat": doc({"type": "string"}, "Handle in the staff chat, for the fastest contact.",
                 "@mei"),
@@ -340,9 +345,7 @@ CONTACT = {  # an outside party the team calls, notifies or writes to
     "markets": doc({"type": "list", "minlength": 1, "maxlength": MAX_ITEMS,
                     "schema": {"type": "string", "empty": False, "maxlength": MAX_NAME_CHARS}},
                    "The markets they cover.", ("HK", "MO")),
-    "phone": doc({"type": "string", "empty": False, "maxlength": MAX_NAME_CHARS,
-                  "meta": hint('quote phone numbers: "+852 2879 2222"')},
-                 "Phone number, with country code; quote it.", "+852 2879 2222"),
+    "phone": _phone("Phone number, with country code; quote it.", "+852 2879 2222", empty=False),
     "email": _email("E-mail address.", "duty@cfs.example"),
     "url": _url("Web page or online form.", "https://www.cfs.example/report"),
     "notes": _text("When to use them and what they expect."),

@@ -22,7 +22,7 @@ from .i18n import check_translations, text_fields
 from .load import OPTIONAL_FILES, Document
 from .pages import reserved
 from .model import MINUTES, base_language, fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
-from .report import ERROR, NOTE, WARNING, Problem, field_path
+from .report import ERROR, NOTE, WARNING, Problem, field_path, printable
 
 _SLUG = re.compile(S.SLUG)
 _TYPE_NAMES = {
@@ -352,7 +352,7 @@ def check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[li
     for stem, doc in docs.items():
         found = check_schema(doc, S.PLAYBOOK[f"{stem}.yaml"])
         # `new handbook` leaves names and facts to fill in
-        problems += _one_line_per_typo(found) + _todos(doc, "the handbook")
+        problems += _one_line_per_typo(found) + _string_problems(doc, "the handbook")
         bad[stem] = _bad_fields(found)
     pb = Playbook({stem: doc.data for stem, doc in docs.items()})
     failed_at = {p.file: p.line for p in failed}
@@ -395,7 +395,7 @@ def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tup
     texts = text_fields({"type": "dict", "schema": S.SCENARIO}, doc.data)
     if not found:
         found = _too_much_text(doc, texts)
-    problems += _one_line_per_typo(found) + _todos(doc, "the scenario")
+    problems += _one_line_per_typo(found) + _string_problems(doc, "the scenario")
     bad, items = _bad_fields(found), _bad_items(found)  # the missing field too: its checks wait for the typo
     skips: list[Skip] = []
     for fields, needs, check in _SCENARIO_CHECKS:
@@ -561,9 +561,16 @@ def _too_much_text(doc: Document, fields: list) -> list[Problem]:
             for lang, n in totals.items() if n > S.MAX_SCENARIO_CHARS]
 
 
+# overrides, embeddings and isolates; the marks (U+200E, U+200F, U+061C) that right-to-left text
+# needs are kept
+_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
-def _todos(doc: Document, what: str) -> list[Problem]:
-    """A TODO left by `crisisbook new` (or by anyone): fine in a draft, not in a published page."""
+
+def _string_problems(doc: Document, what: str) -> list[Problem]:
+    """A TODO left by `crisisbook new` (or by anyone): fine in a draft, not in a published page;
+    and a Unicode direction override or embedding (U+202A-U+202E, U+2066-U+2069), which reorders
+    what follows it on the page: a name with U+202E before `+852 9123 4567` in the same line showed
+    the number backwards, where the YAML (and the review of a pull request) reads it forwards."""
     out: list[Problem] = []
 
     def walk(value, path):
@@ -573,10 +580,15 @@ def _todos(doc: Document, what: str) -> list[Problem]:
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 walk(item, path + (i,))
-        elif isinstance(value, str) and "TODO" in value:
-            line, col = doc.mark(path)
-            out.append(Problem(doc.file, line, col, field_path(path),
-                               f"still says TODO: write it before {what} is published", WARNING))
+        elif isinstance(value, str):
+            if "TODO" in value:
+                out.append(Problem(doc.file, *doc.mark(path), field_path(path),
+                                   f"still says TODO: write it before {what} is published", WARNING))
+            if found := _DIRECTION.search(value):
+                out.append(Problem(doc.file, *doc.mark(path), field_path(path),
+                                   f"holds the Unicode direction control {printable(found.group())}, which "
+                                   "reorders the text after it on the page (a phone number beside a name shows "
+                                   "backwards): remove it"))
 
     walk(doc.data, ())
     return out
