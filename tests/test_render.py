@@ -225,3 +225,33 @@ def test_a_field_written_without_a_filter_is_escaped_all_the_same(tmp_path):
     (tmp_path / "pages" / "u.md.j2").write_text("{{ x|safe }}\n")
     with pytest.raises(RenderError, match="(?i)no filter named .safe."):
         renderer.page("u.md.j2", x="<b>")
+
+
+def _leaner_kettle(small):
+    """kettle-leak (written in both languages) without its kol block, and with two reply kinds
+    only, both team-only: the all-staff edition has no reply left to show."""
+    path = small / "scenarios" / "kettle-leak.yaml"
+    text = path.read_text(encoding="utf-8")
+    start, complaint, misinformation, praise, press, end = (
+        text.index(s) for s in ("  inquiry:", "  complaint:", "  misinformation:", "  praise:", "  press:", "donts:\n"))
+    kept = text[complaint:misinformation] + "    visibility: team\n" + text[praise:press]
+    path.write_text(text[:start] + kept + text[end:], encoding="utf-8")
+    assert "kol:" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("audience", ["all-staff", "team"])
+def test_a_scenario_without_kol_or_replies_shows_no_empty_section_in_any_language(small, audience):
+    from crisisbook.printing import printer
+
+    _leaner_kettle(small)
+    hb, _ = handbook_of(small, TODAY, audience=audience)
+    renderer = Renderer(REPO / "templates")
+    for lang, replies, kol in (("en", "## Comment replies", "(KOL)"), ("zh-Hant", "## 留言回覆", "（KOL）")):
+        page = renderer.render(hb, TODAY, lang).pages["scenarios/kettle-leak.md"]
+        assert kol not in page and "{ #kol }" not in page
+        assert (replies in page) is (audience == "team") and ("TEAMONLY-REPLY" in page) is (audience == "team")
+        assert "## " + ("Don'ts" if lang == "en" else "切勿") in page  # the page goes on after them
+        paper = printer(small, lang, audience)
+        sc = next(x for x in paper.hb.scenarios if x.id == "kettle-leak")
+        html = paper.html("scenario.html.j2", sc=sc)
+        assert (f"<h2>{paper.s['scenario']['replies']}</h2>" in html) is (audience == "team")

@@ -84,8 +84,11 @@ CASES = [
         "scenarios/site-down.yaml:15:40: steps.detect[0].owner: 'legal' owns a step but is not in the team; "
         "add it to team"]),
     ("escalate without a role", SITE, "press: {action: escalate, escalate_to: spokesperson,", "press: {action: escalate,", [
-        "scenarios/site-down.yaml:37:10: comment_replies.press: action 'escalate' needs 'escalate_to': "
+        "scenarios/site-down.yaml:35:10: comment_replies.press: action 'escalate' needs 'escalate_to': "
         "the role to hand it to"]),
+    # any kinds of comment, at least one: the page shows only those given
+    ("unknown kind of comment", SITE, "  complaint: {action", "  complain: {action", [
+        "scenarios/site-down.yaml:33:3: comment_replies.complain: unknown field (did you mean 'complaint'?)"]),
     ("same primary and backup", ROSTER, "legal: {primary: cy-ho, backup: ann-lee}", "legal: {primary: cy-ho, backup: cy-ho}", [
         "playbook/roster.yaml:21:35: assignments.legal.backup: 'cy-ho' is both primary and backup of 'legal'"]),
     ("role without assignment", ROSTER, "  legal: {primary: cy-ho, backup: ann-lee}\n", "", [
@@ -133,6 +136,15 @@ def test_the_fixture_is_valid():
 def test_mistake_is_reported_exactly(small, file, old, new, expected):
     edit(small / file, old, new)
     assert errors(small) == expected
+
+
+def test_comment_replies_need_one_kind_of_comment_at_least(small):
+    text = (small / SITE).read_text(encoding="utf-8")
+    start, end = text.index("comment_replies:"), text.index("donts:")
+    (small / SITE).write_text(text[:start] + "comment_replies: {}\n" + text[end:], encoding="utf-8")
+    assert errors(small) == [
+        "scenarios/site-down.yaml:31:18: comment_replies: needs at least one of: inquiry, complaint, "
+        "misinformation, abuse, praise, press; give only those this crisis draws"]
 
 
 def test_every_file_is_reported_in_one_run_sorted(small):
@@ -518,7 +530,7 @@ NEW_FIELD_CASES = [  # every problem one change adds, warnings included
         "scenarios/kettle-leak.yaml:148:24: drill.injects[1].post.platform: unknown channel "
         "'whatsap' (did you mean 'whatsapp'?); see playbook/channels.yaml"]),
     ("scenario language not in the handbook", SITE, "languages: [en]", "languages: [en, fr]", [
-        "scenarios/site-down.yaml:44:17: languages[1]: 'fr' is not a language of the handbook "
+        "scenarios/site-down.yaml:38:17: languages[1]: 'fr' is not a language of the handbook "
         "(expected one of: en, zh-Hant); see languages in playbook/organisation.yaml"]),
     ("influencer without relationship", CONTACTS, "    relationship: standing-partner\n", "", [
         "playbook/contacts.yaml:11:5: contacts.mei-kitchen: an influencer needs 'relationship': "

@@ -310,7 +310,7 @@ class Scenario:
     steps: tuple[Step, ...]  # sorted by deadline, then phase order
     statements: tuple[Statement, ...]
     replies: tuple[Reply, ...]
-    kol: Kol
+    kol: Kol | None  # None: no KOL part in this crisis, and no KOL section on its page
     donts: tuple[Text, ...]
     review_questions: tuple[Text, ...]
     drill: Drill | None = None
@@ -475,7 +475,7 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
     replies = [Reply(cat, r["action"], _filled(r["reply"], c), roles.get(r.get("escalate_to")),
                      T(r["note"]) if r.get("note") else None, _blanks_in(r["reply"], blanks),
                      r.get("visibility") == TEAM)
-               for cat in COMMENT_CATEGORIES if (r := d["comment_replies"][cat]) and visible(r, aud)]
+               for cat in COMMENT_CATEGORIES if (r := d["comment_replies"].get(cat)) and visible(r, aud)]
     named = [x for st in steps for x in st.contacts] + [x for st in statements.values() for x in st.to]
     return Scenario(
         id=sid, file=file, title=T(d["title"]), category=d["category"], summary=T(d["summary"]),
@@ -488,14 +488,17 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         team=tuple(roles[r] for r in d["team"]), steps=tuple(steps),
         statements=tuple(statements.values()),
         replies=tuple(replies),
-        kol=Kol(T(d["kol"]["when"]), T(d["kol"]["who"]), tuple(map(T, d["kol"]["brief"])),
-                tuple(map(T, d["kol"].get("avoid", [])))),
+        kol=_kol(d["kol"], T) if "kol" in d else None,
         donts=tuple(map(T, d["donts"])), review_questions=tuple(map(T, d["review_questions"])),
         drill=_drill(d["drill"], c, steps) if "drill" in d else None,
         languages=tuple(d["languages"]) if "languages" in d else None,
         team_only=d.get("visibility") == TEAM,
         contacts=tuple(dict.fromkeys(named)), blanks=tuple(blanks.items()),
     )
+
+
+def _kol(k: dict, T) -> Kol:
+    return Kol(T(k["when"]), T(k["who"]), tuple(map(T, k["brief"])), tuple(map(T, k.get("avoid", []))))
 
 
 def _step(phase: str, s: dict, c: _Context, statements: dict, until: int) -> Step:

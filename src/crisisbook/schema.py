@@ -503,17 +503,23 @@ SCENARIO = {
     "statements": doc({"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
                        "schema": {"type": "dict", "schema": STATEMENT}},
                       "Statements ready to post, each for its channels."),
-    "comment_replies": doc({"type": "dict", "required": True, "schema": {
-        category: doc({"type": "dict", "required": True, "schema": REPLY}, text)
+    # at least one kind: every crisis on social media draws comments, but not every kind of them
+    # (a supplier's data leak draws no praise); the page shows only the kinds given
+    "comment_replies": doc({"type": "dict", "required": True, "minlength": 1, "schema": {
+        category: doc({"type": "dict", "schema": REPLY}, text)
         for category, text in COMMENT_CATEGORY_DOCS.items()}},
-        "How moderators answer each kind of comment."),
-    "kol": doc({"type": "dict", "required": True, "schema": {
+        "How moderators answer each kind of comment: at least one kind, only those this crisis "
+        "draws."),
+    # optional: a crisis without an influencer angle (a supplier's data leak) leaves it out, and
+    # its page has no KOL section
+    "kol": doc({"type": "dict", "schema": {
         "when": _text("When to bring in key opinion leaders (influencers), if at all.",
                       required=True),
         "who": _text("What kind of KOL fits this crisis.", required=True),
         "brief": _text_list("What to tell them.", required=True),
         "avoid": _text_list("What to avoid asking or giving them.", 0)}},
-        "Working with key opinion leaders (KOLs) in this crisis."),
+        "Working with key opinion leaders (KOLs) in this crisis; leave it out when they have no "
+        "part in it."),
     "donts": _text_list("What nobody does or says in this crisis.", required=True),
     "review_questions": _text_list("Questions for the after-action review.", required=True),
     "drill": doc({"type": "dict", "schema": DRILL},

@@ -170,6 +170,9 @@ def _message(e, rules) -> str:
         return f"'{value}' is not allowed{suggest(str(value), e.constraint, always=True)}"
     if e.rule == "regex":
         return f"'{value}' is not in the expected form"
+    if e.rule == "minlength" and isinstance(value, dict) and "schema" in rules:
+        least = "one" if e.constraint == 1 else e.constraint
+        return f"needs at least {least} of: {', '.join(rules['schema'])}; give only those this crisis draws"
     if e.rule == "minlength":
         return f"needs at least {e.constraint} item{'s' * (e.constraint != 1)}"
     if e.rule == "maxlength":
