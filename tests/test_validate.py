@@ -486,14 +486,29 @@ def test_the_validation_cache_is_never_written_through_a_link(small, tmp_path):
 
 
 NEW_FIELD_CASES = [  # every problem one change adds, warnings included
+    # the page lists steps by deadline, the file is read top to bottom: a warning, not an error
+    ("step due before the one above it", SITE, "{do: Review., owner: crisis-lead, by: 7d}",
+     "{do: Review., owner: crisis-lead, by: 7d}\n    - {do: Share the notes., owner: crisis-lead, by: 8d}\n"
+     "    - {do: Hold the review., owner: crisis-lead, by: 7d}", [
+        "scenarios/site-down.yaml:25:54: warning: steps.review[2].by: deadline 7d is earlier than the step "
+        "before it (steps.review[1], by 8d); list a phase's steps in deadline order"]),
+    # "at once" is not a deadline of zero: it has passed before anyone reads the page
+    ("deadline 0m", SITE, "owner: crisis-lead, by: 15m}", "owner: crisis-lead, by: 0m}", [
+        "scenarios/site-down.yaml:15:57: steps.detect[0].by: a deadline of 0m has passed the moment the "
+        "crisis is detected; for 'at once' give the time it takes, such as 5m or 15m"]),
+    ("deadline 0h", SITE, "owner: crisis-lead, by: 15m}", "owner: crisis-lead, by: 0h}", [
+        "scenarios/site-down.yaml:15:57: steps.detect[0].by: a deadline of 0h has passed the moment the "
+        "crisis is detected; for 'at once' give the time it takes, such as 5m or 15m"]),
+    ("same deadline as the step above is in order", SITE, "{do: Review., owner: crisis-lead, by: 7d}",
+     "{do: Review., owner: crisis-lead, by: 7d}\n    - {do: Share the notes., owner: crisis-lead, by: 7d}", []),
     ("unknown contact in with", KETTLE, "with: [safety-office]", "with: [safety-ofice]", [
-        "scenarios/kettle-leak.yaml:35:14: steps.respond[1].with[0]: unknown contact 'safety-ofice' "
+        "scenarios/kettle-leak.yaml:31:14: steps.respond[0].with[0]: unknown contact 'safety-ofice' "
         "(did you mean 'safety-office'?); see playbook/contacts.yaml"]),
     ("unknown contact in to", KETTLE, "to: [safety-office]", "to: [consumer-council]", [
         "scenarios/kettle-leak.yaml:82:10: statements[2].to[0]: unknown contact 'consumer-council' "
         "(expected one of: safety-office, mei-kitchen, leak-lab); see playbook/contacts.yaml"]),
     ("posts an unknown statement", KETTLE, "posts: holding", "posts: holdng", [
-        "scenarios/kettle-leak.yaml:31:14: steps.respond[0].posts: unknown statement 'holdng' (did "
+        "scenarios/kettle-leak.yaml:35:14: steps.respond[1].posts: unknown statement 'holdng' (did "
         "you mean 'holding'?); see statements in this file"]),
     ("public step leads to team-only", KETTLE, "      posts: insurer-note\n      visibility: team\n", "      posts: insurer-note\n", [
         "scenarios/kettle-leak.yaml:45:14: steps.respond[3].with[0]: contact 'leak-lab' is team-only "
@@ -515,8 +530,10 @@ NEW_FIELD_CASES = [  # every problem one change adds, warnings included
         "statement is still a draft: have it pre-approved, so it can go out within the first "
         "response time"]),
     ("holding statement after first response", KETTLE, "by: 1h\n      posts: holding", "by: 2h\n      posts: holding", [
-        "scenarios/kettle-leak.yaml:30:11: warning: steps.respond[0].by: posts the holding statement "
-        "'holding' at 2h, after the 1h first response of 'sev1'; bring it forward"]),
+        "scenarios/kettle-leak.yaml:34:11: warning: steps.respond[1].by: posts the holding statement "
+        "'holding' at 2h, after the 1h first response of 'sev1'; bring it forward",
+        "scenarios/kettle-leak.yaml:38:11: warning: steps.respond[2].by: deadline 1h is earlier than the "
+        "step before it (steps.respond[1], by 2h); list a phase's steps in deadline order"]),
     ("team role owning no step", SITE, "team: [crisis-lead, spokesperson]", "team: [crisis-lead, spokesperson, legal]", [
         "scenarios/site-down.yaml:12:35: warning: team[2]: 'legal' is in the team but owns no step; "
         "give it one or take it off the team"]),

@@ -362,7 +362,8 @@ STEP = {
     "owner": _id("The role that does it (role id, in the scenario's team).", "crisis-lead",
                  required=True),
     "by": doc({"type": "duration", "required": True},
-              "Deadline after detection: minutes, hours, days or weeks.", "15m", "1h", "3d"),
+              "Deadline after detection: minutes, hours, days or weeks; never 0m, and no earlier "
+              "than the step above it in the phase (a warning).", "15m", "1h", "3d"),
     "every": doc({"type": "duration", "meta": hint("daily is 1d, every four hours 4h")},
                  "Repeat the step this often after its deadline, until the recover phase starts.",
                  "4h"),

@@ -706,6 +706,7 @@ def _check_steps(c: _Checker, d: dict, parts: dict, _) -> None:
     review_starts = parse_duration(first_review)
     owners = set()
     for phase in S.PHASES:
+        _check_order(c, phase, d["steps"][phase])
         for i, step in enumerate(d["steps"][phase]):
             path = ("steps", phase, i)
             owners.add(step["owner"])
@@ -719,6 +720,21 @@ def _check_steps(c: _Checker, d: dict, parts: dict, _) -> None:
         if rid not in owners:
             c.at(("team", i), f"'{rid}' is in the team but owns no step; give it one or take it off the team",
                  WARNING)
+
+
+def _check_order(c: _Checker, phase: str, steps: list) -> None:
+    """A deadline of 0m is gone the moment the crisis is detected (an error: no one can meet
+    it). A step due before the one above it is a warning only: the page lists steps by deadline
+    whatever the file's order, but a reader of the file takes it in the order written."""
+    for i, step in enumerate(steps):
+        by = parse_duration(step["by"])
+        if by == 0:
+            c.at(("steps", phase, i, "by"), f"a deadline of {step['by']} has passed the moment the crisis "
+                                            f"is detected; for 'at once' give the time it takes, such as 5m or 15m")
+        if i and by < parse_duration(steps[i - 1]["by"]):
+            c.at(("steps", phase, i, "by"), f"deadline {step['by']} is earlier than the step before it "
+                                            f"(steps.{phase}[{i - 1}], by {steps[i - 1]['by']}); list a phase's "
+                                            f"steps in deadline order", WARNING)
 
 
 def _check_step_links(c: _Checker, path, phase: str, step: dict, refs: _Refs) -> None:
