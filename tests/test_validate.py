@@ -375,12 +375,12 @@ def test_a_mistake_in_one_item_does_not_hide_the_checks_of_the_others(small):
         "found 'soon'",
         "2 checks skipped in scenarios/kettle-leak.yaml until line 24 is fixed",
         "scenarios/kettle-leak.yaml:40:14: steps.respond[2].with[0]: unknown contact 'mei-kitchin' (did you mean "
-        "'mei-kitchen'?); see playbook/contacts.yaml",
+        "'mei-kitchen'?); see playbook/contacts.yaml, or declare it under contacts in this file",
         "scenarios/kettle-leak.yaml:83:84: statements[2].approval.expires: 2026-05-40 is no date of the calendar: "
         "check the month and the day",
         "5 checks skipped in scenarios/kettle-leak.yaml until line 83 is fixed",
         "scenarios/kettle-leak.yaml:92:10: statements[3].to[0]: unknown contact 'leak-labs' (did you mean "
-        "'leak-lab'?); see playbook/contacts.yaml"]
+        "'leak-lab'?); see playbook/contacts.yaml, or declare it under contacts in this file"]
 
 
 def test_a_playbook_error_does_not_hide_the_scenarios_cross_checks(small):
@@ -503,10 +503,11 @@ NEW_FIELD_CASES = [  # every problem one change adds, warnings included
      "{do: Review., owner: crisis-lead, by: 7d}\n    - {do: Share the notes., owner: crisis-lead, by: 7d}", []),
     ("unknown contact in with", KETTLE, "with: [safety-office]", "with: [safety-ofice]", [
         "scenarios/kettle-leak.yaml:31:14: steps.respond[0].with[0]: unknown contact 'safety-ofice' "
-        "(did you mean 'safety-office'?); see playbook/contacts.yaml"]),
+        "(did you mean 'safety-office'?); see playbook/contacts.yaml, or declare it under contacts in this file"]),
     ("unknown contact in to", KETTLE, "to: [safety-office]", "to: [consumer-council]", [
         "scenarios/kettle-leak.yaml:82:10: statements[2].to[0]: unknown contact 'consumer-council' "
-        "(expected one of: safety-office, mei-kitchen, leak-lab); see playbook/contacts.yaml"]),
+        "(expected one of: safety-office, mei-kitchen, leak-lab, kettle-maker); see playbook/contacts.yaml, "
+        "or declare it under contacts in this file"]),
     ("posts an unknown statement", KETTLE, "posts: holding", "posts: holdng", [
         "scenarios/kettle-leak.yaml:35:14: steps.respond[1].posts: unknown statement 'holdng' (did "
         "you mean 'holding'?); see statements in this file"]),
@@ -779,3 +780,38 @@ def test_a_reference_to_a_statement_left_out_for_its_own_mistake_gets_the_right_
         "'holding'?); see statements in this file",
         "scenarios/service-outage.yaml:362:23: statements[0].approval.state: 'legal-aproved' is not allowed (did "
         "you mean 'legal-approved'?)"]
+
+
+OWN_CONTACT = "  kettle-maker:\n    name: {en: Quality manager, zh-Hant: 品質經理}\n"
+OWN_CONTACT_CASES = [  # a scenario's own contacts (kettle-leak declares kettle-maker): every problem one change adds
+    ("unknown own contact in with", [("with: [kettle-maker]", "with: [kettle-maker, kettle-makr]")], [
+        "scenarios/kettle-leak.yaml:49:100: steps.recover[0].with[1]: unknown contact 'kettle-makr' (did you "
+        "mean 'kettle-maker'?); see playbook/contacts.yaml, or declare it under contacts in this file"]),
+    ("own contact in a statement's to", [("to: [safety-office]", "to: [safety-office, kettle-maker]")], []),
+    ("own contact named by nobody", [("with: [kettle-maker]", "with: [safety-office]")], [
+        "scenarios/kettle-leak.yaml:168:3: warning: contacts.kettle-maker: contact 'kettle-maker' is declared "
+        "but no step (with:) or statement (to:) names it"]),
+    ("own contact with a playbook contact's id", [("with: [kettle-maker]", "with: [safety-office]"),
+                                                   (OWN_CONTACT, OWN_CONTACT.replace("kettle-maker", "safety-office"))], [
+        "scenarios/kettle-leak.yaml:168:3: contacts.safety-office: contact 'safety-office' is already in "
+        "playbook/contacts.yaml: name it in with: or to: without declaring it here, or choose another id"]),
+    ("own influencer without relationship", [("    kind: supplier\n", "    kind: influencer\n    last_reviewed: 2026-05-01\n")], [
+        "scenarios/kettle-leak.yaml:169:5: contacts.kettle-maker: an influencer needs 'relationship': "
+        "paid, standing-partner or organic"]),
+    ("team-only own contact named by a public step", [("    kind: supplier\n", "    kind: supplier\n    visibility: team\n")], [
+        "scenarios/kettle-leak.yaml:49:86: steps.recover[0].with[0]: contact 'kettle-maker' is team-only but this "
+        "step is visible to all staff; mark the step visibility: team or name another contact"]),
+    ("own contact without its kind", [("    kind: supplier\n", "")], [
+        "scenarios/kettle-leak.yaml:169:5: contacts.kettle-maker.kind: required field is missing",
+        "3 checks skipped in scenarios/kettle-leak.yaml until line 169 is fixed"]),
+]
+
+
+@pytest.mark.parametrize("edits, expected", [c[1:] for c in OWN_CONTACT_CASES], ids=[c[0] for c in OWN_CONTACT_CASES])
+def test_a_scenarios_own_contact_mistake_is_reported_exactly(small, edits, expected):
+    key = lambda p: (p.file, p.field, p.message)  # noqa: E731 - a problem the edit only moved is not new
+    before = {key(p) for p in check(small, on=TODAY)[1]}
+    for old, new in edits:
+        edit(small / KETTLE, old, new)
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if key(p) not in before] == expected

@@ -177,6 +177,13 @@ class Contact:
     relationship: str | None  # influencers: paid, standing-partner, organic
     last_reviewed: dt.date | None
     team_only: bool = False
+    scenario: str | None = None  # the scenario that declares it (its own contacts); None: the playbook's
+
+    @property
+    def anchor(self) -> str:
+        """Its id on the Contacts page: a scenario's own contact is `<scenario>--<id>` there, since
+        two scenarios may each call their supplier `supplier` (an id never holds "--")."""
+        return self.id if self.scenario is None else f"{self.scenario}--{self.id}"
 
 
 @dataclass(frozen=True)
@@ -317,6 +324,7 @@ class Scenario:
     languages: tuple[str, ...] | None = None  # written only in these; None: every language
     team_only: bool = False
     contacts: tuple[Contact, ...] = ()  # everyone its steps and statements name, first mention first
+    own_contacts: tuple[Contact, ...] = ()  # the contacts it declares itself, in file order
 
     def written_in(self, lang: str) -> bool:
         return self.languages is None or lang in self.languages
@@ -349,6 +357,11 @@ class Handbook:
         if all(sc.written_in(lang) for sc in self.scenarios):
             return self
         return dataclasses.replace(self, scenarios=tuple(sc for sc in self.scenarios if sc.written_in(lang)))
+
+    @property
+    def all_contacts(self) -> tuple[Contact, ...]:
+        """The Contacts page's: the playbook's, then each scenario's own, scenario by scenario."""
+        return self.contacts + tuple(x for sc in self.scenarios for x in sc.own_contacts)
 
     def contact_users(self, contact: Contact) -> tuple[Scenario, ...]:
         return tuple(sc for sc in self.scenarios if contact in sc.contacts)
@@ -424,12 +437,12 @@ def visible(item: dict, audience: str) -> bool:
     return audience == TEAM or item.get("visibility") != TEAM
 
 
-def _contact(cid: str, c: dict, T) -> Contact:
+def _contact(cid: str, c: dict, T, scenario: str | None = None) -> Contact:
     reviewed = c.get("last_reviewed")
     return Contact(cid, T(c["name"]), T(c["organisation"]), c["kind"], tuple(c.get("markets", [])),
                    c.get("phone"), c.get("email"), c.get("url"), T(c["notes"]) if c.get("notes") else None,
                    c.get("relationship"), dt.date.fromisoformat(reviewed) if reviewed else None,
-                   c.get("visibility") == TEAM)
+                   c.get("visibility") == TEAM, scenario)
 
 
 @dataclass(frozen=True)
@@ -463,6 +476,9 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         base = base_language(d["languages"], c.lang)
         c = dataclasses.replace(c, T=lambda raw: Text.of(raw, base))
     T, roles, aud = c.T, c.roles, c.audience
+    own = {cid: _contact(cid, x, T, sid) for cid, x in d.get("contacts", {}).items() if visible(x, aud)}
+    if own:  # its steps and statements name its own contacts beside the playbook's
+        c = dataclasses.replace(c, contacts={**c.contacts, **own})
     reviewed = dt.date.fromisoformat(d["last_reviewed"])
     order = {p: i for i, p in enumerate(PHASES)}
     # repeats stop when recovery starts, as the full scenario has it (the same in both editions)
@@ -493,7 +509,7 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         drill=_drill(d["drill"], c, steps) if "drill" in d else None,
         languages=tuple(d["languages"]) if "languages" in d else None,
         team_only=d.get("visibility") == TEAM,
-        contacts=tuple(dict.fromkeys(named)), blanks=tuple(blanks.items()),
+        contacts=tuple(dict.fromkeys(named)), own_contacts=tuple(own.values()), blanks=tuple(blanks.items()),
     )
 
 

@@ -367,8 +367,9 @@ STEP = {
     "every": doc({"type": "duration", "meta": hint("daily is 1d, every four hours 4h")},
                  "Repeat the step this often after its deadline, until the recover phase starts.",
                  "4h"),
-    "with": _id_list("Contacts the owner calls or notifies (contact ids from playbook/contacts.yaml).",
-                     "contact ids from playbook/contacts.yaml", 1, ("food-safety-centre",)),
+    "with": _id_list("Contacts the owner calls or notifies (contact ids from playbook/contacts.yaml "
+                     "or this file's contacts).", "contact ids from playbook/contacts.yaml or this "
+                     "file's contacts", 1, ("food-safety-centre",)),
     "posts": _id("The statement this step publishes (a statement id of this file); the step's "
                  "channels are the statement's.", "holding"),
     "visibility": _visibility("this step"),
@@ -395,8 +396,8 @@ STATEMENT = {
                   "filled in; {blank} names declared under blanks stay as fill-in fields.",
                   required=True, maxchars=MAX_STATEMENT_CHARS),
     "to": _id_list("Whom a letter or notice is addressed to (contact ids from "
-                   "playbook/contacts.yaml).", "contact ids from playbook/contacts.yaml", 1,
-                   ("food-safety-centre",)),
+                   "playbook/contacts.yaml or this file's contacts).", "contact ids from "
+                   "playbook/contacts.yaml or this file's contacts", 1, ("food-safety-centre",)),
     "approval": doc({"type": "dict", "schema": APPROVAL},
                     "Whether the statement is pre-approved, by whom and until when."),
     "visibility": _visibility("this statement"),
@@ -501,6 +502,13 @@ SCENARIO = {
                     "schema": {"type": "dict", "schema": STEP}}, text)
         for phase, text in PHASE_DOCS.items()}},
         "The response plan, phase by phase; every deadline counts from detection."),
+    # a party of this case only (the supplier whose system leaked) is declared here, beside the
+    # steps that call it; parties every scenario shares stay in playbook/contacts.yaml
+    "contacts": _mapping_of(CONTACT, "Outside parties of this scenario only (the supplier or "
+                            "partner of this case), by contact id, with the fields of "
+                            "playbook/contacts.yaml; its steps name them in with:, its statements "
+                            "in to:, beside the playbook's contacts.", "One contact.",
+                            "contact ids are slugs such as payroll-vendor", maxlength=MAX_ITEMS),
     "statements": doc({"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
                        "schema": {"type": "dict", "schema": STATEMENT}},
                       "Statements ready to post, each for its channels."),
