@@ -19,11 +19,12 @@ from crisisbook.build import handbook_of  # noqa: E402
 from crisisbook.render import Renderer  # noqa: E402
 
 
-# One page of the shipped example in every language: the editions differ in more than their
-# interface strings (organisation facts in each language, for one), and the small fixture has
-# one language only.
+# Pages of the shipped example in every language: the editions differ in more than their
+# interface strings (organisation facts in each language, for one). courier-data-leak is the
+# shipped scenario without kol, with five kinds of comment and a contact of its own, which the
+# Contacts page lists.
 EXAMPLE_GOLDEN = REPO / "tests" / "golden" / "example"
-EXAMPLE_PAGES = ["scenarios/product-recall.md"]
+EXAMPLE_PAGES = ["scenarios/product-recall.md", "scenarios/courier-data-leak.md", "contacts.md"]
 
 
 def render_example() -> dict[str, str]:

@@ -133,6 +133,7 @@ def complete_scenario(d: dict) -> dict:
     d["kol"]["avoid"] = ["x"]
     for reply in d["comment_replies"].values():
         reply["note"] = "x"
+    d["contacts"]["kettle-maker"].update(markets=["HK"], email="x@x.example", notes="x")  # its own contact
     return d
 
 

@@ -47,6 +47,9 @@ def scenarios(draw) -> dict:
         for phase in PHASES[:-1]}
     steps["review"] = [{"do": draw(TEXT), "owner": "crisis-lead", "by": "30d"}]
     kinds = draw(st.lists(st.sampled_from(STATEMENT_KINDS), min_size=1, max_size=4, unique=True))
+    # any kinds of comment, one at least; a kol block or none
+    comments = draw(st.lists(st.sampled_from(COMMENT_CATEGORIES), min_size=1, max_size=6, unique=True))
+    kol = draw(st.one_of(st.none(), st.fixed_dictionaries({"when": TEXT, "who": TEXT, "brief": st.lists(TEXT, min_size=1, max_size=2)})))
     return {
         "title": draw(TEXT), "category": draw(st.sampled_from(["outage", "data-breach", "viral-backlash"])),
         "summary": draw(TEXT), "owner": draw(st.sampled_from(ROLES)),
@@ -61,8 +64,8 @@ def scenarios(draw) -> dict:
                         "channels": ["facebook"], "text": draw(TEXT).replace("{", "(").replace("}", ")")}
                        for kind in kinds],
         "comment_replies": {c: {"action": "reply", "reply": draw(TEXT).replace("{", "(").replace("}", ")")}
-                            for c in COMMENT_CATEGORIES},
-        "kol": {"when": draw(TEXT), "who": draw(TEXT), "brief": [draw(TEXT)]},
+                            for c in comments},
+        **({"kol": kol} if kol else {}),
         "donts": draw(st.lists(TEXT, min_size=1, max_size=3)),
         "review_questions": [draw(TEXT)],
     }

@@ -239,3 +239,33 @@ def test_each_edition_shows_a_tags_own_words_and_a_tag_without_them_as_written(s
     assert "**標籤：**<code>leak</code>、<code>產品安全</code>\n" in zh["scenarios/kettle-leak.md"]
     assert "**Tags:** <code>leak</code>, <code>product safety</code>\n" in en["scenarios/kettle-leak.md"]
     assert "| <code>leak</code> <code>產品安全</code> |" in zh["scenarios/index.md"]
+
+
+def _leaner_kettle(small):
+    """kettle-leak (written in both languages) without its kol block, and with two reply kinds
+    only, both team-only: the all-staff edition has no reply left to show."""
+    path = small / "scenarios" / "kettle-leak.yaml"
+    text = path.read_text(encoding="utf-8")
+    start, complaint, misinformation, praise, press, end = (
+        text.index(s) for s in ("  inquiry:", "  complaint:", "  misinformation:", "  praise:", "  press:", "donts:\n"))
+    kept = text[complaint:misinformation] + "    visibility: team\n" + text[praise:press]
+    path.write_text(text[:start] + kept + text[end:], encoding="utf-8")
+    assert "kol:" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("audience", ["all-staff", "team"])
+def test_a_scenario_without_kol_or_replies_shows_no_empty_section_in_any_language(small, audience):
+    from crisisbook.printing import printer
+
+    _leaner_kettle(small)
+    hb, _ = handbook_of(small, TODAY, audience=audience)
+    renderer = Renderer(REPO / "templates")
+    for lang, replies, kol in (("en", "## Comment replies", "(KOL)"), ("zh-Hant", "## 留言回覆", "（KOL）")):
+        page = renderer.render(hb, TODAY, lang).pages["scenarios/kettle-leak.md"]
+        assert kol not in page and "{ #kol }" not in page
+        assert (replies in page) is (audience == "team") and ("TEAMONLY-REPLY" in page) is (audience == "team")
+        assert "## " + ("Don'ts" if lang == "en" else "切勿") in page  # the page goes on after them
+        paper = printer(small, lang, audience)
+        sc = next(x for x in paper.hb.scenarios if x.id == "kettle-leak")
+        html = paper.html("scenario.html.j2", sc=sc)
+        assert (f"<h2>{paper.s['scenario']['replies']}</h2>" in html) is (audience == "team")

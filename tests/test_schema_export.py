@@ -102,7 +102,9 @@ INVALID = {
     "list where a mapping is expected": ("monitoring:\n  keywords: [kettleworks down]", "monitoring: [x]"),
     "empty list": ("team: [crisis-lead, spokesperson]", "team: []"),
     "reply action not allowed": ("complaint: {action: reply,", "complaint: {action: shout,"),
-    "missing comment category": ("  praise: {action: reply, reply: Thanks.}\n", ""),
+    "no comment category": (_BASE[_BASE.index("comment_replies:"):_BASE.index("donts:")], "comment_replies: {}\n"),
+    "unknown comment category": ("  complaint: {action", "  complain: {action"),
+    "kol without its brief": ("donts:", "kol: {when: Never., who: Nobody.}\ndonts:"),
     "statement kind not allowed": ("kind: update", "kind: rant"),
     "pattern with a trailing newline": ("keywords: [kettleworks down]",
                                         'keywords: [kettleworks down]\nblanks: {"a\\n": x}'),
@@ -123,7 +125,7 @@ INVALID = {
     "visibility not allowed": ("by: 1h}", "by: 1h, visibility: secret}"),
     "scenario languages empty": ("languages: [en]", "languages: []"),
     "scenario language not a tag": ("languages: [en]", "languages: [English]"),
-    "reply visibility not allowed": ("reply: Thanks.}", "reply: Thanks., visibility: crisis}"),
+    "reply visibility not allowed": ("reply: Sorry.}", "reply: Sorry., visibility: crisis}"),
 }
 
 
@@ -146,7 +148,13 @@ VALID = {
         "channels: [x]\n", "channels: [x]\n    to: [consumer-council]\n    visibility: all-staff\n"
                            "    approval: {state: legal-approved, by: [legal], on: 2026-11-01, expires: 2027-05-01}\n"),
     "scenario visibility and languages": ("languages: [en]", "visibility: team\nlanguages: [en, zh-Hant]"),
-    "team-only reply": ("reply: Thanks.}", "reply: Thanks., visibility: team}"),
+    "team-only reply": ("reply: Sorry.}", "reply: Sorry., visibility: team}"),
+    # the fixture gives four kinds of comment and no kol: one kind is enough, kol may be given
+    "one kind of comment": ("  inquiry: {action: reply, reply: \"See {status_page}.\"}\n  complaint: {action: reply, reply: Sorry.}\n"
+                            "  abuse: {action: hide-and-report, reply: Rules apply.}\n", ""),
+    "every kind of comment and a kol": ("  press:", "  misinformation: {action: reply, reply: No.}\n"
+                                        "  praise: {action: reply, reply: Thanks.}\n  press:"),
+    "a kol": ("donts:", "kol: {when: Never., who: Nobody., brief: [Nothing.]}\ndonts:"),
 }
 
 

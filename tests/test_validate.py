@@ -108,8 +108,11 @@ CASES = [
         "scenarios/site-down.yaml:15:40: steps.detect[0].owner: 'legal' owns a step but is not in the team; "
         "add it to team"]),
     ("escalate without a role", SITE, "press: {action: escalate, escalate_to: spokesperson,", "press: {action: escalate,", [
-        "scenarios/site-down.yaml:37:10: comment_replies.press: action 'escalate' needs 'escalate_to': "
+        "scenarios/site-down.yaml:35:10: comment_replies.press: action 'escalate' needs 'escalate_to': "
         "the role to hand it to"]),
+    # any kinds of comment, at least one: the page shows only those given
+    ("unknown kind of comment", SITE, "  complaint: {action", "  complain: {action", [
+        "scenarios/site-down.yaml:33:3: comment_replies.complain: unknown field (did you mean 'complaint'?)"]),
     ("same primary and backup", ROSTER, "legal: {primary: cy-ho, backup: ann-lee}", "legal: {primary: cy-ho, backup: cy-ho}", [
         "playbook/roster.yaml:21:35: assignments.legal.backup: 'cy-ho' is both primary and backup of 'legal'"]),
     ("role without assignment", ROSTER, "  legal: {primary: cy-ho, backup: ann-lee}\n", "", [
@@ -172,6 +175,15 @@ def test_the_fixture_is_valid():
 def test_mistake_is_reported_exactly(small, file, old, new, expected):
     edit(small / file, old, new)
     assert errors(small) == expected
+
+
+def test_comment_replies_need_one_kind_of_comment_at_least(small):
+    text = (small / SITE).read_text(encoding="utf-8")
+    start, end = text.index("comment_replies:"), text.index("donts:")
+    (small / SITE).write_text(text[:start] + "comment_replies: {}\n" + text[end:], encoding="utf-8")
+    assert errors(small) == [
+        "scenarios/site-down.yaml:31:18: comment_replies: needs at least one of: inquiry, complaint, "
+        "misinformation, abuse, praise, press; give only those this crisis draws"]
 
 
 def test_every_file_is_reported_in_one_run_sorted(small):
@@ -402,12 +414,12 @@ def test_a_mistake_in_one_item_does_not_hide_the_checks_of_the_others(small):
         "found 'soon'",
         "2 checks skipped in scenarios/kettle-leak.yaml until line 24 is fixed",
         "scenarios/kettle-leak.yaml:40:14: steps.respond[2].with[0]: unknown contact 'mei-kitchin' (did you mean "
-        "'mei-kitchen'?); see playbook/contacts.yaml",
+        "'mei-kitchen'?); see playbook/contacts.yaml, or declare it under contacts in this file",
         "scenarios/kettle-leak.yaml:83:84: statements[2].approval.expires: 2026-05-40 is no date of the calendar: "
         "check the month and the day",
         "5 checks skipped in scenarios/kettle-leak.yaml until line 83 is fixed",
         "scenarios/kettle-leak.yaml:92:10: statements[3].to[0]: unknown contact 'leak-labs' (did you mean "
-        "'leak-lab'?); see playbook/contacts.yaml"]
+        "'leak-lab'?); see playbook/contacts.yaml, or declare it under contacts in this file"]
 
 
 def test_a_playbook_error_does_not_hide_the_scenarios_cross_checks(small):
@@ -513,14 +525,30 @@ def test_the_validation_cache_is_never_written_through_a_link(small, tmp_path):
 
 
 NEW_FIELD_CASES = [  # every problem one change adds, warnings included
+    # the page lists steps by deadline, the file is read top to bottom: a warning, not an error
+    ("step due before the one above it", SITE, "{do: Review., owner: crisis-lead, by: 7d}",
+     "{do: Review., owner: crisis-lead, by: 7d}\n    - {do: Share the notes., owner: crisis-lead, by: 8d}\n"
+     "    - {do: Hold the review., owner: crisis-lead, by: 7d}", [
+        "scenarios/site-down.yaml:25:54: warning: steps.review[2].by: deadline 7d is earlier than the step "
+        "before it (steps.review[1], by 8d); list a phase's steps in deadline order"]),
+    # "at once" is not a deadline of zero: it has passed before anyone reads the page
+    ("deadline 0m", SITE, "owner: crisis-lead, by: 15m}", "owner: crisis-lead, by: 0m}", [
+        "scenarios/site-down.yaml:15:57: steps.detect[0].by: a deadline of 0m has passed the moment the "
+        "crisis is detected; for 'at once' give the time it takes, such as 5m or 15m"]),
+    ("deadline 0h", SITE, "owner: crisis-lead, by: 15m}", "owner: crisis-lead, by: 0h}", [
+        "scenarios/site-down.yaml:15:57: steps.detect[0].by: a deadline of 0h has passed the moment the "
+        "crisis is detected; for 'at once' give the time it takes, such as 5m or 15m"]),
+    ("same deadline as the step above is in order", SITE, "{do: Review., owner: crisis-lead, by: 7d}",
+     "{do: Review., owner: crisis-lead, by: 7d}\n    - {do: Share the notes., owner: crisis-lead, by: 7d}", []),
     ("unknown contact in with", KETTLE, "with: [safety-office]", "with: [safety-ofice]", [
-        "scenarios/kettle-leak.yaml:35:14: steps.respond[1].with[0]: unknown contact 'safety-ofice' "
-        "(did you mean 'safety-office'?); see playbook/contacts.yaml"]),
+        "scenarios/kettle-leak.yaml:31:14: steps.respond[0].with[0]: unknown contact 'safety-ofice' "
+        "(did you mean 'safety-office'?); see playbook/contacts.yaml, or declare it under contacts in this file"]),
     ("unknown contact in to", KETTLE, "to: [safety-office]", "to: [consumer-council]", [
         "scenarios/kettle-leak.yaml:82:10: statements[2].to[0]: unknown contact 'consumer-council' "
-        "(expected one of: safety-office, mei-kitchen, leak-lab); see playbook/contacts.yaml"]),
+        "(expected one of: safety-office, mei-kitchen, leak-lab, kettle-maker); see playbook/contacts.yaml, "
+        "or declare it under contacts in this file"]),
     ("posts an unknown statement", KETTLE, "posts: holding", "posts: holdng", [
-        "scenarios/kettle-leak.yaml:31:14: steps.respond[0].posts: unknown statement 'holdng' (did "
+        "scenarios/kettle-leak.yaml:35:14: steps.respond[1].posts: unknown statement 'holdng' (did "
         "you mean 'holding'?); see statements in this file"]),
     ("public step leads to team-only", KETTLE, "      posts: insurer-note\n      visibility: team\n", "      posts: insurer-note\n", [
         "scenarios/kettle-leak.yaml:45:14: steps.respond[3].with[0]: contact 'leak-lab' is team-only "
@@ -542,8 +570,10 @@ NEW_FIELD_CASES = [  # every problem one change adds, warnings included
         "statement is still a draft: have it pre-approved, so it can go out within the first "
         "response time"]),
     ("holding statement after first response", KETTLE, "by: 1h\n      posts: holding", "by: 2h\n      posts: holding", [
-        "scenarios/kettle-leak.yaml:30:11: warning: steps.respond[0].by: posts the holding statement "
-        "'holding' at 2h, after the 1h first response of 'sev1'; bring it forward"]),
+        "scenarios/kettle-leak.yaml:34:11: warning: steps.respond[1].by: posts the holding statement "
+        "'holding' at 2h, after the 1h first response of 'sev1'; bring it forward",
+        "scenarios/kettle-leak.yaml:38:11: warning: steps.respond[2].by: deadline 1h is earlier than the "
+        "step before it (steps.respond[1], by 2h); list a phase's steps in deadline order"]),
     ("team role owning no step", SITE, "team: [crisis-lead, spokesperson]", "team: [crisis-lead, spokesperson, legal]", [
         "scenarios/site-down.yaml:12:35: warning: team[2]: 'legal' is in the team but owns no step; "
         "give it one or take it off the team"]),
@@ -557,7 +587,7 @@ NEW_FIELD_CASES = [  # every problem one change adds, warnings included
         "scenarios/kettle-leak.yaml:148:24: drill.injects[1].post.platform: unknown channel "
         "'whatsap' (did you mean 'whatsapp'?); see playbook/channels.yaml"]),
     ("scenario language not in the handbook", SITE, "languages: [en]", "languages: [en, fr]", [
-        "scenarios/site-down.yaml:44:17: languages[1]: 'fr' is not a language of the handbook "
+        "scenarios/site-down.yaml:38:17: languages[1]: 'fr' is not a language of the handbook "
         "(expected one of: en, zh-Hant); see languages in playbook/organisation.yaml"]),
     ("influencer without relationship", CONTACTS, "    relationship: standing-partner\n", "", [
         "playbook/contacts.yaml:11:5: contacts.mei-kitchen: an influencer needs 'relationship': "
@@ -837,3 +867,38 @@ def test_a_tags_label_without_its_translation_is_the_usual_translation_warning(s
     assert [str(p) for p in problems if p.file == TAGS] == [
         "playbook/tags.yaml:2:9: warning: tags.leak: no zh-Hant translation: the page shows the en text, "
         "marked as untranslated"]
+
+
+OWN_CONTACT = "  kettle-maker:\n    name: {en: Quality manager, zh-Hant: 品質經理}\n"
+OWN_CONTACT_CASES = [  # a scenario's own contacts (kettle-leak declares kettle-maker): every problem one change adds
+    ("unknown own contact in with", [("with: [kettle-maker]", "with: [kettle-maker, kettle-makr]")], [
+        "scenarios/kettle-leak.yaml:49:100: steps.recover[0].with[1]: unknown contact 'kettle-makr' (did you "
+        "mean 'kettle-maker'?); see playbook/contacts.yaml, or declare it under contacts in this file"]),
+    ("own contact in a statement's to", [("to: [safety-office]", "to: [safety-office, kettle-maker]")], []),
+    ("own contact named by nobody", [("with: [kettle-maker]", "with: [safety-office]")], [
+        "scenarios/kettle-leak.yaml:168:3: warning: contacts.kettle-maker: contact 'kettle-maker' is declared "
+        "but no step (with:) or statement (to:) names it"]),
+    ("own contact with a playbook contact's id", [("with: [kettle-maker]", "with: [safety-office]"),
+                                                   (OWN_CONTACT, OWN_CONTACT.replace("kettle-maker", "safety-office"))], [
+        "scenarios/kettle-leak.yaml:168:3: contacts.safety-office: contact 'safety-office' is already in "
+        "playbook/contacts.yaml: name it in with: or to: without declaring it here, or choose another id"]),
+    ("own influencer without relationship", [("    kind: supplier\n", "    kind: influencer\n    last_reviewed: 2026-05-01\n")], [
+        "scenarios/kettle-leak.yaml:169:5: contacts.kettle-maker: an influencer needs 'relationship': "
+        "paid, standing-partner or organic"]),
+    ("team-only own contact named by a public step", [("    kind: supplier\n", "    kind: supplier\n    visibility: team\n")], [
+        "scenarios/kettle-leak.yaml:49:86: steps.recover[0].with[0]: contact 'kettle-maker' is team-only but this "
+        "step is visible to all staff; mark the step visibility: team or name another contact"]),
+    ("own contact without its kind", [("    kind: supplier\n", "")], [
+        "scenarios/kettle-leak.yaml:169:5: contacts.kettle-maker.kind: required field is missing",
+        "3 checks skipped in scenarios/kettle-leak.yaml until line 169 is fixed"]),
+]
+
+
+@pytest.mark.parametrize("edits, expected", [c[1:] for c in OWN_CONTACT_CASES], ids=[c[0] for c in OWN_CONTACT_CASES])
+def test_a_scenarios_own_contact_mistake_is_reported_exactly(small, edits, expected):
+    key = lambda p: (p.file, p.field, p.message)  # noqa: E731 - a problem the edit only moved is not new
+    before = {key(p) for p in check(small, on=TODAY)[1]}
+    for old, new in edits:
+        edit(small / KETTLE, old, new)
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if key(p) not in before] == expected

@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO, TODAY, edit
 from crisisbook.checker import check_project
 from crisisbook.errors import CrisisbookError
+from crisisbook.load import load_bytes
 from crisisbook.scaffold import new_scenario
 from test_cli import SOURCE_DATE, run
 
@@ -381,3 +382,29 @@ def test_new_handbook_refuses_a_folder_in_use(tmp_path):
     result = run("new", "handbook", "busy", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == "Error: busy already exists and is not empty; choose a new folder\n"
+
+
+# the titles a skeleton's step text names its statement by; "update" is left out of the
+# converse check, since "status page update" is no statement
+_NAMED_BY = ("holding statement", "apology", "resolution", "internal memo", "answer for journalists",
+             "correction", "notice to affected customers")
+
+
+@pytest.mark.parametrize("scaffold", SCAFFOLDS)
+def test_every_skeleton_step_posts_the_statement_its_text_names(example, scaffold):
+    """A step that posts a statement says which, and a step that names one posts it: the
+    data-breach skeleton once posted the holding statement from 'Notify the regulators…'."""
+    category = "outage" if scaffold == "default" else scaffold
+    path = new_scenario(example, f"new-{scaffold}", category, None, TODAY)
+    expected = ("still says TODO", "the holding statement is still a draft", "no zh-Hant translation")
+    assert [str(p) for p in check_project(example, TODAY, [path]).problems
+            if p.is_error or not any(e in p.message for e in expected)] == []
+    data = load_bytes(path.read_bytes(), path.name).data
+    titles = {st["id"]: st["title"].lower() for st in data["statements"]}
+    posting = [(step["do"].lower(), step.get("posts")) for steps in data["steps"].values() for step in steps]
+    assert any(posts for _, posts in posting)
+    for do, posts in posting:
+        if posts:
+            assert titles[posts] in do, (do, posts)
+        named = [t for t in _NAMED_BY if t in do and t in titles.values()]
+        assert named == ([titles[posts]] if posts and titles[posts] in _NAMED_BY else []), (do, posts)

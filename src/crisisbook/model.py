@@ -180,6 +180,13 @@ class Contact:
     relationship: str | None  # influencers: paid, standing-partner, organic
     last_reviewed: dt.date | None
     team_only: bool = False
+    scenario: str | None = None  # the scenario that declares it (its own contacts); None: the playbook's
+
+    @property
+    def anchor(self) -> str:
+        """Its id on the Contacts page: a scenario's own contact is `<scenario>--<id>` there, since
+        two scenarios may each call their supplier `supplier` (an id never holds "--")."""
+        return self.id if self.scenario is None else f"{self.scenario}--{self.id}"
 
 
 @dataclass(frozen=True)
@@ -313,13 +320,14 @@ class Scenario:
     steps: tuple[Step, ...]  # sorted by deadline, then phase order
     statements: tuple[Statement, ...]
     replies: tuple[Reply, ...]
-    kol: Kol
+    kol: Kol | None  # None: no KOL part in this crisis, and no KOL section on its page
     donts: tuple[Text, ...]
     review_questions: tuple[Text, ...]
     drill: Drill | None = None
     languages: tuple[str, ...] | None = None  # written only in these; None: every language
     team_only: bool = False
     contacts: tuple[Contact, ...] = ()  # everyone its steps and statements name, first mention first
+    own_contacts: tuple[Contact, ...] = ()  # the contacts it declares itself, in file order
 
     def written_in(self, lang: str) -> bool:
         return self.languages is None or lang in self.languages
@@ -352,6 +360,11 @@ class Handbook:
         if all(sc.written_in(lang) for sc in self.scenarios):
             return self
         return dataclasses.replace(self, scenarios=tuple(sc for sc in self.scenarios if sc.written_in(lang)))
+
+    @property
+    def all_contacts(self) -> tuple[Contact, ...]:
+        """The Contacts page's: the playbook's, then each scenario's own, scenario by scenario."""
+        return self.contacts + tuple(x for sc in self.scenarios for x in sc.own_contacts)
 
     def contact_users(self, contact: Contact) -> tuple[Scenario, ...]:
         return tuple(sc for sc in self.scenarios if contact in sc.contacts)
@@ -429,12 +442,12 @@ def visible(item: dict, audience: str) -> bool:
     return audience == TEAM or item.get("visibility") != TEAM
 
 
-def _contact(cid: str, c: dict, T) -> Contact:
+def _contact(cid: str, c: dict, T, scenario: str | None = None) -> Contact:
     reviewed = c.get("last_reviewed")
     return Contact(cid, T(c["name"]), T(c["organisation"]), c["kind"], tuple(c.get("markets", [])),
                    c.get("phone"), c.get("email"), c.get("url"), T(c["notes"]) if c.get("notes") else None,
                    c.get("relationship"), dt.date.fromisoformat(reviewed) if reviewed else None,
-                   c.get("visibility") == TEAM)
+                   c.get("visibility") == TEAM, scenario)
 
 
 @dataclass(frozen=True)
@@ -475,6 +488,9 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         base = base_language(d["languages"], c.lang)
         c = dataclasses.replace(c, T=lambda raw: Text.of(raw, base))
     T, roles, aud = c.T, c.roles, c.audience
+    own = {cid: _contact(cid, x, T, sid) for cid, x in d.get("contacts", {}).items() if visible(x, aud)}
+    if own:  # its steps and statements name its own contacts beside the playbook's
+        c = dataclasses.replace(c, contacts={**c.contacts, **own})
     reviewed = dt.date.fromisoformat(d["last_reviewed"])
     order = {p: i for i, p in enumerate(PHASES)}
     # repeats stop when recovery starts, as the full scenario has it (the same in both editions)
@@ -487,7 +503,7 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
     replies = [Reply(cat, r["action"], _filled(r["reply"], c), roles.get(r.get("escalate_to")),
                      T(r["note"]) if r.get("note") else None, _blanks_in(r["reply"], blanks),
                      r.get("visibility") == TEAM)
-               for cat in COMMENT_CATEGORIES if (r := d["comment_replies"][cat]) and visible(r, aud)]
+               for cat in COMMENT_CATEGORIES if (r := d["comment_replies"].get(cat)) and visible(r, aud)]
     named = [x for st in steps for x in st.contacts] + [x for st in statements.values() for x in st.to]
     return Scenario(
         id=sid, file=file, title=T(d["title"]), category=d["category"], summary=T(d["summary"]),
@@ -500,14 +516,17 @@ def _scenario(sid: str, file: str, d: dict, c: _Context) -> Scenario:
         team=tuple(roles[r] for r in d["team"]), steps=tuple(steps),
         statements=tuple(statements.values()),
         replies=tuple(replies),
-        kol=Kol(T(d["kol"]["when"]), T(d["kol"]["who"]), tuple(map(T, d["kol"]["brief"])),
-                tuple(map(T, d["kol"].get("avoid", [])))),
+        kol=_kol(d["kol"], T) if "kol" in d else None,
         donts=tuple(map(T, d["donts"])), review_questions=tuple(map(T, d["review_questions"])),
         drill=_drill(d["drill"], c, steps) if "drill" in d else None,
         languages=tuple(d["languages"]) if "languages" in d else None,
         team_only=d.get("visibility") == TEAM,
-        contacts=tuple(dict.fromkeys(named)), blanks=tuple(blanks.items()),
+        contacts=tuple(dict.fromkeys(named)), own_contacts=tuple(own.values()), blanks=tuple(blanks.items()),
     )
+
+
+def _kol(k: dict, T) -> Kol:
+    return Kol(T(k["when"]), T(k["who"]), tuple(map(T, k["brief"])), tuple(map(T, k.get("avoid", []))))
 
 
 def _step(phase: str, s: dict, c: _Context, statements: dict, until: int) -> Step:

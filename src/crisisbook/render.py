@@ -441,7 +441,7 @@ class Renderer:
         safe = self.page_strings.get(lang) or self.page_strings[hb.default_language]
         base = dict(hb=hb, s=safe, lang=lang, today=today, away=away)
         jobs = [(page, template, {}) for page, template in FIXED.items()
-                if page != "contacts.md" or hb.contacts]  # no outside contacts: no page
+                if page != "contacts.md" or hb.all_contacts]  # no outside contacts: no page
         jobs += [(page_of("scenario", sc.id), PER_ID["scenario"][1], {"sc": sc}) for sc in hb.scenarios]
         jobs += [(page_of("role", role.id), PER_ID["role"][1], {"role": role}) for role in hb.roles]
         if workers > 1 and cache is None and len(jobs) >= PARALLEL_FROM and _FORK:
@@ -472,6 +472,6 @@ class Renderer:
             {s["nav"]["roles"]: ["roles/index.md"] + [f"roles/{r.id}.md" for r in hb.roles]},
             {s["nav"]["roster"]: "roster.md"},
             {s["nav"]["statements"]: "statements.md"},
-            *([{s["nav"]["contacts"]: "contacts.md"}] if hb.contacts else []),
+            *([{s["nav"]["contacts"]: "contacts.md"}] if hb.all_contacts else []),
             {s["nav"]["review"]: "review.md"},
         ]

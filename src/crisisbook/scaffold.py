@@ -18,13 +18,14 @@ from . import fsguard
 from .errors import CrisisbookError
 from .checker import check_project
 from .render import TemplateLoader
-from .schema import CATEGORIES, MAX_ID, SLUG
+from .schema import CATEGORIES, MAX_ID, SLUG, STATEMENT_KINDS
 from .pages import reserved
 from .schema_export import write as write_schemas
 from .validate import reserved_message
 
 # Channels a statement kind goes to when the playbook has them; otherwise its first channel.
-_PREFERRED = {"internal-memo": ["internal-memo"], "press-answer": ["press-answer", "press-release"]}
+_PREFERRED = {"internal-memo": ["internal-memo"], "press-answer": ["press-answer", "press-release"],
+              "customer-notice": ["customer-email", "sms", "in-app-notice", "private-message"]}
 _PUBLIC = ["x", "facebook"]
 
 
@@ -72,12 +73,11 @@ def _render(root: Path, sid, category, title, today, playbook: dict) -> str:
     env.filters["yaml"] = json.dumps  # a JSON string is a valid YAML scalar, safely quoted
     names = env.list_templates()
     template = f"{category}.yaml.j2" if f"{category}.yaml.j2" in names else "default.yaml.j2"
-    kinds = ("holding", "apology", "update", "resolution", "internal-memo", "press-answer")
     try:
         return env.get_template(template).render(
             id=sid, title=title or sid.replace("-", " ").capitalize(), category=category,
             today=today.isoformat(), levels=list(playbook["severity"]["levels"]),
-            statement_channels={k: channels_for(k) for k in kinds}, pick=pick, pick_all=pick_all,
+            statement_channels={k: channels_for(k) for k in STATEMENT_KINDS}, pick=pick, pick_all=pick_all,
             inject_channel=feed)
     except jinja2.TemplateError as e:
         raise CrisisbookError(f"templates/scaffold/{template}: {e.message}") from e

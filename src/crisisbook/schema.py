@@ -374,12 +374,14 @@ STEP = {
     "owner": _id("The role that does it (role id, in the scenario's team).", "crisis-lead",
                  required=True),
     "by": doc({"type": "duration", "required": True},
-              "Deadline after detection: minutes, hours, days or weeks.", "15m", "1h", "3d"),
+              "Deadline after detection: minutes, hours, days or weeks; never 0m, and no earlier "
+              "than the step above it in the phase (a warning).", "15m", "1h", "3d"),
     "every": doc({"type": "duration", "meta": hint("daily is 1d, every four hours 4h")},
                  "Repeat the step this often after its deadline, until the recover phase starts.",
                  "4h"),
-    "with": _id_list("Contacts the owner calls or notifies (contact ids from playbook/contacts.yaml).",
-                     "contact ids from playbook/contacts.yaml", 1, ("food-safety-centre",)),
+    "with": _id_list("Contacts the owner calls or notifies (contact ids from playbook/contacts.yaml "
+                     "or this file's contacts).", "contact ids from playbook/contacts.yaml or this "
+                     "file's contacts", 1, ("food-safety-centre",)),
     "posts": _id("The statement this step publishes (a statement id of this file); the step's "
                  "channels are the statement's.", "holding"),
     "visibility": _visibility("this step"),
@@ -406,8 +408,8 @@ STATEMENT = {
                   "filled in; {blank} names declared under blanks stay as fill-in fields.",
                   required=True, maxchars=MAX_STATEMENT_CHARS),
     "to": _id_list("Whom a letter or notice is addressed to (contact ids from "
-                   "playbook/contacts.yaml).", "contact ids from playbook/contacts.yaml", 1,
-                   ("food-safety-centre",)),
+                   "playbook/contacts.yaml or this file's contacts).", "contact ids from "
+                   "playbook/contacts.yaml or this file's contacts", 1, ("food-safety-centre",)),
     "approval": doc({"type": "dict", "schema": APPROVAL},
                     "Whether the statement is pre-approved, by whom and until when."),
     "visibility": _visibility("this statement"),
@@ -513,20 +515,33 @@ SCENARIO = {
                     "schema": {"type": "dict", "schema": STEP}}, text)
         for phase, text in PHASE_DOCS.items()}},
         "The response plan, phase by phase; every deadline counts from detection."),
+    # a party of this case only (the supplier whose system leaked) is declared here, beside the
+    # steps that call it; parties every scenario shares stay in playbook/contacts.yaml
+    "contacts": _mapping_of(CONTACT, "Outside parties of this scenario only (the supplier or "
+                            "partner of this case), by contact id, with the fields of "
+                            "playbook/contacts.yaml; its steps name them in with:, its statements "
+                            "in to:, beside the playbook's contacts.", "One contact.",
+                            "contact ids are slugs such as payroll-vendor", maxlength=MAX_ITEMS),
     "statements": doc({"type": "list", "required": True, "minlength": 1, "maxlength": MAX_ITEMS,
                        "schema": {"type": "dict", "schema": STATEMENT}},
                       "Statements ready to post, each for its channels."),
-    "comment_replies": doc({"type": "dict", "required": True, "schema": {
-        category: doc({"type": "dict", "required": True, "schema": REPLY}, text)
+    # at least one kind: every crisis on social media draws comments, but not every kind of them
+    # (a supplier's data leak draws no praise); the page shows only the kinds given
+    "comment_replies": doc({"type": "dict", "required": True, "minlength": 1, "schema": {
+        category: doc({"type": "dict", "schema": REPLY}, text)
         for category, text in COMMENT_CATEGORY_DOCS.items()}},
-        "How moderators answer each kind of comment."),
-    "kol": doc({"type": "dict", "required": True, "schema": {
+        "How moderators answer each kind of comment: at least one kind, only those this crisis "
+        "draws."),
+    # optional: a crisis without an influencer angle (a supplier's data leak) leaves it out, and
+    # its page has no KOL section
+    "kol": doc({"type": "dict", "schema": {
         "when": _text("When to bring in key opinion leaders (influencers), if at all.",
                       required=True),
         "who": _text("What kind of KOL fits this crisis.", required=True),
         "brief": _text_list("What to tell them.", required=True),
         "avoid": _text_list("What to avoid asking or giving them.", 0)}},
-        "Working with key opinion leaders (KOLs) in this crisis."),
+        "Working with key opinion leaders (KOLs) in this crisis; leave it out when they have no "
+        "part in it."),
     "donts": _text_list("What nobody does or says in this crisis.", required=True),
     "review_questions": _text_list("Questions for the after-action review.", required=True),
     "drill": doc({"type": "dict", "schema": DRILL},

@@ -116,7 +116,7 @@ def handbook_terms(hb, root: Path, extra: Path) -> list[str]:
     for value in _strings(playbook):
         terms |= _short_words(value)
     for sc in hb.scenarios:
-        for value in _strings([sc.keywords, sc.tags, [label for _, label in sc.blanks]]):
+        for value in _strings([sc.keywords, sc.tags, [label for _, label in sc.blanks], sc.own_contacts]):
             terms |= _short_words(value)
     return sorted(t for t in terms if len(t) > 1)
 

@@ -176,6 +176,9 @@ def _message(e, rules) -> str:
         return f"'{value}' is not allowed{suggest(str(value), e.constraint, always=True)}"
     if e.rule == "regex":
         return f"'{value}' is not in the expected form"
+    if e.rule == "minlength" and isinstance(value, dict) and "schema" in rules:
+        least = "one" if e.constraint == 1 else e.constraint
+        return f"needs at least {least} of: {', '.join(rules['schema'])}; give only those this crisis draws"
     if e.rule == "minlength":
         return f"needs at least {e.constraint} item{'s' * (e.constraint != 1)}"
     if e.rule == "maxlength":
@@ -646,7 +649,8 @@ def _check_levels(c: _Checker, d: dict, parts: dict, _) -> None:
 
 
 def _check_contacts(c: _Checker, d: dict, parts: dict, _) -> None:
-    for cid, contact in d["contacts"].items():
+    """contacts.yaml's, and a scenario's own."""
+    for cid, contact in d.get("contacts", {}).items():
         if contact["kind"] != "influencer":
             continue
         for name, why in (("relationship", "paid, standing-partner or organic"),
@@ -691,13 +695,16 @@ def _role(c: _Checker, parts: dict, path, rid) -> bool:
     return c.known(path, rid, parts["roles"], "role", "playbook/roles.yaml")
 
 
+CONTACTS_WHERE = "playbook/contacts.yaml, or declare it under contacts in this file"
+
+
 class _Refs:
     """What a scenario's steps and statements may name: contacts, statements, and which of them
     are team-only (an item every staff member reads may not lead to one)."""
 
     def __init__(self, c: _Checker, d: dict, parts: dict):
         self.c = c
-        self.contacts = parts["contacts"]
+        self.contacts = {**parts["contacts"], **d.get("contacts", {})}  # a clash is _check_own_contacts'
         self.statements = {st["id"]: st for st in d["statements"]}
         self.team_scenario = d.get("visibility") == "team"
 
@@ -706,12 +713,33 @@ class _Refs:
 
     def contact_ids(self, path, item: dict, field: str, what: str) -> None:
         for j, cid in enumerate(item.get(field, [])):
-            if not self.c.known(path + (field, j), cid, self.contacts, "contact", "playbook/contacts.yaml"):
+            if not self.c.known(path + (field, j), cid, self.contacts, "contact", CONTACTS_WHERE):
                 continue
             entry = self.contacts[cid]  # a contact whose own fields are wrong: reported in contacts.yaml
             if self.public(item) and isinstance(entry, dict) and entry.get("visibility") == "team":
                 self.c.at(path + (field, j), f"contact '{cid}' is team-only but this {what} is visible to all "
                                              f"staff; mark the {what} visibility: team or name another contact")
+
+
+def _check_own_contacts(c: _Checker, d: dict, parts: dict, _) -> None:
+    """A scenario's own contacts: none takes a playbook contact's id (which of the two would a
+    step mean?), and an influencer gives what contacts.yaml's do."""
+    for cid in d.get("contacts", {}):
+        if cid in parts["contacts"]:
+            c.at(("contacts", cid), f"contact '{cid}' is already in playbook/contacts.yaml: name it in with: "
+                                    f"or to: without declaring it here, or choose another id", key=True)
+    _check_contacts(c, d, parts, _)
+
+
+def _unnamed_contacts(c: _Checker, d: dict) -> None:
+    """A scenario's own contact that none of its steps or statements names: a warning, as an
+    unused blank is."""
+    named = {cid for phase in S.PHASES for step in d["steps"][phase] for cid in step.get("with", [])}
+    named |= {cid for st in d["statements"] for cid in st.get("to", [])}
+    for cid in d.get("contacts", {}):
+        if cid not in named:
+            c.at(("contacts", cid), f"contact '{cid}' is declared but no step (with:) or statement (to:) "
+                                    f"names it", WARNING, key=True)
 
 
 def _check_team(c: _Checker, d: dict, parts: dict, _) -> None:
@@ -789,6 +817,7 @@ def _check_steps(c: _Checker, d: dict, parts: dict, _) -> None:
     review_starts = parse_duration(first_review)
     owners = set()
     for phase in S.PHASES:
+        _check_order(c, phase, d["steps"][phase])
         for i, step in enumerate(d["steps"][phase]):
             path = ("steps", phase, i)
             owners.add(step["owner"])
@@ -798,10 +827,26 @@ def _check_steps(c: _Checker, d: dict, parts: dict, _) -> None:
                 c.at(path + ("by",), f"deadline {step['by']} is later than the first review step "
                                      f"({first_review}); review comes last")
             _check_step_links(c, path, phase, step, refs)
+    _unnamed_contacts(c, d)
     for i, rid in enumerate(d["team"]):
         if rid not in owners:
             c.at(("team", i), f"'{rid}' is in the team but owns no step; give it one or take it off the team",
                  WARNING)
+
+
+def _check_order(c: _Checker, phase: str, steps: list) -> None:
+    """A deadline of 0m is gone the moment the crisis is detected (an error: no one can meet
+    it). A step due before the one above it is a warning only: the page lists steps by deadline
+    whatever the file's order, but a reader of the file takes it in the order written."""
+    for i, step in enumerate(steps):
+        by = parse_duration(step["by"])
+        if by == 0:
+            c.at(("steps", phase, i, "by"), f"a deadline of {step['by']} has passed the moment the crisis "
+                                            f"is detected; for 'at once' give the time it takes, such as 5m or 15m")
+        if i and by < parse_duration(steps[i - 1]["by"]):
+            c.at(("steps", phase, i, "by"), f"deadline {step['by']} is earlier than the step before it "
+                                            f"(steps.{phase}[{i - 1}], by {steps[i - 1]['by']}); list a phase's "
+                                            f"steps in deadline order", WARNING)
 
 
 def _check_step_links(c: _Checker, path, phase: str, step: dict, refs: _Refs) -> None:
@@ -953,9 +998,10 @@ _SCENARIO_CHECKS = (
     (("owner", "team"), ("roles",), _check_team),
     (("severity",), ("levels",), _check_severity),
     (("languages",), ("organisation",), _check_written_in),
-    (("steps", "team", "statements", "visibility"), ("roles", "contacts"), _check_steps),
+    (("steps", "team", "statements", "visibility", "contacts"), ("roles", "contacts"), _check_steps),
     (("steps", "statements"), ("severity",), _check_first_response),
-    (("statements", "visibility"), ("roles", "contacts"), _check_approvals),
+    (("statements", "visibility", "contacts"), ("roles", "contacts"), _check_approvals),
+    (("contacts",), ("contacts",), _check_own_contacts),
     (("statements",), (), _check_statement_ids),
     (("statements",), ("channel_ids",), _check_channels),
     (("statements",), ("channels", "organisation"), _check_lengths),
