@@ -175,16 +175,8 @@ def sizes(site: Path, n: int) -> dict:
 
 def bench(n: int, repeat: int, work: Path) -> dict:
     root = generate(work / f"n{n}", n)
-    py = [sys.executable, "-m", "crisisbook"]
     one = sorted((root / "scenarios").glob("*.yaml"))[0]
-    result = {"n": n, **floors(root, repeat), "stages": stages(root, repeat)}
-    cold = []
-    for _ in range(repeat):  # nothing remembered: every file parsed and checked
-        shutil.rmtree(root / "build" / ".cache", ignore_errors=True)
-        cold.append(run(py + ["validate"], root))
-    result["validate_all"] = stats(cold)
-    result["validate_all_warm"] = stats([run(py + ["validate"], root) for _ in range(repeat)])
-    result["validate_one"] = stats([run(py + ["validate", str(one)], root) for _ in range(repeat)])
+    result = {"n": n, **floors(root, repeat), "stages": stages(root, repeat), **validate_runs(root, repeat)}
     env = {"SOURCE_DATE_EPOCH": "1795219200"}
     configs = [root / "build" / f"mkdocs.{lang}.yml" for lang in ("en", "zh-Hant")]
     mkdocs = engine_command()
@@ -407,18 +399,28 @@ def engine_options(root: Path, config: Path, env: dict) -> dict:
     return out
 
 
-def bench_compact(n: int, repeat: int, work: Path) -> dict:
-    """Smaller documents (one language, no drill): the stages and `validate` only."""
-    root = generate(work / f"compact{n}", n, compact=True)
+def validate_runs(root: Path, repeat: int, compact: bool = False) -> dict:
+    """`validate` as whole processes: of every file cold (nothing remembered: every file parsed
+    and checked), then warm and of one file (not for the compact handbook)."""
     py = [sys.executable, "-m", "crisisbook"]
-    size = sum(p.stat().st_size for p in (root / "scenarios").glob("*.yaml")) / n
-    result = {"n": n, "yaml_bytes": size, **floors(root, repeat), "stages": stages(root, repeat)}
     cold = []
     for _ in range(repeat):
         shutil.rmtree(root / "build" / ".cache", ignore_errors=True)
         cold.append(run(py + ["validate"], root))
-    result["validate_all"] = stats(cold)
-    return result
+    if compact:
+        return {"validate_all": stats(cold)}
+    one = sorted((root / "scenarios").glob("*.yaml"))[0]
+    return {"validate_all": stats(cold),
+            "validate_all_warm": stats([run(py + ["validate"], root) for _ in range(repeat)]),
+            "validate_one": stats([run(py + ["validate", str(one)], root) for _ in range(repeat)])}
+
+
+def bench_compact(n: int, repeat: int, work: Path) -> dict:
+    """Smaller documents (one language, no drill): the stages and `validate` only."""
+    root = generate(work / f"compact{n}", n, compact=True)
+    size = sum(p.stat().st_size for p in (root / "scenarios").glob("*.yaml")) / n
+    return {"n": n, "yaml_bytes": size, **floors(root, repeat), "stages": stages(root, repeat),
+            **validate_runs(root, repeat, compact=True)}
 
 
 def serve_edit(root: Path, repeat: int) -> list[float]:
@@ -815,10 +817,10 @@ def _stages_into(saved: dict, sizes: list[int], repeat: int, work: Path) -> None
         print(f"benchmarking the stages at {n} scenarios…", file=sys.stderr, flush=True)
         root = generate(work / f"n{n}", n)
         row = next(r for r in saved["full"] if r["n"] == n)
-        row.update(floors(root, repeat), stages=stages(root, repeat))
+        row.update(floors(root, repeat), stages=stages(root, repeat), **validate_runs(root, repeat))
     print(f"benchmarking the stages at {max(sizes)} compact scenarios…", file=sys.stderr, flush=True)
     root = generate(work / "compact", max(sizes), compact=True)
-    saved["compact"].update(floors(root, repeat), stages=stages(root, repeat))
+    saved["compact"].update(floors(root, repeat), stages=stages(root, repeat), **validate_runs(root, repeat, compact=True))
 
 
 def main() -> None:
@@ -829,8 +831,8 @@ def main() -> None:
     parser.add_argument("--search-only", action="store_true",
                         help="measure search only (quality, index size, load time) into the last run's report")
     parser.add_argument("--stages-only", action="store_true",
-                        help="measure the floors and crisisbook's own stages only (at --sizes, and the compact "
-                             "handbook at the largest) into the last run's report")
+                        help="measure the floors, crisisbook's own stages and `validate` only (at --sizes, and "
+                             "the compact handbook at the largest) into the last run's report")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the report from the .json of the last run, measuring nothing")
     args = parser.parse_args()
