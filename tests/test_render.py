@@ -269,3 +269,11 @@ def test_a_scenario_without_kol_or_replies_shows_no_empty_section_in_any_languag
         sc = next(x for x in paper.hb.scenarios if x.id == "kettle-leak")
         html = paper.html("scenario.html.j2", sc=sc)
         assert (f"<h2>{paper.s['scenario']['replies']}</h2>" in html) is (audience == "team")
+
+
+def test_a_step_names_the_organisations_facts_filled_in(small):
+    edit(small / "scenarios" / "site-down.yaml", "{do: Post an update., owner: spokesperson",
+         '{do: "Post an update on {social.x}.", owner: spokesperson')
+    hb, _ = handbook_of(small, TODAY)
+    page = Renderer(small / "templates").render(hb, TODAY, "en").pages["scenarios/site-down.md"]
+    assert "Post an update on @kettleworks." in page and "{social.x}" not in page

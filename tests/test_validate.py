@@ -48,6 +48,11 @@ CASES = [
     ("role title for an id", SITE, "{do: Confirm the outage., owner: crisis-lead", "{do: Confirm the outage., owner: Crisis Lead", [
         "scenarios/site-down.yaml:15:40: steps.detect[0].owner: must be an id (lowercase letters, digits and "
         "hyphens, e.g. crisis-lead), found 'Crisis Lead' (did you mean 'crisis-lead'?)"]),
+    # a step's text takes the organisation's facts, as statements do; not the reader's blanks
+    ("unknown placeholder in a step", SITE, "{do: Post an update., owner: spokesperson",
+     '{do: "Post an update on {social.facebook}.", owner: spokesperson', [
+         "scenarios/site-down.yaml:19:12: steps.respond[0].do: unknown placeholder '{social.facebook}' (did you "
+         "mean 'social.x'?); write it out or add it to playbook/organisation.yaml"]),
     ("wrong type", SITE, "review_interval: 180d", "review_interval: 180", [
         "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
         "found '180'"]),
@@ -902,3 +907,14 @@ def test_a_scenarios_own_contact_mistake_is_reported_exactly(small, edits, expec
         edit(small / KETTLE, old, new)
     _, problems = check(small, on=TODAY)
     assert [str(p) for p in problems if key(p) not in before] == expected
+
+
+def test_a_placeholder_where_nothing_fills_it_in_is_a_warning(small):
+    """The page would show '{brand}' in braces: only statements, comment replies and steps fill
+    placeholders in."""
+    edit(small / SITE, "summary: The online", "summary: The {brand} online")
+    edit(small / SITE, "{do: Post an update., owner: spokesperson", '{do: "Post an update on {social.x}.", owner: spokesperson')
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if p.file == SITE and "{" in p.message] == [
+        "scenarios/site-down.yaml:3:10: warning: summary: '{brand}' is shown as written here: placeholders are "
+        "filled in statements, comment replies and steps only; write the words out"]

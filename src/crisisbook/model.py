@@ -531,7 +531,7 @@ def _kol(k: dict, T) -> Kol:
 
 def _step(phase: str, s: dict, c: _Context, statements: dict, until: int) -> Step:
     minutes, every = parse_duration(s["by"]), parse_duration(s.get("every"))
-    return Step(phase, c.T(s["do"]), c.roles[s["owner"]], s["by"], minutes, s.get("every"),
+    return Step(phase, _filled(s["do"], c), c.roles[s["owner"]], s["by"], minutes, s.get("every"),
                 repeats(minutes, every, until), _named(s.get("with", []), c),
                 statements.get(s.get("posts")), s.get("visibility") == TEAM)
 

@@ -398,13 +398,37 @@ def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tup
     texts = text_fields({"type": "dict", "schema": S.SCENARIO}, doc.data)
     if not found:
         found = _too_much_text(doc, texts)
-    problems += _one_line_per_typo(found) + _string_problems(doc, "the scenario")
+    problems += _one_line_per_typo(found) + _string_problems(doc, "the scenario") + _unfilled(doc, texts)
     bad, items = _bad_fields(found), _bad_items(found)  # the missing field too: its checks wait for the typo
     skips: list[Skip] = []
     for fields, needs, check in _SCENARIO_CHECKS:
         _run(doc, fields, needs, check, bad, pb, problems, skips, today, items)
     _translations(doc, S.SCENARIO, bad, pb, problems, skips, texts)
     return problems, skips
+
+
+def _filled_here(path: tuple) -> bool:
+    """Whether the page fills {placeholders} in the text field at `path`: a statement's text,
+    title and audience, a comment reply, a step."""
+    return (len(path) == 3 and path[0] == "statements" and path[2] in ("text", "title", "audience")
+            or len(path) == 3 and path[0] == "comment_replies" and path[2] == "reply"
+            or len(path) == 4 and path[0] == "steps" and path[3] == "do")
+
+
+def _unfilled(doc: Document, texts: list) -> list[Problem]:
+    """A {placeholder} where nothing fills it in: the page would show the braces as written."""
+    out = []
+    for path, raw in texts:
+        if _filled_here(path):
+            continue
+        for _, text in text_variants(raw) if isinstance(raw, (str, dict)) else ():
+            name = next(iter(placeholders(text)), None) if isinstance(text, str) else None
+            if name:
+                out.append(Problem(doc.file, *doc.mark(path), field_path(path),
+                                   f"'{{{name}}}' is shown as written here: placeholders are filled in "
+                                   f"statements, comment replies and steps only; write the words out", WARNING))
+                break
+    return out
 
 
 _PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
@@ -936,6 +960,9 @@ def _check_blanks(c: _Checker, d: dict, parts: dict, _) -> None:
             _check_placeholders(c, ("statements", i, part), st[part], facts, blanks, fillable=False)
     for cat, rule in d["comment_replies"].items():
         used |= _check_placeholders(c, ("comment_replies", cat, "reply"), rule["reply"], facts, blanks)
+    for phase, steps in d["steps"].items():  # a step's text takes organisation facts ("call {support_hotline}")
+        for j, step in enumerate(steps):
+            _check_placeholders(c, ("steps", phase, j, "do"), step["do"], facts, blanks, fillable=False)
     for name in blanks:
         if name not in used:
             c.at(("blanks", name), f"blank '{name}' is declared but no statement or reply uses it",
@@ -1005,7 +1032,7 @@ _SCENARIO_CHECKS = (
     (("statements",), (), _check_statement_ids),
     (("statements",), ("channel_ids",), _check_channels),
     (("statements",), ("channels", "organisation"), _check_lengths),
-    (("statements", "blanks", "comment_replies"), ("organisation",), _check_blanks),
+    (("statements", "blanks", "comment_replies", "steps"), ("organisation",), _check_blanks),
     (("comment_replies",), ("roles",), _check_replies),
     (("drill",), ("roles", "channel_ids"), _check_drill),
     (("last_reviewed", "review_interval"), (), _check_review),
