@@ -329,6 +329,21 @@ def test_the_preview_answers_only_a_host_that_names_this_computer(started, caplo
 ANY_PAGE = "<html><body>the team's page</body></html>"
 
 
+def test_a_connection_that_never_finishes_its_request_is_closed_and_the_preview_goes_on(started, monkeypatch):
+    """A slow or silent client (slowloris) would otherwise hold a thread of the preview for ever."""
+    from crisisbook import live
+
+    monkeypatch.setattr(live, "_READ_TIMEOUT", 0.5)
+    server = started("127.0.0.1")
+    port = server.httpd.server_address[1]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line
+        started_at = time.monotonic()
+        assert slow.recv(1024) == b""  # closed by the server, not by the client's 10 s
+        assert time.monotonic() - started_at < 5
+    assert request(port, "/", "127.0.0.1") == (200, "<html><body>the team's page</body></html>")
+
+
 def test_bound_to_every_interface_the_preview_answers_any_ip_address(started):
     """On 0.0.0.0 a colleague opens it at this computer's address; a name is still refused
     (an IP literal cannot be rebound, a name can)."""

@@ -38,6 +38,7 @@ START, END = "<!-- crisisbook preview -->", "<!-- /crisisbook preview -->"  # ar
 _WAIT = "/.crisisbook/wait"
 _BODY = re.compile(rb"<body[^>]*>")
 _EPOCH = re.compile(r"[0-9]{1,18}")  # ASCII digits only ('²'.isdigit()), short of int()'s limit
+_READ_TIMEOUT = 30.0  # seconds a connection may take to send its request
 _REFUSALS_SHOWN = 20  # refused hosts named in the terminal, each once; a flood says no more
 
 
@@ -372,6 +373,10 @@ def undecorated(page: str) -> str:
 
 def _handler(server: Server):
     class Handler(BaseHTTPRequestHandler):
+        # A connection that sends nothing, or a request a byte at a time, would hold its thread
+        # for ever; a browser's request arrives at once. (The reload's long wait is not a read.)
+        timeout = _READ_TIMEOUT
+
         def handle(self):
             try:
                 super().handle()
