@@ -53,6 +53,10 @@ CASES = [
      '{do: "Post an update on {social.facebook}.", owner: spokesperson', [
          "scenarios/site-down.yaml:19:12: steps.respond[0].do: unknown placeholder '{social.facebook}' (did you "
          "mean 'social.x'?); write it out or add it to playbook/organisation.yaml"]),
+    ("zero-width space in an id", SITE, "{do: Confirm the outage., owner: crisis-lead",
+     '{do: Confirm the outage., owner: "crisis\u200b-lead"', [
+         "scenarios/site-down.yaml:15:40: steps.detect[0].owner: must be an id (lowercase letters, digits and "
+         "hyphens, e.g. crisis-lead), found 'crisis\\u200b-lead' (did you mean 'crisis-lead'?)"]),
     ("wrong type", SITE, "review_interval: 180d", "review_interval: 180", [
         "scenarios/site-down.yaml:6:18: review_interval: must be a duration such as 15m, 2h, 3d or 2w, "
         "found '180'"]),
@@ -402,7 +406,7 @@ def test_a_schema_error_does_not_hide_the_files_other_problems(small):
         "spokesperson, legal); see playbook/roles.yaml",
         "scenarios/site-down.yaml:19:54: steps.respond[0].by: must be a duration such as 15m, 2h, 3d or 2w, "
         "found 'soon'",
-        "2 checks skipped in scenarios/site-down.yaml until line 19 is fixed"]  # steps; first response
+        "3 checks skipped in scenarios/site-down.yaml until line 19 is fixed"]  # steps; first response; their placeholders
 
 
 def test_a_mistake_in_one_item_does_not_hide_the_checks_of_the_others(small):
@@ -417,7 +421,7 @@ def test_a_mistake_in_one_item_does_not_hide_the_checks_of_the_others(small):
     assert [str(p) for p in problems if p.file == KETTLE and p.severity != "warning"] == [
         "scenarios/kettle-leak.yaml:24:84: steps.detect[0].by: must be a duration such as 15m, 2h, 3d or 2w, "
         "found 'soon'",
-        "2 checks skipped in scenarios/kettle-leak.yaml until line 24 is fixed",
+        "3 checks skipped in scenarios/kettle-leak.yaml until line 24 is fixed",
         "scenarios/kettle-leak.yaml:40:14: steps.respond[2].with[0]: unknown contact 'mei-kitchin' (did you mean "
         "'mei-kitchen'?); see playbook/contacts.yaml, or declare it under contacts in this file",
         "scenarios/kettle-leak.yaml:83:84: statements[2].approval.expires: 2026-05-40 is no date of the calendar: "
@@ -719,7 +723,7 @@ def test_a_misspelt_field_in_a_step_is_where_its_skipped_checks_wait(small):
          "    - do: Judge the severity.\n      ower: crisis-lead\n      by: 30m")
     assert [str(p) for p in check(small)[1] if p.file == SITE and p.severity != "warning"] == [
         "scenarios/site-down.yaml:18:7: steps.assess[0].ower: unknown field (did you mean 'owner'?)",
-        "2 checks skipped in scenarios/site-down.yaml until line 18 is fixed"]
+        "3 checks skipped in scenarios/site-down.yaml until line 18 is fixed"]
 
 
 def test_a_hand_written_page_may_not_run_script_in_readers_browsers(example):

@@ -11,8 +11,9 @@ ERROR, WARNING, NOTE = "error", "warning", "note"  # a note: a check that waits 
 # can erase the line; CR returns to its start), DEL, and the Unicode bidi controls and line
 # separators that reorder or break what is shown. Data reaches the terminal in messages ("'x' is
 # not allowed"), field names and file names, so `\x1b[2K\rno problems found` in a YAML value
-# could forge a clean run.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# could forge a clean run. The zero-width characters too: they forge nothing, but a PR lead reading
+# "unknown role 'crisis-lead'" must see the one hidden in it ('crisis\u200b-lead').
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _NOT_C0 = re.compile(_CONTROL.pattern.replace("\x00-\x1f", ""))  # JSON escapes C0 itself
 

@@ -218,7 +218,7 @@ def _meant(kind, value) -> str | None:
     if kind == "isodate" and (m := _SLASHED_DATE.fullmatch(text)):
         return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     if kind == "slug" and text:
-        slug = re.sub(r"[\s_]+", "-", text)
+        slug = re.sub(r"[\s_]+", "-", re.sub("[\u200b-\u200d\u2060\ufeff]", "", text))  # zero-width: unseen
         if _SLUG.fullmatch(slug) and slug != value:
             return slug
     return None
@@ -960,13 +960,19 @@ def _check_blanks(c: _Checker, d: dict, parts: dict, _) -> None:
             _check_placeholders(c, ("statements", i, part), st[part], facts, blanks, fillable=False)
     for cat, rule in d["comment_replies"].items():
         used |= _check_placeholders(c, ("comment_replies", cat, "reply"), rule["reply"], facts, blanks)
-    for phase, steps in d["steps"].items():  # a step's text takes organisation facts ("call {support_hotline}")
-        for j, step in enumerate(steps):
-            _check_placeholders(c, ("steps", phase, j, "do"), step["do"], facts, blanks, fillable=False)
     for name in blanks:
         if name not in used:
             c.at(("blanks", name), f"blank '{name}' is declared but no statement or reply uses it",
                  key=True)
+
+
+def _check_step_placeholders(c: _Checker, d: dict, parts: dict, _) -> None:
+    """A step's text takes the organisation's facts ("call {support_hotline}"), not blanks. A
+    check of its own: a mistake in a step does not hold back the statements' placeholders."""
+    facts, blanks = parts["organisation"].facts, d.get("blanks", {})
+    for phase, steps in d["steps"].items():
+        for j, step in enumerate(steps):
+            _check_placeholders(c, ("steps", phase, j, "do"), step["do"], facts, blanks, fillable=False)
 
 
 def _check_placeholders(c: _Checker, path, raw, facts: dict, blanks: dict, fillable: bool = True) -> set[str]:
@@ -1032,7 +1038,8 @@ _SCENARIO_CHECKS = (
     (("statements",), (), _check_statement_ids),
     (("statements",), ("channel_ids",), _check_channels),
     (("statements",), ("channels", "organisation"), _check_lengths),
-    (("statements", "blanks", "comment_replies", "steps"), ("organisation",), _check_blanks),
+    (("statements", "blanks", "comment_replies"), ("organisation",), _check_blanks),
+    (("steps", "blanks"), ("organisation",), _check_step_placeholders),
     (("comment_replies",), ("roles",), _check_replies),
     (("drill",), ("roles", "channel_ids"), _check_drill),
     (("last_reviewed", "review_interval"), (), _check_review),
