@@ -57,7 +57,11 @@ PROVEN_BY_PATTERN = {S.LANGUAGE, r"[A-Za-z0-9](-?[A-Za-z0-9])*", S.URL, S.PHONE}
 
 # where a reader fills in no blanks (a statement's title and audience: validate refuses one
 # there), the payload names organisation facts instead, which are filled in
-FACTS_ONLY = {"statements[*].title", "statements[*].audience"}
+FACTS_ONLY = {"statements[*].title", "statements[*].audience",
+              *(f"steps.{phase}[*].do" for phase in ("detect", "assess", "respond", "recover", "review"))}
+# A tag's label may hold no < > & " ' ` (validate refuses them: it is written into front matter and
+# links): its most hostile value is Markdown and attribute-list syntax within 40 characters.
+TAG_LABEL = "[p](javascript:pwned(3)){: onclick=x}"
 
 
 def payload(lang: str, path: str = "") -> str:
@@ -92,6 +96,8 @@ def poison(rules: dict, value, translated: bool, path: str = "", filled: set | N
         if rules.get("regex") in PROVEN_BY_PATTERN:
             return value
         filled.add(path)
+        if path == "tags.*":
+            return {lang: f"{TAG_LABEL}{i}" for i, lang in enumerate(LANGS)} if translated else TAG_LABEL
         if "regex" in rules:
             return PATTERNED[rules["regex"]]
         if "maxlength" in rules:
