@@ -196,6 +196,19 @@ def test_action_card_per_role(printed):
     assert "T+15m" in content
 
 
+@pytest.mark.parametrize("lang, heading, person", [
+    ("en", "If you are the Information security lead",
+     'Tom Chow, <span class="tel">+852 9123 4515</span> — Backup: Irene Mak, <span class="tel">+852 9123 4516</span>'),
+    # Chinese runs the role into the words before it, and puts a full-width comma before a number
+    ("zh-Hant", "如你是資訊保安主管",
+     'Tom Chow，<span class="tel">+852 9123 4515</span> — 後備人員：Irene Mak，<span class="tel">+852 9123 4516</span>'),
+])
+def test_an_action_card_names_its_role_and_people_in_the_language_s_own_punctuation(lang, heading, person):
+    p = printer(REPO, lang)
+    html = p.html("cards.html.j2", sc=next(s for s in p.hb.scenarios if s.id == "data-breach"))
+    assert f'<h1 class="card-title">{heading}</h1>\n<p>{person}</p>' in html
+
+
 def test_every_page_carries_version_print_date_and_number(printed):
     reader = PdfReader(printed / "en" / "handbook.pdf")
     assert len(reader.pages) > 20
