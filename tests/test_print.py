@@ -522,3 +522,11 @@ def test_a_role_title_in_the_chinese_timeline_is_printed_on_one_line(printed):
         titles = {t for step in sc.steps if len(t := step.owner.title.get("zh-Hant")) <= 7}
         broken |= {sc.id: t for t in titles if not any(line.endswith(t) for line in lines)}
     assert broken == {}  # longer ones (產品品質及安全主管) may wrap, as a name would
+
+
+def test_the_chinese_facilitator_guide_prints_its_clock_column_heading_on_one_line(tmp_path):
+    """The timeline's first column is as wide as its times: its heading 演練時間 broke into
+    演練時 / 間 above them."""
+    guide = drill_pack(REPO, "product-recall", tmp_path / "drill", "zh-Hant")[0]
+    words = [text for _, _, page in words_drawn(guide) for *_, text in page]
+    assert "演練時" not in words and "間" not in words
