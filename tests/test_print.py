@@ -339,7 +339,7 @@ def test_untranslated_text_on_chinese_paper_is_labelled(printed, example, tmp_pa
     by "[未有中文版本]", in every document; translated text is not."""
     from conftest import edit
     recall = example / "scenarios" / "product-recall.yaml"
-    edit(recall, "        zh-Hant: >-\n          收集每宗報告的型號、序號及購買日期，並與生產記錄核對，"
+    edit(recall, "        zh-Hant: >-\n          收集每宗報告的型號、序號及購買日期，並與生產紀錄核對，"
                  "查看是否屬同一批次、同一生產線或同一零件供應商。\n", "")
     edit(recall, "      zh-Hant: 記者查詢回應\n", "")
     for path in print_scenarios(example, ["product-recall"], tmp_path / "paper", "zh-Hant"):
