@@ -210,6 +210,21 @@ def test_counts_follow_what_was_typed_and_flag_an_overlong_text(phone, where, ex
     assert expected in status.inner_text() and "cb-warn" in status.get_attribute("class")
 
 
+def test_an_sms_counts_as_a_phone_sends_it_and_a_chinese_word_typed_in_makes_it_ucs2(phone, where):
+    """An SMS holds 160 GSM characters but only 70 once any other character is in it: a date
+    typed in Chinese into an English SMS sends it in UCS-2, and the count says so."""
+    _, url = where
+    phone.goto(url("scenarios/complaint-goes-viral"))
+    sms = phone.locator("#statement-overdue-sms + .cb-about .cb-count")
+    assert re.fullmatch(r"\d+/160", sms.inner_text()) and int(sms.inner_text().split("/")[0]) < 130
+    _fill(phone, "callback_date", "Friday 5 December")
+    n = int(sms.inner_text().split("/")[0])
+    assert sms.inner_text() == f"{n}/160" and "cb-over" not in (sms.get_attribute("class") or "")
+    _fill(phone, "callback_date", "12月5日（星期五）")
+    assert sms.inner_text() == f"{n - len('Friday 5 December') + len('12月5日（星期五）')}/70"
+    assert "cb-over" in sms.get_attribute("class")
+
+
 @pytest.mark.parametrize("edition, refused", [("", "Not copied. Still blank: {product}, {next_update_time}"),
                                               ("zh-Hant/", "未能複製。尚未填寫：{product}、{next_update_time}")])
 def test_copy_refuses_a_text_with_an_empty_blank(phone, where, edition, refused):

@@ -785,7 +785,7 @@ def test_the_pages_live_count_is_validates_count(tmp_path):
 
     from conftest import REPO
     from crisisbook.load import load_file
-    from crisisbook.model import post_length
+    from crisisbook.model import post_length, sms_limit
 
     node = shutil.which("node")
     if node is None:
@@ -806,12 +806,20 @@ def test_the_pages_live_count_is_validates_count(tmp_path):
     samples = sorted({t for path in (REPO / "scenarios").glob("*.yaml") for t in texts(load_file(path).data)})
     samples += ["Check your model: lh.hk/r1 Refunds: lh.hk/r2 Collection: https://lumorahome.hk/recall/af500",
                 "Repair ♻️ now 👍🏽", "停機 ok 🔥 見 www.lumorahome.com.hk", "See lumorahome.example/recall now",
-                "Cafe\u0301", "\u0958"]  # counted composed (NFC), as X does: 4 and 2
+                "Cafe\u0301", "\u0958",  # counted composed (NFC), as X does: 4 and 2
+                # an SMS: the GSM alphabet's extension counts 2; a curly quote, Chinese or an emoji
+                # (two UTF-16 units) sends the whole text in UCS-2, 70 to a message
+                "€5 {x} [^~]|\\", "We’re sorry", "Ça coûte 5€", "🙏ok", "短訊 ok\r\n"]
     (tmp_path / "count.js").write_text(counting + f"\nvar texts = {json.dumps(samples)};\n"
-                                       "console.log(JSON.stringify(texts.map(function (t) { return postLength(t, 'x-weighted'); })));\n",
+                                       "console.log(JSON.stringify(texts.map(function (t) { return [postLength(t, "
+                                       "'x-weighted'), postLength(t, 'sms'), limitFor(t, 'sms', 160)]; })));\n",
                                        encoding="utf-8")
     out = subprocess.run([node, str(tmp_path / "count.js")], capture_output=True, text=True, check=True).stdout
-    assert [(t, n) for t, n in zip(samples, json.loads(out)) if n != post_length(t, "x-weighted")] == []
+    assert [(t, n) for t, n in zip(samples, json.loads(out))
+            if n != [post_length(t, "x-weighted"), post_length(t, "sms"), sms_limit(160, t)]] == []
+    sms = {t: (post_length(t, "sms"), sms_limit(160, t)) for t in samples[-5:]}
+    assert sms == {"€5 {x} [^~]|\\": (22, 160), "We’re sorry": (11, 70), "Ça coûte 5€": (11, 70),
+                   "🙏ok": (4, 70), "短訊 ok\r\n": (7, 70)}
 
 
 def test_a_reference_to_a_statement_left_out_for_its_own_mistake_gets_the_right_hint(example):
@@ -922,3 +930,17 @@ def test_a_placeholder_where_nothing_fills_it_in_is_a_warning(small):
     assert [str(p) for p in problems if p.file == SITE and "{" in p.message] == [
         "scenarios/site-down.yaml:3:10: warning: summary: '{brand}' is shown as written here: placeholders are "
         "filled in statements, comment replies and steps only; write the words out"]
+
+
+def test_an_sms_with_one_character_outside_the_gsm_alphabet_is_held_to_70(example):
+    """A curly apostrophe (as a word processor types it) sends an SMS in UCS-2, 70 characters to
+    a message: the English text that fitted in 160 goes as two, and validate says which character."""
+    scenario = example / "scenarios" / "complaint-goes-viral.yaml"
+    edit(scenario, "{brand}: we're sorry your repair", "{brand}: we\u2019re sorry your repair")
+    found = [str(p) for p in check_project(example, TODAY).problems if p.file == "scenarios/complaint-goes-viral.yaml"]
+    assert found == [
+        "scenarios/complaint-goes-viral.yaml:434:7: statements[3].text: 141 characters (en) is 71 over the "
+        "70-character limit of 'sms' ('\u2019' is not in the GSM alphabet, so phones send the text in UCS-2, 70 "
+        "characters a message)"]
+    edit(scenario, "{brand}: we\u2019re sorry your repair", "{brand}: we're sorry [really] your repair")
+    assert [p for p in check_project(example, TODAY).problems if p.file == "scenarios/complaint-goes-viral.yaml"] == []

@@ -60,7 +60,29 @@ def _x_parses(text: str) -> bool:
                                for tld in (m.group().rsplit(".", 1)[1].lower() for m in _NAME.finditer(text)))
 
 
+# The GSM 03.38 alphabet a phone sends an SMS in, 7 bits a character: 160 to a message. A text
+# with any other character (Chinese, emoji, a curly quote) goes in UCS-2, 16 bits a character
+# (an emoji two), and only 70 fit: the same 140 bytes. The extension's characters take two.
+GSM_BASIC = frozenset("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+                      "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
+
+
+def outside_gsm(text: str) -> str | None:
+    """The first character of `text` that the GSM alphabet lacks (so the SMS goes in UCS-2)."""
+    return next((ch for ch in text if ch not in GSM_BASIC and ch not in GSM_EXTENSION), None)
+
+
+def sms_limit(limit: int, text: str) -> int:
+    """A channel's SMS limit, given in GSM characters, for this text: 7/16 of it in UCS-2 (160: 70)."""
+    return limit * 7 // 16 if outside_gsm(text) else limit
+
+
 def post_length(text: str, count: str = "characters") -> int:
+    if count == "sms":
+        if outside_gsm(text):
+            return len(text.encode("utf-16-le")) // 2
+        return len(text) + sum(ch in GSM_EXTENSION for ch in text)
     if count != "x-weighted":
         return len(text)
     if _x_parses(text):
@@ -164,6 +186,10 @@ class Channel:
 
     def length(self, text: str) -> int:
         return post_length(text, self.count)
+
+    def limit_for(self, text: str) -> int | None:
+        """The limit `text` is held to: an SMS's depends on the alphabet it is sent in."""
+        return sms_limit(self.limit, text) if self.limit and self.count == "sms" else self.limit
 
 
 @dataclass(frozen=True, eq=False)  # one object per contact: compared, and hashed, by identity

@@ -122,6 +122,9 @@ CRITERIA_DOCS = {
 COUNT_DOCS = {
     "characters": "Every character counts once.",
     "x-weighted": "X's rule: Chinese, Japanese and Korean characters and emoji count twice, a link counts 23.",
+    "sms": "As a phone sends an SMS: `limit` GSM characters (160 to a message; ^{}[]~|€\\ count twice), "
+           "or 7/16 of it (70) when the text has any other character (Chinese, emoji, a curly quote), "
+           "which is sent in UCS-2.",
 }
 STATEMENT_KINDS = tuple(STATEMENT_KIND_DOCS)
 CHANNEL_KINDS = tuple(CHANNEL_KIND_DOCS)

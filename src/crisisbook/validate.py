@@ -21,7 +21,8 @@ from .fastcheck import compile_schema, full_match, is_duration, is_isodate, is_s
 from .i18n import check_translations, text_fields
 from .load import OPTIONAL_FILES, Document
 from .pages import reserved
-from .model import MINUTES, base_language, fill, organisation_facts, parse_duration, placeholders, post_length, text_variants
+from .model import (MINUTES, base_language, fill, organisation_facts, outside_gsm, parse_duration, placeholders,
+                    post_length, sms_limit, text_variants)
 from .report import ERROR, NOTE, WARNING, Problem, field_path, printable
 
 _SLUG = re.compile(S.SLUG)
@@ -994,21 +995,27 @@ def _check_placeholders(c: _Checker, path, raw, facts: dict, blanks: dict, filla
 # how a limit's count is made, said with each text over it: the page counts the same way once
 # the blanks are filled in
 COUNTED = {"characters": "each character counts once, a blank as its {name}",
-           "x-weighted": "Chinese characters and emoji count 2, a link 23, a blank as its {name}"}
+           "x-weighted": "Chinese characters and emoji count 2, a link 23, a blank as its {name}",
+           "sms": "GSM characters count once and ^{}[]~|€\\ twice, a blank as its {name}"}
 
 
 def _check_length(c: _Checker, path, raw, channel: str, spec: dict, facts_in: dict) -> None:
-    limit = spec.get("limit")
+    limit, count = spec.get("limit"), spec.get("count", "characters")
     if limit is None:
         return
     for lang, text in text_variants(raw):
         facts = facts_in.get(lang) or facts_in[None]
-        length = post_length(fill(text, facts), spec.get("count", "characters"))
-        if length > limit:
-            unit = "X-weighted characters" if spec.get("count") == "x-weighted" else "characters"
-            c.at(path + ("text",), f"{length} {unit}{f' ({lang})' if lang else ''} is "
-                                   f"{length - limit} over the {limit}-character limit of '{channel}' ("
-                                   f"{COUNTED[spec.get('count', 'characters')]})")
+        filled = fill(text, facts)
+        length, most = post_length(filled, count), sms_limit(limit, filled) if count == "sms" else limit
+        if length <= most:
+            continue
+        unit = "X-weighted characters" if count == "x-weighted" else "characters"
+        how = COUNTED[count]
+        if most != limit:  # sent in UCS-2: say which character made it so, often a curly quote
+            how = (f"'{printable(outside_gsm(filled))}' is not in the GSM alphabet, so phones send the text in "
+                   f"UCS-2, {most} characters a message")
+        c.at(path + ("text",), f"{length} {unit}{f' ({lang})' if lang else ''} is "
+                               f"{length - most} over the {most}-character limit of '{channel}' ({how})")
 
 
 def _check_tags(c: _Checker, d: dict, parts: dict, _) -> None:

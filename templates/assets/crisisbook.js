@@ -122,7 +122,26 @@
   var X_LINK = /(?<![@\w.\-\/])(?:https?:\/\/)?(?:[a-z0-9-]+\.)+(?:com|net|org|info|biz|io|co|me|ly|app|dev|hk|tw|mo|cn|sg|my|jp|kr|uk|us|eu|de|fr|au|ca|gov|edu|asia|tv)(?::\d+)?(?:\/[^\s]*)?(?![a-z0-9-])/gi;
   var X_SILENT = /[\ufe00-\ufe0f]|\ud83c[\udffb-\udfff]/g;
 
+  // An SMS goes in the GSM alphabet, 160 to a message (the extension's characters count twice),
+  // or, with any other character (Chinese, emoji, a curly quote), in UCS-2: 70, an emoji taking
+  // two. As model.post_length and model.sms_limit.
+  var GSM = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  var GSM_EXTENSION = "\f^{}\\[~]|€";
+
+  function inGsm(text) {
+    return Array.from(text).every(function (c) { return GSM.indexOf(c) >= 0 || GSM_EXTENSION.indexOf(c) >= 0; });
+  }
+
+  function limitFor(text, count, limit) {
+    return count === "sms" && !inGsm(text) ? Math.floor(limit * 7 / 16) : limit;
+  }
+
   function postLength(text, count) {
+    if (count === "sms") {
+      if (!inGsm(text)) return text.length;  // UTF-16 code units, as UCS-2 sends them
+      return Array.from(text).reduce(function (n, c) { return n + (GSM_EXTENSION.indexOf(c) >= 0 ? 2 : 1); }, 0);
+    }
     if (count !== "x-weighted") return Array.from(text).length;
     var links = 0;
     text = text.normalize("NFC");  // as X counts it (validate's count does the same)
@@ -241,13 +260,16 @@
 
   // Characters that will be posted: the text with empty blanks left out (a blank's own name is
   // not text), filled ones counted as typed.
-  Fill.prototype.postedLength = function (text, count) {
+  // With the channel's limit for that text (an SMS's depends on its alphabet).
+  Fill.prototype.posted = function (text, count) {
     var self = this;
     var clone = text.pre.cloneNode(true);
     clone.querySelectorAll("mark.cb-blank[data-blank]").forEach(function (mark) {
       mark.replaceWith(document.createTextNode(self.value(mark.dataset.blank)));
     });
-    return postLength(clone.textContent, count);
+    var posted = clone.textContent;
+    return { n: postLength(posted, count.dataset.count),
+             limit: limitFor(posted, count.dataset.count, Number(count.dataset.limit)) };
   };
 
   Fill.prototype.update = function () {
@@ -259,11 +281,10 @@
         mark.classList.toggle("cb-filled", !!value);
       });
       text.counts.forEach(function (count) {
-        var limit = Number(count.dataset.limit);
-        var n = self.postedLength(text, count.dataset.count);
-        count.textContent = n + "/" + limit;  // the brackets around it are the page's own: （…） on a Chinese page
-        count.classList.toggle("cb-over", n > limit);
-        count.title = n > limit ? format(S.fill.over_short, { n: n - limit }) : "";
+        var p = self.posted(text, count);
+        count.textContent = p.n + "/" + p.limit;  // the brackets around it are the page's own: （…） on a Chinese page
+        count.classList.toggle("cb-over", p.n > p.limit);
+        count.title = p.n > p.limit ? format(S.fill.over_short, { n: p.n - p.limit }) : "";
       });
       text.status.textContent = "";
       text.status.className = "cb-copy-status";
@@ -279,8 +300,8 @@
       return;
     }
     var over = text.counts.map(function (count) {
-      var limit = Number(count.dataset.limit);
-      return { n: self.postedLength(text, count.dataset.count) - limit, limit: limit, channel: count.dataset.channel };
+      var p = self.posted(text, count);
+      return { n: p.n - p.limit, limit: p.limit, channel: count.dataset.channel };
     }).filter(function (o) { return o.n > 0; });
     var finished = this.textOf(text);
     copyText(finished).then(function () {
