@@ -112,7 +112,9 @@ STATEMENT_WORDS = {
     "": {"Buyers": "scenarios/product-recall/", "especially": "scenarios/service-outage/",
          "LinkedIn": "scenarios/data-breach/", "email": "scenarios/product-recall/"},
     "zh-Hant/": {"致受影響顧客的電郵": "scenarios/product-recall/", "副本送消費者委員會": "scenarios/product-recall/",
-                 "電郵及員工通訊群組": "scenarios/product-recall/"},
+                 "電郵及員工通訊群組": "scenarios/product-recall/",
+                 # written 紀錄 on the pages, typed as often 記錄 (search.WORD_VARIANTS)
+                 "投訴記錄": "scenarios/product-recall/"},
 }
 
 
@@ -131,6 +133,14 @@ def test_words_about_a_statement_and_joined_hyphens_are_found(page, server, site
     base = server if transport == "http" else sites[1].as_uri() + "/"
     joined, hyphenated = _pages(search(page, start, "email"), base), _pages(search(page, start, "e-mail"), base)
     assert joined and set(joined) <= set(hyphenated) and joined[0] == hyphenated[0], (joined, hyphenated)
+
+
+@pytest.mark.parametrize("written, typed", [("紀錄", "記錄"), ("哪裏", "哪裡"), ("著火", "着火")])
+def test_chinese_written_one_way_is_found_typed_the_other(page, server, written, typed):
+    """The index keeps one form of each variant and the worker folds the query to it: either
+    spelling finds the same sections, in the same order."""
+    found = search(page, server + "zh-Hant/", written)
+    assert found and search(page, server + "zh-Hant/", typed) == found
 
 
 def _pages(results: list[str], base: str) -> list[str]:

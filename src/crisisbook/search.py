@@ -159,10 +159,28 @@ def _short_words(value: str) -> frozenset[str]:
 
 _MARKS = re.compile("[\u0300-\u036f'\u2019]")
 
+# Chinese written two ways, found either way: a character's Hong Kong and Taiwan forms (the
+# handbook writes 哪裏, a reader's input method may give 哪裡), and words whose characters
+# differ while readers use both (紀錄 / 記錄, 身分 / 身份). Folded to one form in the index and,
+# from the same table (worker_script), in the query; each pair the same length, so jieba's cuts
+# keep their offsets.
+CHAR_VARIANTS = {"裡": "裏", "綫": "線", "着": "著", "衞": "衛", "啓": "啟", "峯": "峰", "羣": "群", "汙": "污",
+                 "麪": "麵", "爲": "為", "僞": "偽", "衆": "眾", "温": "溫", "説": "說", "脱": "脫", "閲": "閱",
+                 "悦": "悅", "税": "稅", "鋭": "銳", "兑": "兌", "内": "內", "户": "戶", "册": "冊", "麽": "麼",
+                 "牀": "床", "鷄": "雞", "鈎": "鉤", "綑": "捆", "擡": "抬", "眞": "真", "卽": "即", "旣": "既"}
+WORD_VARIANTS = {"紀錄": "記錄", "身份": "身分", "賬戶": "帳戶", "賬單": "帳單", "賬號": "帳號"}
+_CHARS = str.maketrans(CHAR_VARIANTS)
+_WORDS = re.compile("|".join(WORD_VARIANTS))
+
 
 def fold(text: str) -> str:
-    """Lower case without accents and apostrophes ("Don't" -> "dont"), as the worker folds."""
-    return _MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
+    """Lower case without accents and apostrophes ("Don't" -> "dont"), Chinese in one form of
+    each variant, as the worker folds."""
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
+    if text.isascii():
+        return text
+    text = text.translate(_CHARS)
+    return _WORDS.sub(lambda m: WORD_VARIANTS[m.group()], text) if any(w[0] in text for w in WORD_VARIANTS) else text
 
 
 class Tokenizer:
@@ -220,7 +238,7 @@ class Chinese:
         self._opencc = opencc.OpenCC("hk2s")  # the handbook writes Hong Kong Traditional
         self._table: dict[int, str] = {}
         for term in terms:
-            self._jieba.add_word(self.simplified(term), freq=100000)
+            self._jieba.add_word(self.simplified(fold(term)), freq=100000)  # as the text it is found in
 
     def simplified(self, text: str) -> str:
         """Character by character (so offsets stay valid in the original)."""
@@ -410,7 +428,9 @@ def install(edition_site: Path, tokenizer: Tokenizer, engine_index: dict | None 
 def worker_script() -> str:
     """The search worker: the Porter stemmer, then the worker that uses it."""
     assets = resources.files("crisisbook") / "assets"
+    variants = json.dumps({"chars": CHAR_VARIANTS, "words": WORD_VARIANTS}, ensure_ascii=False)
     return (assets / "porter-stemmer.js").read_text(encoding="utf-8") + "\n" + \
+        f"var VARIANTS = {variants};  // search.CHAR_VARIANTS and WORD_VARIANTS\n" + \
         (assets / "search-worker.js").read_text(encoding="utf-8")
 
 

@@ -14,8 +14,14 @@
   var SECOND_SECTION = 0.1;  // how much a page's second-best section adds to its rank
   var index = null;
 
-  function fold(text) {  // as search.fold: lower case, no accents, no apostrophes
-    return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f'\u2019]/g, "");
+  // VARIANTS (search.CHAR_VARIANTS and WORD_VARIANTS) comes before this script
+  var CHARS = new RegExp("[" + Object.keys(VARIANTS.chars).join("") + "]", "g");
+  var WORDS = new RegExp(Object.keys(VARIANTS.words).join("|"), "g");
+
+  function fold(text) {  // as search.fold: lower case, no accents, no apostrophes, one form of each variant
+    return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f'\u2019]/g, "")
+      .replace(CHARS, function (c) { return VARIANTS.chars[c]; })
+      .replace(WORDS, function (w) { return VARIANTS.words[w]; });
   }
 
   function setup(data) {
