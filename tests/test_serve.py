@@ -164,6 +164,24 @@ def test_a_symlink_loop_made_while_serving_is_one_line_not_a_traceback(small):
     assert "Traceback" not in output and "internal error" not in output
 
 
+def test_a_template_error_while_serving_reaches_the_terminal_escaped(small):
+    """A template naming a missing include is reported with the name as written, and a pull
+    request's template may write an escape sequence there: `build` printed it escaped, the
+    preview's terminal as it was (red10)."""
+    serving = Serving(small)
+    url = serving.url("scenarios/site-down/")
+    forged = "\x1b[2K\rno problems found\x1b]0;pwned\x07"
+    try:
+        assert wait_for(lambda: "Shop is down" in fetch(url)), "preview did not start"
+        edit(small / "templates" / "pages" / "scenario.md.j2", "\n# {{ sc.title",
+             '\n{% include "' + forged + '" %}\n# {{ sc.title')
+        assert wait_for(lambda: "no problems found" in fetch(url)), "the problem is not shown on the page"
+    finally:
+        output = serving.stop()
+    assert "Error: template scenario.md.j2:11: \\x1b[2K\\nno problems found\\x1b]0;pwned\\x07" in output.splitlines()
+    assert "\x1b" not in output and "\x07" not in output
+
+
 def test_an_edit_re_renders_only_the_scenario_it_changed(small, monkeypatch):
     from crisisbook.render import Renderer
     from crisisbook.serve import Preview
