@@ -870,6 +870,20 @@ def test_a_tags_label_is_a_word_or_two_a_page_can_carry(small):
         "it is a chip on the page, a word or two"]
 
 
+def test_two_labels_the_tags_page_cannot_tell_apart_are_refused(small):
+    """'Product safety' and 'product-safety' are one anchor on the tags page: two headings with
+    one id, both tags' chips leading to the first (red10). The same words are one tag: fine."""
+    edit(small / TAGS, "leak: {en: leak, zh-Hant: 漏水}", "leak: {en: product safety, zh-Hant: 產品安全}")
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if p.file == TAGS] == []
+    edit(small / TAGS, "leak: {en: product safety,", "leak: {en: Product-Safety!,")
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if p.file == TAGS] == [
+        "playbook/tags.yaml:3:16: tags.safety.en: 'product safety' and tags.leak's 'Product-Safety!' get one "
+        "anchor on the tags page (#tag:product-safety), and both tags' chips lead to the first: write them "
+        "the same, or in words that differ by more than case and punctuation"]
+
+
 def test_a_tags_label_without_its_translation_is_the_usual_translation_warning(small):
     edit(small / TAGS, "leak: {en: leak, zh-Hant: 漏水}", "leak: leak")
     _, problems = check(small, on=TODAY)

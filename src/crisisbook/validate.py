@@ -689,6 +689,7 @@ _LABEL_REFUSED = re.compile(r"[<>&\"'`\n\r\t]")
 
 
 def _check_tag_labels(c: _Checker, d: dict, parts: dict, _) -> None:
+    anchors: dict = {}  # the tags page's anchor -> [(language or None, tag, label)] of the labels so far
     for tag, label in d["tags"].items():
         for lang, text in text_variants(label):
             path = ("tags", tag) + ((lang,) if lang else ())
@@ -698,6 +699,30 @@ def _check_tag_labels(c: _Checker, d: dict, parts: dict, _) -> None:
             elif len(text) > S.TAG_LABEL_CHARS:
                 c.at(path, f"{len(text)} characters is over the {S.TAG_LABEL_CHARS} a tag's label may "
                            f"have: it is a chip on the page, a word or two")
+            else:
+                _one_anchor_a_label(c, anchors, path, lang, tag, text)
+
+
+def _one_anchor_a_label(c: _Checker, anchors: dict, path: tuple, lang: str | None, tag: str, text: str) -> None:
+    """Two labels the tags page cannot tell apart ('HR' and 'hr', 'data breach' and 'data-breach',
+    '!!!' and '???') get one anchor there: two headings with the same id, and both tags' chips
+    lead to the first one's scenarios. (The same words are one tag, listed once: fine.)"""
+    anchor = _tag_anchor(text)
+    for other_lang, other, words in anchors.get(anchor, ()):
+        if words != text and (lang == other_lang or None in (lang, other_lang)):  # None: every edition
+            c.at(path, f"'{text}' and tags.{other}'s '{words}' get one anchor on the tags page "
+                       f"(#{anchor}), and both tags' chips lead to the first: write them the same, "
+                       f"or in words that differ by more than case and punctuation")
+            return
+    anchors.setdefault(anchor, []).append((lang, tag, text))
+
+
+def _tag_anchor(label: str) -> str:
+    """The anchor of a label's heading on the tags page, made as the theme's tags plugin makes it
+    (its default tags_slugify and tags_slugify_format)."""
+    from pymdownx.slugs import slugify  # only for a project with tag labels
+
+    return "tag:" + slugify(case="lower")(label, "-")
 
 
 # (file, fields of its own it reads, playbook parts it reads, check)
