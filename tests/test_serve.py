@@ -362,6 +362,35 @@ def test_a_connection_that_never_finishes_its_request_is_closed_and_the_preview_
     assert request(port, "/", "127.0.0.1") == (200, "<html><body>the team's page</body></html>")
 
 
+def test_a_request_sent_a_byte_at_a_time_is_closed_when_its_time_is_up(started, monkeypatch):
+    """The time limit is for the whole request: a socket's timeout counts from the last byte, and
+    a client sending one byte a little faster than it held its thread for ever (red10)."""
+    from crisisbook import live
+
+    monkeypatch.setattr(live, "_READ_TIMEOUT", 0.5)
+    server = started("127.0.0.1")
+    port = server.httpd.server_address[1]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
+        started_at = time.monotonic()
+        closed = False
+        slow.sendall(b"GET / HTTP/1.1\r\n")  # the request line at once, then its headers slowly
+        for byte in b"Host: 127.0.0.1\r\nX-Slow: " + b"x" * 100:
+            try:
+                slow.sendall(bytes([byte]))
+            except OSError:  # the server closed the connection
+                closed = True
+                break
+            slow.settimeout(0.2)
+            try:
+                if slow.recv(1024) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                pass
+        assert closed and time.monotonic() - started_at < 5
+    assert request(port, "/", "127.0.0.1") == (200, ANY_PAGE)
+
+
 def test_bound_to_every_interface_the_preview_answers_any_ip_address(started):
     """On 0.0.0.0 a colleague opens it at this computer's address; a name is still refused
     (an IP literal cannot be rebound, a name can)."""
