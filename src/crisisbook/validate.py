@@ -6,6 +6,8 @@ field, so a PR lead sees all of their mistakes in one run.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import dataclasses
 import difflib
@@ -253,8 +255,32 @@ def _describe(value) -> str:
     return type(value).__name__
 
 
+# A did-you-mean compares the name with every known one (difflib, a few microseconds each): a
+# scenario naming 870 unknown contacts against a playbook of 14,000 took 30 s to validate, and
+# every phase of it and every such scenario more. Past this many comparisons in one file (a PR
+# lead's typos use a few thousand), an unknown name is reported without a suggestion.
+SUGGESTION_BUDGET = 100_000
+_comparisons_left: contextvars.ContextVar[int | None] = contextvars.ContextVar("comparisons_left", default=None)
+
+
+@contextlib.contextmanager
+def _suggestion_budget():
+    """Around the checks of one file (or of the playbook): its did-you-means share one budget, so
+    what a file's problems say depends on that file alone, whatever was checked before it."""
+    token = _comparisons_left.set(SUGGESTION_BUDGET)
+    try:
+        yield
+    finally:
+        _comparisons_left.reset(token)
+
+
 def suggest(name: str, known, always: bool = False) -> str:
     """' (did you mean 'x'?)', or the list of known names for short lists."""
+    left = _comparisons_left.get()
+    if left is not None:
+        if left < len(known):
+            return ""
+        _comparisons_left.set(left - len(known))
     known = [str(k) for k in known]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
@@ -350,6 +376,11 @@ class Playbook:
 def check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[list[Problem], list[Skip], Playbook]:
     """The playbook's problems and skipped checks, and what scenarios are checked against.
     `docs` holds the files that loaded, `failed` the problems of those that did not."""
+    with _suggestion_budget():
+        return _check_playbook(docs, failed)
+
+
+def _check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[list[Problem], list[Skip], Playbook]:
     problems = list(failed)
     bad = {}
     for stem, doc in docs.items():
@@ -383,6 +414,11 @@ def check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[li
 
 def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tuple[list[Problem], list[Skip]]:
     """One scenario's problems, alone and against the playbook, and its skipped checks."""
+    with _suggestion_budget():
+        return _check_scenario(sid, doc, pb, today)
+
+
+def _check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tuple[list[Problem], list[Skip]]:
     problems = []
     if not _SLUG.fullmatch(sid):
         problems.append(Problem(doc.file, None, None, "",
