@@ -289,3 +289,17 @@ def test_an_id_never_gives_a_page_an_anchor_twice(small):
     assert 'href="../../contacts/#kind-regulator"' in step
     contacts = (small / "site" / "contacts" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<h3 id="kind-regulator">Product Safety Office', contacts)
+
+
+def test_a_language_the_theme_has_no_interface_for_still_builds(small):
+    """Material has a file per interface language (zh-Hant.html), and an edition in any other
+    (yue, or zh-hant written in another case) stopped the engine with a traceback (red10): the
+    theme's interface is then in the same tag in its case, the base language, or English."""
+    from crisisbook.site import theme_language
+
+    assert [theme_language(lang) for lang in ("zh-Hant", "zh-hant", "en-GB", "pt-br", "yue")] == [
+        "zh-Hant", "zh-Hant", "en", "pt-BR", "en"]
+    edit(small / "playbook" / "organisation.yaml", "languages: [en, zh-Hant]", "languages: [en, zh-Hant, yue]")
+    build(small, on=TODAY)
+    page = (small / "site" / "yue" / "scenarios" / "kettle-leak" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in page and "Kettle leaks when full" in page
