@@ -269,3 +269,37 @@ def test_remembered_data_is_trusted_only_with_its_signature(small, monkeypatch):
         entry.write_bytes("é…\n{}".encode())
     build(small, on=TODAY)
     assert "Shop is down" in (small / "site" / "scenarios" / "site-down" / "index.html").read_text()
+
+
+def test_an_id_never_gives_a_page_an_anchor_twice(small):
+    """Anchors made of ids carry a prefix no fixed anchor has: a contact called kind-regulator
+    had the id of the Regulators heading on the Contacts page, and the steps' links to it led
+    there; a scenario called duties gave each role page two #duties (red10)."""
+    for name in ("playbook/contacts.yaml", "scenarios/kettle-leak.yaml"):
+        path = small / name
+        path.write_text(path.read_text().replace("safety-office", "kind-regulator"))
+    (small / "scenarios" / "site-down.yaml").rename(small / "scenarios" / "duties.yaml")
+    build(small, on=TODAY)
+    pages = sorted((small / "site").rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        ids = re.findall(r'\sid="([^"]*)"', page.read_text(encoding="utf-8"))
+        assert sorted({i for i in ids if ids.count(i) > 1}) == [], page
+    step = (small / "site" / "scenarios" / "kettle-leak" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../contacts/#kind-regulator"' in step
+    contacts = (small / "site" / "contacts" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h3 id="kind-regulator">Product Safety Office', contacts)
+
+
+def test_a_language_the_theme_has_no_interface_for_still_builds(small):
+    """Material has a file per interface language (zh-Hant.html), and an edition in any other
+    (yue, or zh-hant written in another case) stopped the engine with a traceback (red10): the
+    theme's interface is then in the same tag in its case, the base language, or English."""
+    from crisisbook.site import theme_language
+
+    assert [theme_language(lang) for lang in ("zh-Hant", "zh-hant", "en-GB", "pt-br", "yue")] == [
+        "zh-Hant", "zh-Hant", "en", "pt-BR", "en"]
+    edit(small / "playbook" / "organisation.yaml", "languages: [en, zh-Hant]", "languages: [en, zh-Hant, yue]")
+    build(small, on=TODAY)
+    page = (small / "site" / "yue" / "scenarios" / "kettle-leak" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in page and "Kettle leaks when full" in page

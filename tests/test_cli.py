@@ -122,6 +122,27 @@ def test_terminal_control_characters_in_data_cannot_forge_a_clean_run(small, fmt
         assert result.stderr == "3 errors, 1 warning\n"  # kettle-leak's overdue review still counts
 
 
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_file_name_cannot_forge_a_line_in_a_note_of_skipped_checks(small, fmt):
+    """A note ("2 checks skipped in <file> until line 12 is fixed") names the file, and a pull
+    request chooses the file's name: the text format printed it raw, so a line break in it began
+    a line of its own, a GitHub workflow command in CI (red10)."""
+    forged = "x\r\n::error file=README.md,line=1::forged\x1b]0;pwned\x07"
+    path = small / "scenarios" / f"{forged}.yaml"
+    path.write_text((small / "scenarios" / "site-down.yaml").read_text().replace(
+        "team: [crisis-lead, spokesperson]", "team: 5"))
+    result = run("validate", "--format", fmt, cwd=small)
+    assert result.returncode == 1
+    assert CONTROLS.findall(result.stdout) == []
+    assert not [line for line in result.stdout.splitlines() if "forged" in line and line.startswith("::error file=README.md")]
+    note = [line for line in result.stdout.splitlines() if "checks skipped" in line]
+    escaped = "x\\r\\n::error file=README.md,line=1::forged\\x1b]0;pwned\\x07"
+    if fmt == "text":
+        assert note == [f"2 checks skipped in scenarios/{escaped}.yaml until line 12 is fixed"]
+    else:
+        assert len(note) == 1 and note[0].endswith(f"::2 checks skipped in scenarios/{escaped}.yaml until line 12 is fixed")
+
+
 def test_terminal_control_characters_in_an_error_message_are_escaped(small):
     result = run("print", "site-down\x1b[2K\r", cwd=small)
     assert result.returncode == 1

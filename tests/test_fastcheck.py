@@ -78,6 +78,9 @@ def test_a_trailing_newline_breaks_a_pattern_on_both_paths(name, data):
     ("roles.yaml", {"roles": {"a": {"title": "T" * (S.MAX_CHARS + 1), "summary": "S", "duties": ["d"]}}}),
     ("roles.yaml", {"roles": {"a": {"title": {"en": "T", "zh-Hant": "網" * (S.MAX_CHARS + 1)},
                                     "summary": "S", "duties": ["d"]}}}),
+    ("organisation.yaml", {"brand": "B", "legal_name": "L", "website": "https://x", "status_page": "https://x",
+                           "support_hotline": "1", "support_email": "a@b", "default_language": "en",
+                           "social": {"x": "@" + "k" * S.MAX_NAME_CHARS}}),
 ])
 def test_past_a_limit_on_both_paths(name, data):
     assert FAST[name](copy.deepcopy(data)) is None

@@ -100,8 +100,8 @@ def poison(rules: dict, value, translated: bool, path: str = "", filled: set | N
             return {lang: f"{TAG_LABEL}{i}" for i, lang in enumerate(LANGS)} if translated else TAG_LABEL
         if "regex" in rules:
             return PATTERNED[rules["regex"]]
-        if "maxlength" in rules:
-            assert len(SHORT) <= rules["maxlength"]
+        if "maxlength" in rules or rules.get("maxchars", S.MAX_CHARS) < len(PAYLOAD):  # a one-line fact
+            assert len(SHORT) <= rules.get("maxlength", rules.get("maxchars"))
             return SHORT
         if rules["type"] == "text" and translated:
             return {lang: payload(lang, path) for lang in LANGS}

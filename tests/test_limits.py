@@ -86,3 +86,19 @@ def test_print_stops_past_its_time_limit(small, monkeypatch):
         f"{small / 'print' / 'en' / 'site-down' / 'checklist.pdf'}: printing took longer than 0.01 s, "
         f"the limit for one document; shorten the scenario (see Limits in the README)")
     assert not (small / "print" / "en" / "site-down" / "checklist.pdf").exists()
+
+
+def test_an_organisation_fact_is_one_line(small):
+    """A fact is filled into every step and statement that names it: a 900 KB account named 150
+    times in one step made a 135 MB page, and the build ran out of memory after 100 s (red10)."""
+    org = small / "playbook" / "organisation.yaml"
+    text = org.read_text(encoding="utf-8")
+    long = "k" * S.MAX_NAME_CHARS
+    text = text.replace('x: "@kettleworks"', f'x: "@{long}"').replace(
+        "website: https://kettleworks.example", f"website: https://{long}.example")
+    org.write_text(text.replace("brand: {en: Kettleworks,", f"brand: {{en: K{long},"), encoding="utf-8")
+    problems = check_project(small, TODAY).problems
+    assert [str(p) for p in problems if p.is_error] == [
+        "playbook/organisation.yaml:1:8: brand: is 201 characters long (en); the limit is 200",
+        "playbook/organisation.yaml:5:10: website: has 216 characters; the limit is 200",
+        "playbook/organisation.yaml:10:6: social.x: has 201 characters; the limit is 200"]

@@ -164,6 +164,24 @@ def test_a_symlink_loop_made_while_serving_is_one_line_not_a_traceback(small):
     assert "Traceback" not in output and "internal error" not in output
 
 
+def test_a_template_error_while_serving_reaches_the_terminal_escaped(small):
+    """A template naming a missing include is reported with the name as written, and a pull
+    request's template may write an escape sequence there: `build` printed it escaped, the
+    preview's terminal as it was (red10)."""
+    serving = Serving(small)
+    url = serving.url("scenarios/site-down/")
+    forged = "\x1b[2K\rno problems found\x1b]0;pwned\x07"
+    try:
+        assert wait_for(lambda: "Shop is down" in fetch(url)), "preview did not start"
+        edit(small / "templates" / "pages" / "scenario.md.j2", "\n# {{ sc.title",
+             '\n{% include "' + forged + '" %}\n# {{ sc.title')
+        assert wait_for(lambda: "no problems found" in fetch(url)), "the problem is not shown on the page"
+    finally:
+        output = serving.stop()
+    assert "Error: template scenario.md.j2:11: \\x1b[2K\\nno problems found\\x1b]0;pwned\\x07" in output.splitlines()
+    assert "\x1b" not in output and "\x07" not in output
+
+
 def test_an_edit_re_renders_only_the_scenario_it_changed(small, monkeypatch):
     from crisisbook.render import Renderer
     from crisisbook.serve import Preview
@@ -342,6 +360,35 @@ def test_a_connection_that_never_finishes_its_request_is_closed_and_the_preview_
         assert slow.recv(1024) == b""  # closed by the server, not by the client's 10 s
         assert time.monotonic() - started_at < 5
     assert request(port, "/", "127.0.0.1") == (200, "<html><body>the team's page</body></html>")
+
+
+def test_a_request_sent_a_byte_at_a_time_is_closed_when_its_time_is_up(started, monkeypatch):
+    """The time limit is for the whole request: a socket's timeout counts from the last byte, and
+    a client sending one byte a little faster than it held its thread for ever (red10)."""
+    from crisisbook import live
+
+    monkeypatch.setattr(live, "_READ_TIMEOUT", 0.5)
+    server = started("127.0.0.1")
+    port = server.httpd.server_address[1]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
+        started_at = time.monotonic()
+        closed = False
+        slow.sendall(b"GET / HTTP/1.1\r\n")  # the request line at once, then its headers slowly
+        for byte in b"Host: 127.0.0.1\r\nX-Slow: " + b"x" * 100:
+            try:
+                slow.sendall(bytes([byte]))
+            except OSError:  # the server closed the connection
+                closed = True
+                break
+            slow.settimeout(0.2)
+            try:
+                if slow.recv(1024) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                pass
+        assert closed and time.monotonic() - started_at < 5
+    assert request(port, "/", "127.0.0.1") == (200, ANY_PAGE)
 
 
 def test_bound_to_every_interface_the_preview_answers_any_ip_address(started):

@@ -878,12 +878,48 @@ def test_a_tags_label_is_a_word_or_two_a_page_can_carry(small):
         "it is a chip on the page, a word or two"]
 
 
+def test_two_labels_the_tags_page_cannot_tell_apart_are_refused(small):
+    """'Product safety' and 'product-safety' are one anchor on the tags page: two headings with
+    one id, both tags' chips leading to the first (red10). The same words are one tag: fine."""
+    edit(small / TAGS, "leak: {en: leak, zh-Hant: 漏水}", "leak: {en: product safety, zh-Hant: 產品安全}")
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if p.file == TAGS] == []
+    edit(small / TAGS, "leak: {en: product safety,", "leak: {en: Product-Safety!,")
+    _, problems = check(small, on=TODAY)
+    assert [str(p) for p in problems if p.file == TAGS] == [
+        "playbook/tags.yaml:3:16: tags.safety.en: 'product safety' and tags.leak's 'Product-Safety!' get one "
+        "anchor on the tags page (#tag:product-safety), and both tags' chips lead to the first: write them "
+        "the same, or in words that differ by more than case and punctuation"]
+
+
 def test_a_tags_label_without_its_translation_is_the_usual_translation_warning(small):
     edit(small / TAGS, "leak: {en: leak, zh-Hant: 漏水}", "leak: leak")
     _, problems = check(small, on=TODAY)
     assert [str(p) for p in problems if p.file == TAGS] == [
         "playbook/tags.yaml:2:9: warning: tags.leak: no zh-Hant translation: the page shows the en text, "
         "marked as untranslated"]
+
+
+def test_a_flood_of_unknown_names_is_reported_without_a_search_for_each(small, monkeypatch):
+    """A did-you-mean compares the name with every known one: 870 unknown contacts against a
+    playbook of 14,000 took 30 s (red10). Past a budget of comparisons per file, an unknown name
+    is reported without a suggestion; a file's messages never depend on other files."""
+    from crisisbook import validate
+
+    monkeypatch.setattr(validate, "SUGGESTION_BUDGET", 5_000, raising=False)
+    path = small / CONTACTS
+    path.write_text(path.read_text().replace("contacts:\n", "contacts:\n" + "".join(
+        f"  partner-{i}:\n    name: Desk\n    organisation: Partner {i}\n    kind: partner\n" for i in range(300)), 1))
+    typos = ", ".join(f"safety-office{chr(97 + i % 26)}{i // 26 or ''}" for i in range(29))  # 30 in all
+    edit(small / KETTLE, "with: [safety-office]", f"with: [safety-office, {typos}]")
+    _, problems = check(small, on=TODAY)
+    unknown = [p.message for p in problems if p.file == KETTLE and "unknown contact" in p.message]
+    assert len(unknown) == 29
+    assert unknown[0] == ("unknown contact 'safety-officea' (did you mean 'safety-office'?); see "
+                          "playbook/contacts.yaml, or declare it under contacts in this file")
+    assert unknown[-1] == ("unknown contact 'safety-officec1'; see playbook/contacts.yaml, or declare it "
+                           "under contacts in this file")
+    assert sum("did you mean" in m for m in unknown) == 5_000 // 304  # 304 contacts known to it
 
 
 OWN_CONTACT = "  kettle-maker:\n    name: {en: Quality manager, zh-Hant: 品質經理}\n"

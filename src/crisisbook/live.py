@@ -20,6 +20,7 @@ import logging
 import mimetypes
 import posixpath
 import re
+import socket
 import sys
 import threading
 import time
@@ -375,7 +376,30 @@ def _handler(server: Server):
     class Handler(BaseHTTPRequestHandler):
         # A connection that sends nothing, or a request a byte at a time, would hold its thread
         # for ever; a browser's request arrives at once. (The reload's long wait is not a read.)
+        # The socket's timeout counts from the last byte, so the whole request gets a deadline
+        # too: past it the connection is shut, and the read waiting on it ends.
         timeout = _READ_TIMEOUT
+
+        def setup(self):
+            super().setup()
+            self.deadline = threading.Timer(_READ_TIMEOUT, self._too_slow)
+            self.deadline.daemon = True
+            self.deadline.start()
+
+        def _too_slow(self):
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
+
+        def parse_request(self):  # reads the headers: once they are in, the deadline is met
+            parsed = super().parse_request()
+            self.deadline.cancel()
+            return parsed
+
+        def finish(self):
+            self.deadline.cancel()
+            super().finish()
 
         def handle(self):
             try:

@@ -43,8 +43,8 @@ class Problem:
         return self.severity == ERROR
 
     def __str__(self) -> str:
-        if self.severity == NOTE:  # its message names the file and the line to fix
-            return self.message
+        if self.severity == NOTE:  # its message names the file and the line to fix (escaped: a
+            return printable(self.message)  # pull request chooses a file's name, line breaks too)
         where = self.file if self.line is None else f"{self.file}:{self.line}:{self.col or 1}"
         prefix = "" if self.is_error else "warning: "
         field = f"{self.field}: " if self.field else ""

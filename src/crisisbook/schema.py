@@ -235,26 +235,32 @@ def _count(description: str, least: int, *examples) -> dict:
     return doc({"type": "integer", "min": least, "coerce": _whole_number}, description, *examples)
 
 
+# Each value is a {placeholder} fact, filled into every step and statement that names it: one
+# line each (MAX_NAME_CHARS). Unbounded, a 900 KB account named 150 times in one step made a
+# 135 MB page, and the build ran out of memory after 100 s.
 ORGANISATION = {
     "brand": _text("The name customers know; statements write it as {brand}.", "Lumora Home",
-                   required=True),
+                   required=True, maxchars=MAX_NAME_CHARS),
     "legal_name": _text("The registered company name, for press releases and legal notices "
-                        "({legal_name}).", "Lumora Home Appliances Limited", required=True),
+                        "({legal_name}).", "Lumora Home Appliances Limited", required=True,
+                        maxchars=MAX_NAME_CHARS),
     "website": _url("The public website ({website}).", "https://www.lumora.example",
-                    required=True),
+                    required=True, maxlength=MAX_NAME_CHARS),
     "status_page": _url("Where service status is published during an outage ({status_page}).",
-                        "https://status.lumora.example", required=True),
+                        "https://status.lumora.example", required=True, maxlength=MAX_NAME_CHARS),
     "support_hotline": _phone("Customer support phone number ({support_hotline}); quote it so the + "
                               "and leading zeros are kept.", "+852 3001 8800", required=True),
     "support_hours": _text("When the hotline answers ({support_hours}).",
-                           "Monday to Saturday, 9 am to 9 pm"),
+                           "Monday to Saturday, 9 am to 9 pm", maxchars=MAX_NAME_CHARS),
     "support_email": _email("Customer support e-mail address ({support_email}).",
-                            "care@lumora.example", required=True),
-    "press_email": _email("Where journalists write ({press_email}).", "press@lumora.example"),
+                            "care@lumora.example", required=True, maxlength=MAX_NAME_CHARS),
+    "press_email": _email("Where journalists write ({press_email}).", "press@lumora.example",
+                          maxlength=MAX_NAME_CHARS),
     "privacy_email": _email("The data protection officer's address ({privacy_email}); used in "
-                            "data-breach statements.", "privacy@lumora.example"),
+                            "data-breach statements.", "privacy@lumora.example",
+                            maxlength=MAX_NAME_CHARS),
     "social": doc({"type": "dict", "keysrules": {"type": "slug"},
-                   "valuesrules": doc({"type": "string", "empty": False},
+                   "valuesrules": doc({"type": "string", "empty": False, "maxlength": MAX_NAME_CHARS},
                                       "The brand's account on this platform.", "@LumoraHome")},
                   "The brand's account on each platform, by platform id; statements write "
                   "{social.x}, {social.facebook} and so on.", {"x": "@LumoraHome"}),
@@ -265,7 +271,8 @@ ORGANISATION = {
                             "The language of plain (untranslated) text, built at the site's root.",
                             "en"),
     "site_url": _url("Where the handbook is published; makes the sitemap, canonical links and "
-                     "the QR codes on printed pages real.", "https://handbook.lumora.example/"),
+                     "the QR codes on printed pages real.", "https://handbook.lumora.example/",
+                     maxlength=MAX_NAME_CHARS),
 }
 
 ROLE = {

@@ -26,6 +26,7 @@ from .load import display_name
 from .model import ALL_STAFF
 from .previewtext import elsewhere_page, problem_lines
 from .render import Renderer
+from .report import printable
 from .search import Reindexer
 from .validate import today
 
@@ -120,9 +121,10 @@ class _Handler(FileSystemEventHandler):
             click.echo(f"{e.format_message()}; the preview keeps the last good pages", err=True)
             self.server.changed(lines)
             return
-        except CrisisbookError as e:
-            click.echo(f"Error: {e.format_message()}", err=True)
-            self.server.changed([f"Error: {e.format_message()}"])
+        except CrisisbookError as e:  # a template's error quotes the template: escaped, as the CLI's are
+            line = printable(f"Error: {e.format_message()}")
+            click.echo(line, err=True)
+            self.server.changed([line])
             return
         self.server.elsewhere = _notices(self.preview.editions)  # organisation.yaml may list other languages now
         text = config.read_bytes()

@@ -125,7 +125,8 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
         "docs_dir": str(docs.resolve()),
         "site_dir": str(site.resolve()),
         "use_directory_urls": not offline,
-        "theme": {"language": edition.lang, **({"custom_dir": str(theme.resolve())} if theme else {})},
+        "theme": {"language": theme_language(edition.lang, theme),
+                  **({"custom_dir": str(theme.resolve())} if theme else {})},
         **({"site_name": edition.site_name} if edition.site_name else {}),
         **({"markdown_extensions": _permalink_titled(project.get("markdown_extensions", []), edition.permalink)}
            if edition.permalink else {}),
@@ -138,6 +139,23 @@ def engine_config(root: Path, rendered: Rendered, docs: Path, site: Path, editio
     if site_url and not offline:  # an offline copy is opened from disk: no address of its own
         config["site_url"] = site_url.rstrip("/") + "/" + edition.prefix
     return config
+
+
+def theme_language(lang: str, theme: Path | None = None) -> str:
+    """The theme's interface language for an edition in `lang`: Material has a file per language
+    (partials/languages/zh-Hant.html), and a language without one (zh-hant, yue) stopped the
+    engine with a traceback. The same tag in another case, else its base language (en-GB: en),
+    else English, the theme's own fallback; a file of the overrides' (templates/theme) counts."""
+    import importlib.util
+
+    folders = [Path(importlib.util.find_spec("material").submodule_search_locations[0]) / "templates"]
+    has = {p.stem: p.stem for folder in ([theme] if theme else []) + folders
+           for p in (folder / "partials" / "languages").glob("*.html")}
+    by_case = {tag.lower(): tag for tag in has}
+    for tag in (lang, lang.split("-")[0]):
+        if tag.lower() in by_case:
+            return by_case[tag.lower()]
+    return "en"
 
 
 def _permalink_titled(extensions: list, title: str) -> list:

@@ -6,6 +6,8 @@ field, so a PR lead sees all of their mistakes in one run.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import dataclasses
 import difflib
@@ -255,8 +257,32 @@ def _describe(value) -> str:
     return type(value).__name__
 
 
+# A did-you-mean compares the name with every known one (difflib, a few microseconds each): a
+# scenario naming 870 unknown contacts against a playbook of 14,000 took 30 s to validate, and
+# every phase of it and every such scenario more. Past this many comparisons in one file (a PR
+# lead's typos use a few thousand), an unknown name is reported without a suggestion.
+SUGGESTION_BUDGET = 100_000
+_comparisons_left: contextvars.ContextVar[int | None] = contextvars.ContextVar("comparisons_left", default=None)
+
+
+@contextlib.contextmanager
+def _suggestion_budget():
+    """Around the checks of one file (or of the playbook): its did-you-means share one budget, so
+    what a file's problems say depends on that file alone, whatever was checked before it."""
+    token = _comparisons_left.set(SUGGESTION_BUDGET)
+    try:
+        yield
+    finally:
+        _comparisons_left.reset(token)
+
+
 def suggest(name: str, known, always: bool = False) -> str:
     """' (did you mean 'x'?)', or the list of known names for short lists."""
+    left = _comparisons_left.get()
+    if left is not None:
+        if left < len(known):
+            return ""
+        _comparisons_left.set(left - len(known))
     known = [str(k) for k in known]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
@@ -352,6 +378,11 @@ class Playbook:
 def check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[list[Problem], list[Skip], Playbook]:
     """The playbook's problems and skipped checks, and what scenarios are checked against.
     `docs` holds the files that loaded, `failed` the problems of those that did not."""
+    with _suggestion_budget():
+        return _check_playbook(docs, failed)
+
+
+def _check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[list[Problem], list[Skip], Playbook]:
     problems = list(failed)
     bad = {}
     for stem, doc in docs.items():
@@ -385,6 +416,11 @@ def check_playbook(docs: dict[str, Document], failed: list[Problem]) -> tuple[li
 
 def check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tuple[list[Problem], list[Skip]]:
     """One scenario's problems, alone and against the playbook, and its skipped checks."""
+    with _suggestion_budget():
+        return _check_scenario(sid, doc, pb, today)
+
+
+def _check_scenario(sid: str, doc: Document, pb: Playbook, today: dt.date) -> tuple[list[Problem], list[Skip]]:
     problems = []
     if not _SLUG.fullmatch(sid):
         problems.append(Problem(doc.file, None, None, "",
@@ -699,6 +735,7 @@ _LABEL_REFUSED = re.compile(r"[<>&\"'`\n\r\t]")
 
 
 def _check_tag_labels(c: _Checker, d: dict, parts: dict, _) -> None:
+    anchors: dict = {}  # the tags page's anchor -> [(language or None, tag, label)] of the labels so far
     for tag, label in d["tags"].items():
         for lang, text in text_variants(label):
             path = ("tags", tag) + ((lang,) if lang else ())
@@ -708,6 +745,30 @@ def _check_tag_labels(c: _Checker, d: dict, parts: dict, _) -> None:
             elif len(text) > S.TAG_LABEL_CHARS:
                 c.at(path, f"{len(text)} characters is over the {S.TAG_LABEL_CHARS} a tag's label may "
                            f"have: it is a chip on the page, a word or two")
+            else:
+                _one_anchor_a_label(c, anchors, path, lang, tag, text)
+
+
+def _one_anchor_a_label(c: _Checker, anchors: dict, path: tuple, lang: str | None, tag: str, text: str) -> None:
+    """Two labels the tags page cannot tell apart ('HR' and 'hr', 'data breach' and 'data-breach',
+    '!!!' and '???') get one anchor there: two headings with the same id, and both tags' chips
+    lead to the first one's scenarios. (The same words are one tag, listed once: fine.)"""
+    anchor = _tag_anchor(text)
+    for other_lang, other, words in anchors.get(anchor, ()):
+        if words != text and (lang == other_lang or None in (lang, other_lang)):  # None: every edition
+            c.at(path, f"'{text}' and tags.{other}'s '{words}' get one anchor on the tags page "
+                       f"(#{anchor}), and both tags' chips lead to the first: write them the same, "
+                       f"or in words that differ by more than case and punctuation")
+            return
+    anchors.setdefault(anchor, []).append((lang, tag, text))
+
+
+def _tag_anchor(label: str) -> str:
+    """The anchor of a label's heading on the tags page, made as the theme's tags plugin makes it
+    (its default tags_slugify and tags_slugify_format)."""
+    from pymdownx.slugs import slugify  # only for a project with tag labels
+
+    return "tag:" + slugify(case="lower")(label, "-")
 
 
 # (file, fields of its own it reads, playbook parts it reads, check)
