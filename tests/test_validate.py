@@ -980,3 +980,13 @@ def test_an_sms_with_one_character_outside_the_gsm_alphabet_is_held_to_70(exampl
         "characters a message)"]
     edit(scenario, "{brand}: we\u2019re sorry your repair", "{brand}: we're sorry [really] your repair")
     assert [p for p in check_project(example, TODAY).problems if p.file == "scenarios/complaint-goes-viral.yaml"] == []
+
+
+def test_a_language_listed_twice_in_another_case_is_an_error(small):
+    """zh-hant is zh-Hant (a language tag's case means nothing): listed both ways, the build made
+    two Chinese editions of one language."""
+    edit(small / "playbook" / "organisation.yaml", "languages: [en, zh-Hant]", "languages: [en, zh-Hant, zh-hant, en]")
+    assert [str(p) for p in check(small)[1] if p.field.startswith("languages")] == [
+        "playbook/organisation.yaml:11:26: languages[2]: 'zh-hant' is listed already as 'zh-Hant' (a language "
+        "tag's case does not matter): list each language once",
+        "playbook/organisation.yaml:11:35: languages[3]: 'en' is listed already: list each language once"]

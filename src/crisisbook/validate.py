@@ -689,6 +689,14 @@ def _check_languages(c: _Checker, d: dict, parts: dict, _) -> None:
     langs, default = d.get("languages", []), d["default_language"]
     if langs and default not in langs:
         c.at(("default_language",), f"'{default}' is not in languages{suggest(default, langs)}")
+    seen: dict[str, int] = {}
+    for i, lang in enumerate(langs):
+        # a language tag's case carries no meaning (BCP 47): zh-Hant and zh-hant would be two
+        # editions of one language, each with its own folder and every text looked up twice
+        first = langs[seen.setdefault(lang.lower(), i)]
+        if seen[lang.lower()] != i:
+            again = "" if first == lang else f" as '{first}' (a language tag's case does not matter)"
+            c.at(("languages", i), f"'{lang}' is listed already{again}: list each language once")
 
 
 def _check_roster(c: _Checker, d: dict, parts: dict, _) -> None:
