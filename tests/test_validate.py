@@ -990,3 +990,13 @@ def test_a_language_listed_twice_in_another_case_is_an_error(small):
         "playbook/organisation.yaml:11:26: languages[2]: 'zh-hant' is listed already as 'zh-Hant' (a language "
         "tag's case does not matter): list each language once",
         "playbook/organisation.yaml:11:35: languages[3]: 'en' is listed already: list each language once"]
+
+
+def test_a_long_wrong_value_is_quoted_by_its_start(small):
+    """A 5,000-character category was quoted whole: one line of a message, one annotation on the
+    pull request, 5 KB wide (a file may hold 1 MB of it)."""
+    edit(small / KETTLE, "category: product-failure", "category: " + "x" * 5000)
+    found = [str(p) for p in check(small)[1] if p.field == "category"]
+    assert len(found) == 1 and found[0].startswith(
+        "scenarios/kettle-leak.yaml:2:11: category: '" + "x" * 60 + "… (5,000 characters)' is not allowed (expected "
+        "one of: product-failure,")

@@ -177,9 +177,9 @@ def _message(e, rules) -> str:
         meant = _meant(e.constraint, value)
         return f"must be {wanted}, found {_describe(value)}" + (f" (did you mean '{meant}'?)" if meant else "")
     if e.rule == "allowed":
-        return f"'{value}' is not allowed{suggest(str(value), e.constraint, always=True)}"
+        return f"'{_quoted(value)}' is not allowed{suggest(str(value), e.constraint, always=True)}"
     if e.rule == "regex":
-        return f"'{value}' is not in the expected form"
+        return f"'{_quoted(value)}' is not in the expected form"
     if e.rule == "minlength" and isinstance(value, dict) and "schema" in rules:
         least = "one" if e.constraint == 1 else e.constraint
         return f"needs at least {least} of: {', '.join(rules['schema'])}; give only those this crisis draws"
@@ -196,6 +196,13 @@ def _message(e, rules) -> str:
     if e.rule == "empty":
         return "is empty; give it a value"
     return f"breaks the rule '{e.rule}'"  # pragma: no cover - every rule in schema.py is above
+
+
+def _quoted(value, most: int = 80) -> str:
+    """A value quoted in a message, its start only when it is long: a line naming a 900 KB value
+    in full is no line a PR lead can read (nor an annotation GitHub shows)."""
+    text = str(value)
+    return text if len(text) <= most else f"{text[:most - 20]}… ({len(text):,} characters)"
 
 
 # How people write a duration in words: the unit's minutes, by the spellings they use
@@ -253,7 +260,7 @@ def _describe(value) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, str):
-        return "empty text" if not value.strip() else f"'{value}'"
+        return "empty text" if not value.strip() else f"'{_quoted(value)}'"
     return type(value).__name__
 
 
