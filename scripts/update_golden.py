@@ -35,6 +35,22 @@ def render_example() -> dict[str, str]:
             for lang in hb.languages for name in EXAMPLE_PAGES}
 
 
+# `crisisbook new scenario` for the shipped playbook: the skeleton a PR lead of it gets
+SCAFFOLD_GOLDEN = REPO / "tests" / "golden" / "scaffold"
+
+
+def render_scaffold() -> dict[str, str]:
+    import tempfile
+
+    from crisisbook.scaffold import new_scenario
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name in ("playbook", "scenarios", "templates"):
+            shutil.copytree(REPO / name, root / name)
+        path = new_scenario(root, "food-recall", "product-failure", "Food recall", TODAY)
+        return {path.name: path.read_text(encoding="utf-8")}
+
+
 def _write(folder: Path, pages: dict[str, str]) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     for name, text in pages.items():
@@ -48,6 +64,7 @@ def main() -> None:
     for audience, folder in GOLDEN_EDITIONS.items():
         _write(folder, render_golden(audience))
     _write(EXAMPLE_GOLDEN, render_example())
+    _write(SCAFFOLD_GOLDEN, render_scaffold())
 
 
 if __name__ == "__main__":
