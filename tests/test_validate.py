@@ -661,6 +661,41 @@ def test_a_broken_link_in_a_hand_written_page_is_reported_with_its_line(example)
     ]
 
 
+def _contacts_in_the_scenario_only(small) -> None:
+    """The small fixture with its playbook contacts moved into kettle-leak's own."""
+    playbook = small / CONTACTS
+    marker = "contacts:  # this scenario's own: the factory of this kettle only, beside the playbook's contacts\n"
+    edit(small / KETTLE, marker, marker + playbook.read_text(encoding="utf-8").split("\n", 1)[1])
+    playbook.unlink()
+    (small / "docs").mkdir()
+    (small / "docs" / "using.md").write_text("# Using\n\nCall the [outside contacts](contacts.md).\n", encoding="utf-8")
+
+
+def test_a_link_to_the_contacts_page_that_only_scenarios_fill_is_sound(small):
+    """The build writes the Contacts page for a scenario's own contacts too: validate refused a
+    hand-written page's link to it when the playbook had none."""
+    from crisisbook.build import build
+    _contacts_in_the_scenario_only(small)
+    assert [str(p) for p in check_project(small, TODAY).problems if p.is_error] == []
+    build(small, small / "site", on=TODAY)  # the engine with --strict: the link is sound
+    assert "Pearl River Kettle Factory" in (small / "site" / "contacts" / "index.html").read_text()
+
+
+def test_a_link_to_a_contacts_page_only_the_team_has_is_refused(small):
+    """Every contact team-only: the all-staff edition has no Contacts page, and its strict build
+    would refuse the link."""
+    _contacts_in_the_scenario_only(small)
+    edit(small / KETTLE, "    phone: \"+86 20 0000 0000\"\n", "    phone: \"+86 20 0000 0000\"\n    visibility: team\n")
+    for cid in ("safety-office", "mei-kitchen"):
+        edit(small / KETTLE, f"  {cid}:\n", f"  {cid}:\n    visibility: team\n")
+    assert [str(p) for p in check_project(small, TODAY).problems if p.file.startswith("docs/")] == [
+        "docs/using.md:3:29: link 'contacts.md' leads to a page only the crisis team's edition has (every "
+        "contact is visibility: team or in a scenario that is), so the all-staff handbook would not build: "
+        "link to a page every edition has"]
+    edit(small / KETTLE, "0000 0000\"\n    visibility: team\n", "0000 0000\"\n")  # the factory for everyone
+    assert [str(p) for p in check_project(small, TODAY).problems if p.file.startswith("docs/")] == []
+
+
 def test_no_file_meant_to_be_checked_is_passed_over_in_silence(small, tmp_path):
     """A scenario saved as .yml (the build would leave it out) and a file outside the project
     (nothing of it is checked) each get their line, not "no problems found"."""
