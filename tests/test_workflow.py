@@ -100,6 +100,17 @@ def test_every_text_of_a_skeleton_is_in_every_language(example, scaffold):
         assert value["zh-Hant"] == "TODO (zh-Hant): " + value["en"].removeprefix("TODO: "), field
 
 
+@pytest.mark.parametrize("category, owners", [
+    ("employee-misconduct", ["social-media-manager", "hr", "executive", "legal", "customer-care"]),
+    ("data-breach", ["social-media-manager", "legal", "security-lead", "executive", "customer-care"])])
+def test_a_skeleton_step_is_owned_by_the_role_that_does_it(example, category, owners):
+    """The internal investigation fell to the social media manager, who posts the holding
+    statement, and HR got a second, empty step of its own."""
+    path = new_scenario(example, "new-one", category, None, TODAY)
+    steps = load_bytes(path.read_bytes(), path.name).data["steps"]["respond"]
+    assert [step["owner"] for step in steps] == owners
+
+
 def test_new_scenario_for_the_shipped_playbook_is_exactly_the_golden_file(example):
     """The whole skeleton, as a PR lead of the shipped handbook gets it (scripts/update_golden.py
     writes the file)."""
