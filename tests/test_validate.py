@@ -601,6 +601,16 @@ NEW_FIELD_CASES = [  # every problem one change adds, warnings included
     ("influencer without relationship", CONTACTS, "    relationship: standing-partner\n", "", [
         "playbook/contacts.yaml:11:5: contacts.mei-kitchen: an influencer needs 'relationship': "
         "paid, standing-partner or organic"]),
+    # a Chinese input method's braces: the blank would go out as typed; said even where the
+    # translations still agree (here both languages have the same slip)
+    ("full-width braces", KETTLE, "case {case_number}.\", zh-Hant: \"非常抱歉，我們已就個案{case_number}私訊你。",
+     "case {case_number｝.\", zh-Hant: \"非常抱歉，我們已就個案｛case_number｝私訊你。", [
+         "scenarios/kettle-leak.yaml:21:3: blanks.case_number: blank 'case_number' is declared but no statement "
+         "or reply uses it",
+         "scenarios/kettle-leak.yaml:101:17: comment_replies.complaint.reply.en: '{case_number｝' is written with "
+         "full-width braces, so it is not filled in and would be posted as typed: write {case_number}",
+         "scenarios/kettle-leak.yaml:101:91: comment_replies.complaint.reply.zh-Hant: '｛case_number｝' is written "
+         "with full-width braces, so it is not filled in and would be posted as typed: write {case_number}"]),
     ("unknown blank in a reply", KETTLE, "message about case {case_number}.", "message about case {case_no}.", [
         "scenarios/kettle-leak.yaml:101:12: comment_replies.complaint.reply: unknown placeholder "
         "'{case_no}' (did you mean 'case_number'?); declare it under blanks or add it to "
