@@ -354,6 +354,7 @@ def test_x_weighted_length_is_the_count_x_makes():
     @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])))
     @example("\u0958")  # X counts the composed form: one code point here, two once composed (NFC)
     @example("Cafe\u0301 \u00e9")  # e + combining accent: one character to X
+    @example("0.AL.0")  # a link, "0.AL", with more after it: 23 + 2
     def agrees(text):
         assert post_length(text, "x-weighted") == parse_tweet(text).weightedLength
 

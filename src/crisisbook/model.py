@@ -56,8 +56,9 @@ def _x_parses(text: str) -> bool:
     """Whether only twitter-text itself counts `text` right: a link or an emoji may be in it."""
     if _EMOJI.search(text):
         return True
+    # any label after a dot, not only the last: X links "0.AL" in "0.AL.0" and counts the ".0" on
     return "." in text and any(valid_gtld.fullmatch(tld) or valid_cctld.fullmatch(tld)
-                               for tld in (m.group().rsplit(".", 1)[1].lower() for m in _NAME.finditer(text)))
+                               for m in _NAME.finditer(text) for tld in m.group().lower().split(".")[1:])
 
 
 def post_length(text: str, count: str = "characters") -> int:
