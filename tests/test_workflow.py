@@ -111,6 +111,23 @@ def test_a_skeleton_step_is_owned_by_the_role_that_does_it(example, category, ow
     assert [step["owner"] for step in steps] == owners
 
 
+def test_a_translation_still_to_write_shows_the_default_text_marked_untranslated(example):
+    """The Chinese page of a skeleton whose English is written showed the skeleton's hint, as
+    "TODO (zh-Hant): …", where a missing translation shows the English text, marked."""
+    from crisisbook.build import handbook_of
+    from crisisbook.render import Renderer
+
+    path = new_scenario(example, "food-recall", "product-failure", "Food recall", TODAY)
+    edit(path, '    - do:\n        en: "TODO: Collect the model, serial number and purchase date of every report."',
+         '    - do:\n        en: "Log the batch code of every report."')
+    hb, _ = handbook_of(example, TODAY)
+    page = Renderer(example / "templates").render(hb, TODAY, "zh-Hant").pages["scenarios/food-recall.md"]
+    assert 'lang="en" data-note="未有中文版本">Log the batch code of every report.</span>' in page
+    assert "Collect the model" not in page and "TODO (zh-Hant)" not in page
+    # and every translation still to write likewise: the title, the English TODOs (validate lists them)
+    assert '# <span class="cb-untranslated" lang="en" data-note="未有中文版本">Food recall</span>' in page
+
+
 def test_new_scenario_for_the_shipped_playbook_is_exactly_the_golden_file(example):
     """The whole skeleton, as a PR lead of the shipped handbook gets it (scripts/update_golden.py
     writes the file)."""

@@ -82,6 +82,9 @@ def fill(text: str, facts: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: facts.get(m.group(1), m.group(0)), text)
 
 
+UNTRANSLATED = "TODO ({lang}): "  # how `crisisbook new` marks a translation still to write
+
+
 @dataclass(frozen=True)
 class Text:
     """A text field in one or more languages; `get` falls back to the default language."""
@@ -91,7 +94,14 @@ class Text:
 
     @classmethod
     def of(cls, raw, default: str) -> "Text":
-        return cls(MappingProxyType(raw if isinstance(raw, dict) else {default: raw}), default)
+        if not isinstance(raw, dict):
+            return cls(MappingProxyType({default: raw}), default)
+        if len(raw) > 1 and any(text.startswith("TODO (") for text in raw.values() if isinstance(text, str)):
+            # a translation `crisisbook new` left to write is none: the page shows the default
+            # language's text, marked as untranslated, not the skeleton's hint in its place
+            raw = {lang: text for lang, text in raw.items()
+                   if lang == default or not text.startswith(UNTRANSLATED.format(lang=lang))}
+        return cls(MappingProxyType(raw), default)
 
     def get(self, lang: str) -> str:
         return self.values.get(lang) or self.values[self.default]

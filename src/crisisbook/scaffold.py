@@ -18,7 +18,7 @@ from . import fsguard
 from .errors import CrisisbookError
 from .checker import check_project
 from .render import TemplateLoader
-from .model import base_language
+from .model import UNTRANSLATED, base_language
 from .schema import CATEGORIES, MAX_ID, SLUG, STATEMENT_KINDS
 from .pages import reserved
 from .schema_export import write as write_schemas
@@ -80,8 +80,8 @@ def _text_filter(languages: list[str], base: str):
             return scalar(value, indent, style)
         # each other language says whose text it is to be, and keeps the hint and its placeholders
         other = value.removeprefix("TODO: ")
-        lines = [f"{lang}: " + scalar(value if lang == base else f"TODO ({lang}): {other}", indent + 2, style)
-                 for lang in languages]
+        lines = [f"{lang}: " + scalar(value if lang == base else UNTRANSLATED.format(lang=lang) + other,
+                                      indent + 2, style) for lang in languages]
         first = "" if item else f"\n{' ' * indent}"
         return first + f"\n{' ' * indent}".join(lines)
     return text
