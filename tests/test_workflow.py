@@ -152,6 +152,21 @@ def test_new_scenario_in_fewer_languages_says_which(example):
     assert "languages:" not in both_text.replace("# optional", "") and "  zh-Hant: " in both_text
 
 
+def test_a_skeletons_english_hints_are_marked_in_every_other_language(example):
+    """Its words are English whatever the default language: a Chinese-first handbook got
+    "Holding statement" as its Chinese text, with no TODO; the title is the PR lead's own."""
+    edit(example / "playbook" / "organisation.yaml", "default_language: en", "default_language: zh-Hant")
+    path = new_scenario(example, "warehouse-fire", "product-failure", "倉庫火警", TODAY)
+    data = load_bytes(path.read_bytes(), path.name).data
+    assert data["title"] == {"en": "TODO (en): 倉庫火警", "zh-Hant": "倉庫火警"}
+    assert data["statements"][0]["title"] == {"en": "Holding statement", "zh-Hant": "TODO (zh-Hant): Holding statement"}
+    assert [str(p) for p in check_project(example, TODAY, [path]).problems if p.is_error] == []
+    alone = new_scenario(example, "store-fire", "product-failure", "店舖火警", TODAY, ["zh-Hant"])
+    data = load_bytes(alone.read_bytes(), alone.name).data
+    assert (data["languages"], data["title"], data["statements"][0]["title"]) == (
+        ["zh-Hant"], "店舖火警", "TODO (zh-Hant): Holding statement")
+
+
 def test_new_scenario_refuses_a_language_the_handbook_lacks(example):
     result = run("new", "scenario", "food-recall", "--category", "product-failure", "--languages", "en,zh-hant",
                  cwd=example)

@@ -74,14 +74,17 @@ def _text_filter(languages: list[str], base: str):
             return json.dumps(value)  # a JSON string is a valid YAML scalar, safely quoted
         return style + "".join(f"\n{' ' * indent}{line}" for line in value.splitlines())
 
-    def text(value, indent: int, style: str | None = None, item: bool = False) -> str:
+    def text(value, indent: int, style: str | None = None, item: bool = False, given: bool = False) -> str:
         value = str(value).strip()
+        # the skeleton's words are English and the PR lead's (`given`: the title) in the scenario's
+        # own language; each other language says whose text it is to be, and keeps the hint and
+        # its placeholders
+        written = base if given else next((lang for lang in languages if lang.split("-")[0] == "en"), None)
+        texts = [value if lang == written else UNTRANSLATED.format(lang=lang) + value.removeprefix("TODO: ")
+                 for lang in languages]
         if len(languages) == 1:
-            return scalar(value, indent, style)
-        # each other language says whose text it is to be, and keeps the hint and its placeholders
-        other = value.removeprefix("TODO: ")
-        lines = [f"{lang}: " + scalar(value if lang == base else UNTRANSLATED.format(lang=lang) + other,
-                                      indent + 2, style) for lang in languages]
+            return scalar(texts[0], indent, style)
+        lines = [f"{lang}: " + scalar(t, indent + 2, style) for lang, t in zip(languages, texts)]
         first = "" if item else f"\n{' ' * indent}"
         return first + f"\n{' ' * indent}".join(lines)
     return text
