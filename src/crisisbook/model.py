@@ -96,11 +96,13 @@ class Text:
     def of(cls, raw, default: str) -> "Text":
         if not isinstance(raw, dict):
             return cls(MappingProxyType({default: raw}), default)
-        if len(raw) > 1 and any(text.startswith("TODO (") for text in raw.values() if isinstance(text, str)):
-            # a translation `crisisbook new` left to write is none: the page shows the default
-            # language's text, marked as untranslated, not the skeleton's hint in its place
-            raw = {lang: text for lang, text in raw.items()
-                   if lang == default or not text.startswith(UNTRANSLATED.format(lang=lang))}
+        for text in raw.values():  # (a loop, not any(): this runs for every text of every page)
+            if text.startswith("TODO ("):  # (validated: every translation is a string)
+                # a translation `crisisbook new` left to write is none: the page shows the default
+                # language's text, marked as untranslated, not the skeleton's hint in its place
+                raw = {lang: text for lang, text in raw.items()
+                       if lang == default or not text.startswith(UNTRANSLATED.format(lang=lang))}
+                break
         return cls(MappingProxyType(raw), default)
 
     def get(self, lang: str) -> str:
