@@ -1,5 +1,7 @@
 """Regenerate tests/golden/small/ (all-staff) and tests/golden/small-team/ (the crisis team's
-edition), every language, from tests/fixtures/small/ with the shipped templates.
+edition), every language, from tests/fixtures/small/ with the shipped templates; the example's
+pages in tests/golden/example/; and tests/golden/scaffold/, what `crisisbook new scenario`
+writes for the shipped playbook.
 
 Run it (`make golden`) after an intended change to the templates or the renderer, then read
 the diff (`git diff tests/golden`) before committing: the diff is the change readers will see.
