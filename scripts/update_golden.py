@@ -1,5 +1,7 @@
 """Regenerate tests/golden/small/ (all-staff) and tests/golden/small-team/ (the crisis team's
-edition), every language, from tests/fixtures/small/ with the shipped templates.
+edition), every language, from tests/fixtures/small/ with the shipped templates; the example's
+pages in tests/golden/example/; and tests/golden/scaffold/, what `crisisbook new scenario`
+writes for the shipped playbook.
 
 Run it (`make golden`) after an intended change to the templates or the renderer, then read
 the diff (`git diff tests/golden`) before committing: the diff is the change readers will see.
@@ -35,6 +37,22 @@ def render_example() -> dict[str, str]:
             for lang in hb.languages for name in EXAMPLE_PAGES}
 
 
+# `crisisbook new scenario` for the shipped playbook: the skeleton a PR lead of it gets
+SCAFFOLD_GOLDEN = REPO / "tests" / "golden" / "scaffold"
+
+
+def render_scaffold() -> dict[str, str]:
+    import tempfile
+
+    from crisisbook.scaffold import new_scenario
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name in ("playbook", "scenarios", "templates"):
+            shutil.copytree(REPO / name, root / name)
+        path = new_scenario(root, "food-recall", "product-failure", "Food recall", TODAY)
+        return {path.name: path.read_text(encoding="utf-8")}
+
+
 def _write(folder: Path, pages: dict[str, str]) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     for name, text in pages.items():
@@ -48,6 +66,7 @@ def main() -> None:
     for audience, folder in GOLDEN_EDITIONS.items():
         _write(folder, render_golden(audience))
     _write(EXAMPLE_GOLDEN, render_example())
+    _write(SCAFFOLD_GOLDEN, render_scaffold())
 
 
 if __name__ == "__main__":

@@ -206,8 +206,16 @@ def test_counts_follow_what_was_typed_and_flag_an_overlong_text(phone, where, ex
     copybar.locator("button").click()
     status = copybar.locator("output")
     phone.wait_for_function("o => o.textContent !== ''", arg=status.element_handle())
-    expected = "over the 280-character limit of X" if not edition else "的280字上限"
-    assert expected in status.inner_text() and "cb-warn" in status.get_attribute("class")
+    # one sentence for every channel it is too long for (it once said "Copied, but" for each)
+    over = [(channel, *map(int, count.split("/"))) for channel, count in _counts(phone, "holding").items()]
+    over = [(channel, n - limit, limit) for channel, n, limit in over if n > limit]
+    assert len(over) >= 2
+    expected = ("Copied, but " + ", ".join(f"{n} characters over the {limit}-character limit of {channel}"
+                                           for channel, n, limit in over) + ": shorten it before posting there."
+                if not edition else
+                "已複製，但超出" + "、".join(f"{channel}的{limit}字上限{n}字" for channel, n, limit in over)
+                + "；在相關渠道發布前請先刪減。")
+    assert status.inner_text() == expected and "cb-warn" in status.get_attribute("class")
 
 
 def test_an_sms_counts_as_a_phone_sends_it_and_a_chinese_word_typed_in_makes_it_ucs2(phone, where):

@@ -354,6 +354,7 @@ def test_x_weighted_length_is_the_count_x_makes():
     @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])))
     @example("\u0958")  # X counts the composed form: one code point here, two once composed (NFC)
     @example("Cafe\u0301 \u00e9")  # e + combining accent: one character to X
+    @example("0.AL.0")  # a link, "0.AL", with more after it: 23 + 2
     def agrees(text):
         assert post_length(text, "x-weighted") == parse_tweet(text).weightedLength
 
@@ -601,6 +602,16 @@ NEW_FIELD_CASES = [  # every problem one change adds, warnings included
     ("influencer without relationship", CONTACTS, "    relationship: standing-partner\n", "", [
         "playbook/contacts.yaml:11:5: contacts.mei-kitchen: an influencer needs 'relationship': "
         "paid, standing-partner or organic"]),
+    # a Chinese input method's braces: the blank would go out as typed; said even where the
+    # translations still agree (here both languages have the same slip)
+    ("full-width braces", KETTLE, "case {case_number}.\", zh-Hant: \"非常抱歉，我們已就個案{case_number}私訊你。",
+     "case {case_number｝.\", zh-Hant: \"非常抱歉，我們已就個案｛case_number｝私訊你。", [
+         "scenarios/kettle-leak.yaml:21:3: blanks.case_number: blank 'case_number' is declared but no statement "
+         "or reply uses it",
+         "scenarios/kettle-leak.yaml:101:17: comment_replies.complaint.reply.en: '{case_number｝' is written with "
+         "full-width braces, so it is not filled in and would be posted as typed: write {case_number}",
+         "scenarios/kettle-leak.yaml:101:91: comment_replies.complaint.reply.zh-Hant: '｛case_number｝' is written "
+         "with full-width braces, so it is not filled in and would be posted as typed: write {case_number}"]),
     ("unknown blank in a reply", KETTLE, "message about case {case_number}.", "message about case {case_no}.", [
         "scenarios/kettle-leak.yaml:101:12: comment_replies.complaint.reply: unknown placeholder "
         "'{case_no}' (did you mean 'case_number'?); declare it under blanks or add it to "
@@ -659,6 +670,41 @@ def test_a_broken_link_in_a_hand_written_page_is_reported_with_its_line(example)
         "docs/zh-Hant/using.md: is in a folder named after the zh-Hant edition, which the build makes: write a "
         "translation as docs/<page>.zh-Hant.md",
     ]
+
+
+def _contacts_in_the_scenario_only(small) -> None:
+    """The small fixture with its playbook contacts moved into kettle-leak's own."""
+    playbook = small / CONTACTS
+    marker = "contacts:  # this scenario's own: the factory of this kettle only, beside the playbook's contacts\n"
+    edit(small / KETTLE, marker, marker + playbook.read_text(encoding="utf-8").split("\n", 1)[1])
+    playbook.unlink()
+    (small / "docs").mkdir()
+    (small / "docs" / "using.md").write_text("# Using\n\nCall the [outside contacts](contacts.md).\n", encoding="utf-8")
+
+
+def test_a_link_to_the_contacts_page_that_only_scenarios_fill_is_sound(small):
+    """The build writes the Contacts page for a scenario's own contacts too: validate refused a
+    hand-written page's link to it when the playbook had none."""
+    from crisisbook.build import build
+    _contacts_in_the_scenario_only(small)
+    assert [str(p) for p in check_project(small, TODAY).problems if p.is_error] == []
+    build(small, small / "site", on=TODAY)  # the engine with --strict: the link is sound
+    assert "Pearl River Kettle Factory" in (small / "site" / "contacts" / "index.html").read_text()
+
+
+def test_a_link_to_a_contacts_page_only_the_team_has_is_refused(small):
+    """Every contact team-only: the all-staff edition has no Contacts page, and its strict build
+    would refuse the link."""
+    _contacts_in_the_scenario_only(small)
+    edit(small / KETTLE, "    phone: \"+86 20 0000 0000\"\n", "    phone: \"+86 20 0000 0000\"\n    visibility: team\n")
+    for cid in ("safety-office", "mei-kitchen"):
+        edit(small / KETTLE, f"  {cid}:\n", f"  {cid}:\n    visibility: team\n")
+    assert [str(p) for p in check_project(small, TODAY).problems if p.file.startswith("docs/")] == [
+        "docs/using.md:3:29: link 'contacts.md' leads to a page only the crisis team's edition has (every "
+        "contact is visibility: team or in a scenario that is), so the all-staff handbook would not build: "
+        "link to a page every edition has"]
+    edit(small / KETTLE, "0000 0000\"\n    visibility: team\n", "0000 0000\"\n")  # the factory for everyone
+    assert [str(p) for p in check_project(small, TODAY).problems if p.file.startswith("docs/")] == []
 
 
 def test_no_file_meant_to_be_checked_is_passed_over_in_silence(small, tmp_path):

@@ -23,6 +23,7 @@ import secrets
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
+from itertools import chain
 from pathlib import Path
 
 from . import fsguard, settings
@@ -30,6 +31,7 @@ from .errors import CrisisbookError, LoadError
 from .children import die_with_parent
 from .links import check_docs
 from .load import OPTIONAL_FILES, PLAYBOOK_FILES, Document, display_name, load_bytes, read_source, scenario_files
+from .model import ALL_STAFF, TEAM, visible
 from .report import WARNING, Problem, sort_key
 from .validate import Playbook, check_playbook, check_scenario, skip_notes
 
@@ -120,7 +122,7 @@ class Checker:
             if outcome.data is not None:
                 sid, name = files[key]
                 scenarios[sid] = (name, outcome.data)
-        problems += skip_notes(skips) + self._check_docs(pb) + settings.problems(self.real) + self._unread(only)
+        problems += skip_notes(skips) + self._check_docs(pb, scenarios) + settings.problems(self.real) + self._unread(only)
         return Project(pb.data, scenarios, sorted(problems, key=sort_key))
 
     def _unread(self, only: list[Path] | None) -> list[Problem]:
@@ -137,26 +139,36 @@ class Checker:
         return out + [Problem(name, None, None, "", fsguard.NOT_UTF8)
                       for name in fsguard.misnamed(self.real, [self.real / folder for folder in LISTED])]
 
-    def _check_docs(self, pb: Playbook) -> list[Problem]:
+    def _check_docs(self, pb: Playbook, scenarios: dict) -> list[Problem]:
         """The hand-written pages' links, against every page the handbook will have; not while
         the playbook parts that decide which pages there are cannot be read (their own problems
-        say what to fix)."""
+        say what to fix). `scenarios`: id -> (file, data) of those checked."""
         if any(part in pb.blocked for part in ("organisation", "roles", "contacts")):
             return []
         org = pb.parts["organisation"]
-        return check_docs(self.real, [path.stem for path in scenario_files(self.root)], list(pb.parts["roles"]),
-                          list(org.languages), org.default, bool(pb.parts.get("contacts")), self._team_only)
+        ids = [path.stem for path in scenario_files(self.root)]
+        return check_docs(self.real, ids, list(pb.parts["roles"]), list(org.languages), org.default,
+                          _contacts_page(pb.parts["contacts"], (self._scenario(sid, scenarios) for sid in ids)),
+                          self._team_only)
 
-    def _team_only(self, sid: str) -> bool:
-        """Whether a scenario is in the crisis team's edition only (read for the few that a
-        hand-written page links to; a file that cannot be read says so on its own)."""
+    def _scenario(self, sid: str, checked: dict):
+        """A scenario's data: as checked, or read (a check of some files has not the others');
+        None when it cannot be read (it says so on its own)."""
+        if sid in checked:
+            return checked[sid][1]
         path = self.root / "scenarios" / f"{sid}.yaml"
         name = display_name(path, self.root)
         try:
             data = load_bytes(read_source(path, self.root, name), name).data
         except LoadError:
-            return False
-        return isinstance(data, dict) and data.get("visibility") == "team"
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _team_only(self, sid: str) -> bool:
+        """Whether a scenario is in the crisis team's edition only (read for the few that a
+        hand-written page links to)."""
+        data = self._scenario(sid, {})
+        return data is not None and data.get("visibility") == TEAM
 
     def _check_playbook(self) -> tuple:
         """The playbook, checked again only when one of its files changed."""
@@ -426,3 +438,19 @@ def _forget_data(folder: Path, outcomes: dict[str, _Outcome]) -> None:
                 fsguard.remove(entry)
     except OSError as e:  # a read-only cache folder: the next build tries again
         log.debug("stale scenario data not removed: %s", e)
+
+
+def _contacts_page(playbook: dict, scenarios) -> str | None:
+    """Which editions have the Contacts page, as model.build_handbook decides (a page of the
+    contacts every edition shows, of the playbook's and of each scenario's own): "all", "team"
+    (the crisis team's only) or None. A hand-written page linking to it was refused when only
+    scenarios had contacts, though the build writes it."""
+    found = None
+    lists = chain([(playbook, True)], ((d.get("contacts"), visible(d, ALL_STAFF)) for d in scenarios if d))
+    for contacts, shown in lists:  # (the scenarios are read one by one, as far as needed)
+        if not isinstance(contacts, dict) or not contacts:
+            continue
+        if shown and any(isinstance(c, dict) and visible(c, ALL_STAFF) for c in contacts.values()):
+            return "all"
+        found = "team"
+    return found

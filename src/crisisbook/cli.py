@@ -162,12 +162,16 @@ def new() -> None:
 @click.argument("scenario_id")
 @click.option("--category", required=True, help="One of the categories in the README.")
 @click.option("--title", default=None, help="The scenario's title (default: from the id).")
-def new_scenario_cmd(project: Path, scenario_id: str, category: str, title: str | None) -> None:
+@click.option("--languages", default=None, metavar="LANG[,LANG…]",
+              help="Write it in these of the handbook's languages only (default: all of them).")
+def new_scenario_cmd(project: Path, scenario_id: str, category: str, title: str | None,
+                     languages: str | None) -> None:
     """Write scenarios/SCENARIO_ID.yaml, valid at once, with TODO markers to replace."""
     from .validate import today
     from .scaffold import new_scenario
 
-    path = new_scenario(project, scenario_id, category, title, today())
+    wanted = [lang.strip() for lang in languages.split(",") if lang.strip()] if languages else None
+    path = new_scenario(project, scenario_id, category, title, today(), wanted)
     click.echo(f"wrote {path}; replace every TODO, then run `crisisbook validate --strict`", err=True)
     owners = Path(".github") / "CODEOWNERS"
     if (project / owners).exists():  # CI checks it names every scenario's owners: the new one too

@@ -38,11 +38,18 @@ BUILTIN = ["toc", "tables", "fenced_code"]  # what MkDocs always adds to mkdocs.
 
 
 def check_docs(root: Path, scenario_ids: list[str], role_ids: list[str], languages: list[str], default: str,
-               contacts: bool, team_only=lambda sid: False) -> list[Problem]:
-    """Every broken link and every name clash of the project's hand-written pages. `team_only`
-    (scenario id -> bool): a hand-written page is in every edition, so it may not link to a
-    scenario only the crisis team's edition has."""
-    team = lambda page: page.startswith("scenarios/") and team_only(posixpath.splitext(page[10:])[0])  # noqa: E731
+               contacts: str | None, team_only=lambda sid: False) -> list[Problem]:
+    """Every broken link and every name clash of the project's hand-written pages. `contacts`:
+    which editions have the Contacts page ("all", "team" or None); `team_only` (scenario id ->
+    bool): a hand-written page is in every edition, so it may not link to a page only the crisis
+    team's edition has."""
+    def team(page: str) -> str | None:
+        """Why a page is in the crisis team's edition only, or None."""
+        if page == "contacts.md":
+            return "every contact is visibility: team or in a scenario that is" if contacts == "team" else None
+        sid = posixpath.splitext(page[10:])[0]
+        return f"scenarios/{sid}.yaml is visibility: team" if page.startswith("scenarios/") and team_only(sid) \
+            else None
     folder = root / "docs"
     if not folder.is_dir():
         return []
@@ -296,7 +303,7 @@ def _published(found: dict[str, bytes], languages: list[str]) -> dict[str, str]:
 
 
 def _broken(file: str, page: str, text: str, links: list[str], pages: set[str], team) -> list[Problem]:
-    """`team(page)`: whether a page of the handbook is in the crisis team's edition only."""
+    """`team(page)`: why a page of the handbook is in the crisis team's edition only, or None."""
     out, searched = [], 0
     for url in links:
         scheme, netloc, path, _, _ = urlsplit(url)
@@ -312,8 +319,7 @@ def _broken(file: str, page: str, text: str, links: list[str], pages: set[str], 
         line = text.count("\n", 0, at) + 1 if at >= 0 else None
         col = at - text.rfind("\n", 0, at) if at >= 0 else None
         if team_only:
-            message = (f"link '{url}' leads to a page only the crisis team's edition has (scenarios/"
-                       f"{posixpath.splitext(posixpath.basename(resolved))[0]}.yaml is visibility: team), so the "
+            message = (f"link '{url}' leads to a page only the crisis team's edition has ({team_only}), so the "
                        f"all-staff handbook would not build: link to a page every edition has")
         elif resolved == ".." or resolved.startswith("../"):
             message = f"link '{url}' leads outside the handbook: link to one of its pages"

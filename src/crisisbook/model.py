@@ -56,8 +56,9 @@ def _x_parses(text: str) -> bool:
     """Whether only twitter-text itself counts `text` right: a link or an emoji may be in it."""
     if _EMOJI.search(text):
         return True
+    # any label after a dot, not only the last: X links "0.AL" in "0.AL.0" and counts the ".0" on
     return "." in text and any(valid_gtld.fullmatch(tld) or valid_cctld.fullmatch(tld)
-                               for tld in (m.group().rsplit(".", 1)[1].lower() for m in _NAME.finditer(text)))
+                               for m in _NAME.finditer(text) for tld in m.group().lower().split(".")[1:])
 
 
 # The GSM 03.38 alphabet a phone sends an SMS in, 7 bits a character: 160 to a message. A text
@@ -103,6 +104,9 @@ def fill(text: str, facts: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: facts.get(m.group(1), m.group(0)), text)
 
 
+UNTRANSLATED = "TODO ({lang}): "  # how `crisisbook new` marks a translation still to write
+
+
 @dataclass(frozen=True)
 class Text:
     """A text field in one or more languages; `get` falls back to the default language."""
@@ -112,7 +116,16 @@ class Text:
 
     @classmethod
     def of(cls, raw, default: str) -> "Text":
-        return cls(MappingProxyType(raw if isinstance(raw, dict) else {default: raw}), default)
+        if not isinstance(raw, dict):
+            return cls(MappingProxyType({default: raw}), default)
+        for text in raw.values():  # (a loop, not any(): this runs for every text of every page)
+            if text.startswith("TODO ("):  # (validated: every translation is a string)
+                # a translation `crisisbook new` left to write is none: the page shows the default
+                # language's text, marked as untranslated, not the skeleton's hint in its place
+                raw = {lang: text for lang, text in raw.items()
+                       if lang == default or not text.startswith(UNTRANSLATED.format(lang=lang))}
+                break
+        return cls(MappingProxyType(raw), default)
 
     def get(self, lang: str) -> str:
         return self.values.get(lang) or self.values[self.default]

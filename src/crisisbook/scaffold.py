@@ -18,10 +18,11 @@ from . import fsguard
 from .errors import CrisisbookError
 from .checker import check_project
 from .render import TemplateLoader
+from .model import UNTRANSLATED, base_language
 from .schema import CATEGORIES, MAX_ID, SLUG, STATEMENT_KINDS
 from .pages import reserved
 from .schema_export import write as write_schemas
-from .validate import reserved_message
+from .validate import reserved_message, suggest
 
 # Channels a statement kind goes to when the playbook has them; otherwise its first channel.
 _PREFERRED = {"internal-memo": ["internal-memo"], "press-answer": ["press-answer", "press-release"],
@@ -29,7 +30,10 @@ _PREFERRED = {"internal-memo": ["internal-memo"], "press-answer": ["press-answer
 _PUBLIC = ["x", "facebook"]
 
 
-def new_scenario(root: Path, sid: str, category: str, title: str | None, today: dt.date) -> Path:
+def new_scenario(root: Path, sid: str, category: str, title: str | None, today: dt.date,
+                 languages: list[str] | None = None) -> Path:
+    """`languages`: those the scenario is written in, the handbook's (playbook/organisation.yaml)
+    by default; every text field carries each of them, with a TODO in each."""
     if not re.fullmatch(SLUG, sid) or len(sid) > MAX_ID:
         raise CrisisbookError(f"'{sid}' is not a valid id: use lowercase letters, digits and hyphens, "
                               f"at most {MAX_ID}, e.g. warehouse-fire")
@@ -45,12 +49,48 @@ def new_scenario(root: Path, sid: str, category: str, title: str | None, today: 
     project = check_project(root, today, only=[])
     if project.failed():
         raise CrisisbookError("the playbook has problems; run `crisisbook validate` and fix them first")
-    text = _render(root, sid, category, title, today, project.playbook)
+    text = _render(root, sid, category, title, today, project.playbook, languages)
     fsguard.create(root, target, text.encode())
     return given / "scenarios" / f"{sid}.yaml"
 
 
-def _render(root: Path, sid, category, title, today, playbook: dict) -> str:
+def _languages(organisation: dict, wanted: list[str] | None) -> tuple[list[str], str, bool]:
+    """The skeleton's languages (the handbook's by default), the one its plain text is in, and
+    whether they are fewer than the handbook's (the scenario then says which it is written in)."""
+    default = organisation["default_language"]
+    known = organisation.get("languages") or [default]
+    for lang in wanted or ():
+        if lang not in known:
+            raise CrisisbookError(f"'{lang}' is not a language of the handbook{suggest(lang, known, always=True)}; "
+                                  f"see languages in playbook/organisation.yaml")
+    chosen = [lang for lang in known if lang in (wanted or known)]  # in the handbook's order
+    return chosen, base_language(chosen, default), len(chosen) < len(known)
+
+
+def _text_filter(languages: list[str], base: str):
+    """The `text` filter of the skeleton templates (see templates/scaffold/default.yaml.j2)."""
+    def scalar(value: str, indent: int, style: str | None) -> str:
+        if style is None:
+            return json.dumps(value)  # a JSON string is a valid YAML scalar, safely quoted
+        return style + "".join(f"\n{' ' * indent}{line}" for line in value.splitlines())
+
+    def text(value, indent: int, style: str | None = None, item: bool = False, given: bool = False) -> str:
+        value = str(value).strip()
+        # the skeleton's words are English and the PR lead's (`given`: the title) in the scenario's
+        # own language; each other language says whose text it is to be, and keeps the hint and
+        # its placeholders
+        written = base if given else next((lang for lang in languages if lang.split("-")[0] == "en"), None)
+        texts = [value if lang == written else UNTRANSLATED.format(lang=lang) + value.removeprefix("TODO: ")
+                 for lang in languages]
+        if len(languages) == 1:
+            return scalar(texts[0], indent, style)
+        lines = [f"{lang}: " + scalar(t, indent + 2, style) for lang, t in zip(languages, texts)]
+        first = "" if item else f"\n{' ' * indent}"
+        return first + f"\n{' ' * indent}".join(lines)
+    return text
+
+
+def _render(root: Path, sid, category, title, today, playbook: dict, wanted: list[str] | None = None) -> str:
     roles = list(playbook["roles"]["roles"])
     declared = playbook["channels"]["channels"]
     channels = list(declared)
@@ -70,17 +110,20 @@ def _render(root: Path, sid, category, title, today, playbook: dict) -> str:
     env = SandboxedEnvironment(loader=TemplateLoader(root, [root / "templates" / "scaffold"]),
                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True)
-    env.filters["yaml"] = json.dumps  # a JSON string is a valid YAML scalar, safely quoted
+    languages, base, fewer = _languages(playbook["organisation"], wanted)
+    env.filters["text"] = _text_filter(languages, base)
+    env.filters["yaml"] = json.dumps  # for a handbook's own skeletons written before `text`
     names = env.list_templates()
     template = f"{category}.yaml.j2" if f"{category}.yaml.j2" in names else "default.yaml.j2"
     try:
-        return env.get_template(template).render(
+        text = env.get_template(template).render(
             id=sid, title=title or sid.replace("-", " ").capitalize(), category=category,
             today=today.isoformat(), levels=list(playbook["severity"]["levels"]),
             statement_channels={k: channels_for(k) for k in STATEMENT_KINDS}, pick=pick, pick_all=pick_all,
-            inject_channel=feed)
+            inject_channel=feed, languages=languages if fewer else [])
     except jinja2.TemplateError as e:
         raise CrisisbookError(f"templates/scaffold/{template}: {e.message}") from e
+    return re.sub(r"[ \t]+$", "", text, flags=re.M)  # a mapping's key ends its line: `summary:`
 
 
 # `crisisbook new handbook DIR`: a handbook repository holds the team's data and the tool together

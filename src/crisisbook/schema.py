@@ -109,7 +109,8 @@ COMMENT_CATEGORY_DOCS = {
 REPLY_ACTION_DOCS = {
     "reply": "Answer in public with the reply text.",
     "private-message": "Post the reply in public and continue in a private message.",
-    "hide-and-report": "Hide the comment and report it to the platform; do not engage.",
+    "hide-and-report": "Hide the comment and report it to the platform; do not engage: the reply is "
+                       "a note that a comment was hidden, never an answer to it.",
     "escalate": "Hand the comment to the role in escalate_to before anything is posted.",
 }
 CRITERIA_DOCS = {

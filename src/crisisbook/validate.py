@@ -636,20 +636,24 @@ def _too_much_text(doc: Document, fields: list) -> list[Problem]:
 # overrides, embeddings and isolates; the marks (U+200E, U+200F, U+061C) that right-to-left text
 # needs are kept
 _DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# a placeholder typed with a Chinese input method's full-width braces (｛brand｝): not filled in,
+# so posted as typed; the translation check only noticed when the default text had the name
+_FULL_WIDTH = re.compile("[{\uff5b]([a-z][a-z0-9_]*(?:\\.[a-z0-9_]+)*)[}\uff5d]")
 
 
 def _string_problems(doc: Document, what: str) -> list[Problem]:
     """A TODO left by `crisisbook new` (or by anyone): fine in a draft, not in a published page;
     and a Unicode direction override or embedding (U+202A-U+202E, U+2066-U+2069), which reorders
     what follows it on the page: a name with U+202E before `+852 9123 4567` in the same line showed
-    the number backwards, where the YAML (and the review of a pull request) reads it forwards."""
-    # most documents hold neither: one pass of the JSON encoder (C) over the whole document finds
-    # that, where the walk below takes a Python step per value
+    the number backwards, where the YAML (and the review of a pull request) reads it forwards; and
+    a placeholder in full-width braces."""
+    # most documents hold none of these: one pass of the JSON encoder (C) over the whole document
+    # finds that, where the walk below takes a Python step per value
     try:
         whole = json.dumps(doc.data, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):  # a key the encoder refuses (a date): walk it all
         whole = "TODO"
-    if "TODO" not in whole and not _DIRECTION.search(whole):
+    if "TODO" not in whole and not _DIRECTION.search(whole) and "\uff5b" not in whole and "\uff5d" not in whole:
         return []
     out: list[Problem] = []
 
@@ -669,6 +673,11 @@ def _string_problems(doc: Document, what: str) -> list[Problem]:
                                    f"holds the Unicode direction control {printable(found.group())}, which "
                                    "reorders the text after it on the page (a phone number beside a name shows "
                                    "backwards): remove it"))
+            if "\uff5b" in value or "\uff5d" in value:
+                out.extend(Problem(doc.file, *doc.mark(path), field_path(path),
+                                   f"'{found.group()}' is written with full-width braces, so it is not filled in "
+                                   f"and would be posted as typed: write {{{found.group(1)}}}")
+                           for found in _FULL_WIDTH.finditer(value) if found.group() != f"{{{found.group(1)}}}")
 
     walk(doc.data, ())
     return out

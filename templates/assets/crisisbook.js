@@ -306,7 +306,8 @@
     var finished = this.textOf(text);
     copyText(finished).then(function () {
       text.pre.dataset.copied = finished;
-      text.status.textContent = over.length ? over.map(function (o) { return format(S.fill.over, o); }).join(" ") : S.fill.copied;
+      var items = over.map(function (o) { return format(S.fill.over_item, o); }).join(S.list_sep);
+      text.status.textContent = over.length ? format(S.fill.over, { over: items }) : S.fill.copied;
       text.status.className = "cb-copy-status" + (over.length ? " cb-warn" : " cb-ok");
     }, function () {
       text.status.textContent = "";
