@@ -503,3 +503,12 @@ def test_every_skeleton_step_posts_the_statement_its_text_names(example, scaffol
             assert titles[posts] in do, (do, posts)
         named = [t for t in _NAMED_BY if t in do and t in titles.values()]
         assert named == ([titles[posts]] if posts and titles[posts] in _NAMED_BY else []), (do, posts)
+
+
+def test_a_chinese_title_is_written_as_it_is_typed(example):
+    """`--title 倉庫火警` was written "\\u5009\\u5eab\\u706b\\u8b66" into the file a PR lead edits next;
+    what a YAML file may not hold raw (a line separator) is still escaped."""
+    path = new_scenario(example, "warehouse-fire", "external-event", "倉庫火警\u2028（觀塘）", TODAY)
+    text = path.read_text(encoding="utf-8")
+    assert '\n  en: "倉庫火警\\u2028（觀塘）"\n' in text and "\u2028" not in text
+    assert load_bytes(path.read_bytes(), "x").data["title"]["en"] == "倉庫火警\u2028（觀塘）"

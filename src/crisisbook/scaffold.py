@@ -67,11 +67,18 @@ def _languages(organisation: dict, wanted: list[str] | None) -> tuple[list[str],
     return chosen, base_language(chosen, default), len(chosen) < len(known)
 
 
+# characters a YAML file may not hold unescaped (YAML 1.2, 5.1), and the line and paragraph
+# separators, which editors show as line breaks
+_NOT_RAW = re.compile("[\x7f-\x84\x86-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
 def _text_filter(languages: list[str], base: str):
     """The `text` filter of the skeleton templates (see templates/scaffold/default.yaml.j2)."""
     def scalar(value: str, indent: int, style: str | None) -> str:
         if style is None:
-            return json.dumps(value)  # a JSON string is a valid YAML scalar, safely quoted
+            # a JSON string is a valid YAML scalar, safely quoted; Chinese kept as written (a PR
+            # lead reads 中文, not \u4e2d\u6587), what YAML may not hold raw escaped
+            return _NOT_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
         return style + "".join(f"\n{' ' * indent}{line}" for line in value.splitlines())
 
     def text(value, indent: int, style: str | None = None, item: bool = False, given: bool = False) -> str:
